@@ -1,0 +1,119 @@
+"""fieldlog: an offline-first field log for hot-spot policing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance")
+        if config is None or "INSTANCE_PATH" not in config
+        else config["INSTANCE_PATH"],
+    )
+    from fieldlog import config as config_module
+
+    config_module.load(app, config)
+
+    from fieldlog import models  # noqa: F401  (every table in the metadata)
+    from fieldlog.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    _init_login(app, login_manager)
+
+    from fieldlog import api, security, templating
+    from fieldlog.auth.views import bp as auth_bp
+    from fieldlog.main.views import bp as main_bp
+
+    api.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+
+    templating.init_app(app)
+    app.session_interface = security.SessionInterface()
+    app.after_request(security.set_security_headers)
+    _init_request_boundary(app, db)
+    _init_proxy(app)
+
+    from fieldlog.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    locale = session.get("locale")
+    return locale if locale in ("sv", "en") else "sv"
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from fieldlog.api.errors import error_response, is_api_request
+    from fieldlog.auth.models import User
+    from fieldlog.extensions import db
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, stamp = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A changed password (or a deactivated account) ends every session signed in before.
+        if user is None or not user.active or user.session_stamp() != stamp:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import redirect, url_for
+
+        if is_api_request():
+            return error_response(401, "unauthorized", "Sign in: send Authorization: Bearer <token>.")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _init_request_boundary(app: Flask, db) -> None:
+    """One place commits: a successful response commits the request's work, an error rolls it back."""
+    from sqlalchemy.exc import OperationalError
+
+    from fieldlog.api.errors import error_response, is_api_request
+
+    @app.after_request
+    def commit_or_rollback(response):
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            message = "The database is unavailable. Nothing was stored; try again."
+            if is_api_request():
+                return error_response(503, "service_unavailable", message, headers={"Retry-After": "5"})
+            return app.response_class(message, 503, {"Retry-After": "5"}, mimetype="text/plain")
+        return response
+
+
+def _init_proxy(app: Flask) -> None:
+    """Behind a TLS proxy, FIELDLOG_TRUSTED_PROXIES=n trusts n hops of X-Forwarded-For/-Proto."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

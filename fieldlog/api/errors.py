@@ -1,0 +1,132 @@
+"""The one error envelope of the API: ``{"error": {"code", "message", "fields"?}}`` for every error."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    428: "precondition_required",
+    429: "too_many_requests",
+    431: "request_header_fields_too_large",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+class ApiError(Exception):
+    """A domain error with its HTTP status, snake_case code and human message."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+        self.headers = headers or {}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+    response = jsonify(error_body(code, message, fields))
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def normalise_fields(messages) -> dict:
+    """marshmallow's messages as ``{field: [reasons]}``; nested errors keep their dotted path."""
+    if not isinstance(messages, dict):
+        return {"_schema": messages if isinstance(messages, list) else [str(messages)]}
+    out: dict = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out.setdefault(prefix or "_schema", []).extend(value)
+        elif isinstance(value, list):
+            for sub in value:
+                walk(prefix, sub)
+        else:
+            out.setdefault(prefix or "_schema", []).append(str(value))
+
+    walk("", messages)
+    return out
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(e: ApiError):
+        return error_response(e.status, e.code, e.message, e.fields, e.headers)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation_error(e: ValidationError):
+        if not is_api_request():
+            raise e
+        return error_response(400, "validation_error", "The request is not valid.", normalise_fields(e.messages))
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(e: HTTPException):
+        if not is_api_request():
+            return e
+        headers = {}
+        if e.code == 405 and e.response is None:
+            allowed = getattr(e, "valid_methods", None)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
+        if e.code == 429 and hasattr(e, "retry_after"):
+            headers["Retry-After"] = str(e.retry_after)
+        code = CODES.get(e.code or 500, "http_error")
+        return error_response(e.code or 500, code, e.description or e.name, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def handle_database_unavailable(e: OperationalError):
+        # The database is down or unreachable: nothing of this request was committed; the client may retry.
+        log.error("database unavailable: %s", type(e.orig).__name__ if e.orig else e)
+        from fieldlog.extensions import db
+
+        db.session.rollback()
+        message = "The database is unavailable. Nothing was stored; try again."
+        if is_api_request():
+            return error_response(503, "service_unavailable", message, headers={"Retry-After": "5"})
+        return message, 503, {"Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(InternalServerError)
+    def handle_internal_error(e: InternalServerError):
+        if e.original_exception is not None:
+            log.exception("unhandled error on %s %s", request.method, request.path, exc_info=e.original_exception)
+        if not is_api_request():
+            return e
+        return error_response(500, "internal_error", "An unexpected error occurred.")

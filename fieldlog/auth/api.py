@@ -1,0 +1,52 @@
+import logging
+
+from flask import g
+from flask_limiter.util import get_remote_address
+
+from fieldlog.api import bp
+from fieldlog.api.errors import ApiError
+from fieldlog.api.helpers import load
+from fieldlog.auth import services
+from fieldlog.auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+from fieldlog.auth.throttle import mark_failed, throttled
+
+log = logging.getLogger(__name__)
+
+_token_request = TokenRequestSchema()
+_token_response = TokenResponseSchema()
+_user = UserSchema()
+
+
+@bp.post("/auth/token")
+@throttled
+def create_token():
+    data = load(_token_request)
+    user = services.check_credentials(data["username"], data["password"])
+    if user is None:
+        mark_failed()
+        log.info("failed API sign-in from %s", get_remote_address())
+        raise ApiError(401, "invalid_credentials", "Wrong username or password, or the account is deactivated.")
+    token, device = services.issue_token(user, data["device_name"])
+    body = _token_response.dump(
+        {
+            "token": token,
+            "token_type": "Bearer",
+            "expires_at": device.expires_at,
+            "device_id": device.id,
+            "user": user,
+        }
+    )
+    return body, 201, {"Cache-Control": "no-store"}
+
+
+@bp.delete("/auth/token")
+@services.api_auth()
+def revoke_token():
+    services.revoke_device(g.device)
+    return "", 204
+
+
+@bp.get("/me")
+@services.api_auth()
+def me():
+    return _user.dump(g.user)

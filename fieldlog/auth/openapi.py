@@ -1,0 +1,31 @@
+from fieldlog.api.openapi import AUTH_ERRORS, error, json_body, json_response
+from fieldlog.auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+
+OPENAPI = {
+    "/auth/token": {
+        "post": {
+            "summary": "Sign in a device and get a bearer token",
+            "security": [],
+            "requestBody": json_body(TokenRequestSchema),
+            "responses": {
+                "201": json_response("Token issued", TokenResponseSchema),
+                "400": error("Malformed request"),
+                "401": error("Wrong credentials or inactive user"),
+                "415": error("Not JSON"),
+                "429": error("Too many failed sign-ins"),
+            },
+        },
+        "delete": {
+            "summary": "Revoke the calling token",
+            "security": [{"bearer": []}],
+            "responses": {"204": {"description": "Revoked"}, **AUTH_ERRORS},
+        },
+    },
+    "/me": {
+        "get": {
+            "summary": "The signed-in user",
+            "security": [{"bearer": []}],
+            "responses": {"200": json_response("The user", UserSchema), **AUTH_ERRORS},
+        }
+    },
+}

@@ -1,0 +1,160 @@
+"""Accounts and device tokens. Services change data and flush; the request boundary commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from functools import cache, wraps
+
+from flask import current_app, g
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fieldlog.api.errors import ApiError
+from fieldlog.areas.models import Area
+from fieldlog.auth.models import ROLES, Device, User
+from fieldlog.db import utcnow
+from fieldlog.extensions import db
+
+# A used token's expiry is pushed forward at most this often, so that reads do not all write.
+SLIDE_GRANULARITY = timedelta(seconds=60)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so that both paths cost one scrypt check."""
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+class AccountError(ValueError):
+    """A bad account request: ``field`` names what is wrong."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def check_credentials(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Unknown users cost the same time as wrong passwords."""
+    user = find_user(username) if isinstance(username, str) else None
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not user.check_password(password or "") or not user.active:
+        return None
+    return user
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    area: Area | None = None,
+    display_name: str | None = None,
+    locale: str = "sv",
+) -> User:
+    username = (username or "").strip().lower()
+    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
+        raise AccountError("username", "Use 1–64 letters, digits, '.', '_' or '-'.")
+    if role not in ROLES:
+        raise AccountError("role", f"Must be one of: {', '.join(ROLES)}.")
+    if role == "admin" and area is not None:
+        raise AccountError("area", "An admin belongs to no area.")
+    if role != "admin" and area is None:
+        raise AccountError("area", f"A {role} needs an area.")
+    if not password or len(password) < 8:
+        raise AccountError("password", "Use at least 8 characters.")
+    if find_user(username) is not None:
+        raise AccountError("username", "This username is taken.")
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip()[:200],
+        role=role,
+        area=area,
+        locale=locale,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def issue_token(user: User, device_name: str) -> tuple[str, Device]:
+    """A new device for this user, and its bearer token (returned once, stored only as a hash)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    device = Device(
+        user=user,
+        name=device_name.strip()[:200],
+        token_hash=hash_token(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + token_ttl(),
+    )
+    db.session.add(device)
+    db.session.flush()
+    return token, device
+
+
+def token_ttl() -> timedelta:
+    return timedelta(days=int(current_app.config["TOKEN_TTL_DAYS"]))
+
+
+def authenticate_bearer(header: str | None) -> Device:
+    """The device behind an ``Authorization: Bearer`` header, its expiry slid forward; ApiError 401 otherwise."""
+    if not header:
+        raise ApiError(401, "unauthorized", "Sign in: send Authorization: Bearer <token>.")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 512:
+        raise ApiError(401, "unauthorized", "The Authorization header must be 'Bearer <token>'.")
+    device = db.session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
+    if device is None:
+        raise ApiError(401, "unauthorized", "The token is not valid.")
+    if device.revoked_at is not None:
+        raise ApiError(401, "token_revoked", "This device was signed out. Sign in again.")
+    now = utcnow()
+    if device.expires_at <= now:
+        raise ApiError(401, "token_expired", "The token has expired. Sign in again.")
+    if not device.user.active:
+        raise ApiError(401, "unauthorized", "This account is deactivated.")
+    if now - device.last_seen_at >= SLIDE_GRANULARITY:
+        device.last_seen_at = now
+        device.expires_at = now + token_ttl()
+    return device
+
+
+def revoke_device(device: Device, when: datetime | None = None) -> None:
+    if device.revoked_at is None:
+        device.revoked_at = when or utcnow()
+
+
+def api_auth(*roles: str):
+    """Route decorator: a valid bearer token (``g.user``, ``g.device``) and, when given, one of these roles."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from flask import request
+
+            device = authenticate_bearer(request.headers.get("Authorization"))
+            g.device = device
+            g.user = device.user
+            if roles and device.user.role not in roles:
+                raise ApiError(403, "forbidden", "Your role may not do this.")
+            return view(*args, **kwargs)
+
+        wrapped.api_roles = roles or ("officer", "supervisor", "admin")
+        return wrapped
+
+    return decorator

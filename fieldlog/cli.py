@@ -1,0 +1,107 @@
+"""The ``fieldlog`` command group (SPEC §4): Flask's own commands, ``db`` from Flask-Migrate, and ours."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _fail(field: str, message: str):
+    raise click.UsageError(f"{field}: {message}")
+
+
+@click.group("areas", help="Manage areas.")
+def areas_group():
+    pass
+
+
+@areas_group.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The area's name, shown to people.")
+@click.option("--timezone", "tz", default="Europe/Stockholm", show_default=True)
+@click.option("--public-report", is_flag=True, help="Publish the aggregated public report.")
+@with_appcontext
+def areas_create(slug: str, name: str, tz: str, public_report: bool):
+    from fieldlog.areas.models import Area
+    from fieldlog.extensions import db
+    from fieldlog.hotspots.services import area_by_slug
+
+    if not SLUG.match(slug):
+        _fail("SLUG", "use lower-case letters, digits and '-' (at most 64).")
+    if not name.strip():
+        _fail("--name", "must not be empty.")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        _fail("--timezone", f"unknown time zone {tz!r}.")
+    if area_by_slug(slug) is not None:
+        _fail("SLUG", f"an area {slug!r} exists already.")
+    db.session.add(Area(slug=slug, name=name.strip(), timezone=tz, public_report=public_report))
+    db.session.commit()
+    click.echo(f"Created area {slug} ({name.strip()}, {tz}).")
+
+
+@click.group("users", help="Manage users.")
+def users_group():
+    pass
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]))
+@click.option("--area", "area_slug", help="The area's slug (officers and supervisors).")
+@click.option("--password", help="Prompted for when not given.")
+@click.option("--display-name", help="Name shown to people; defaults to the username.")
+@click.option("--locale", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@with_appcontext
+def users_create(username, role, area_slug, password, display_name, locale):
+    from fieldlog.auth.services import AccountError, create_user
+    from fieldlog.extensions import db
+    from fieldlog.hotspots.services import area_by_slug
+
+    area = None
+    if area_slug:
+        area = area_by_slug(area_slug)
+        if area is None:
+            _fail("--area", f"no area {area_slug!r}.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(username, password, role, area=area, display_name=display_name, locale=locale)
+    except AccountError as e:
+        db.session.rollback()
+        _fail(f"--{e.field}" if e.field != "username" else "USERNAME", e.message)
+    db.session.commit()
+    where = f" in {area.slug}" if area else ""
+    click.echo(f"Created {role} {user.username}{where}.")
+
+
+@click.command("demo", help="Load the Svenljunga demo (safe to run twice).")
+@with_appcontext
+def demo_command():
+    from fieldlog.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(areas_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(demo_command)
+
+
+def _create_app():
+    from fieldlog import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="fieldlog: the field log for hot-spot policing.")
+def main():
+    pass

@@ -1,0 +1,66 @@
+"""Configuration: defaults here, overridden by FIELDLOG_* environment variables, then by a test mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS: dict[str, object] = {
+    # FIELDLOG_DATABASE_URL; a SQLite file in the instance folder when unset.
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    # Bearer tokens slide: each use extends them by this many days.
+    "TOKEN_TTL_DAYS": 30,
+    # Sign-in throttling (SPEC §3): failures per username and per client address.
+    "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Push limits (SPEC §3 rule 6).
+    "MAX_PUSH_MUTATIONS": 500,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Visit validation windows (SPEC §2).
+    "VISIT_MAX_FUTURE_MINUTES": 10,
+    "VISIT_MAX_AGE_DAYS": 90,
+    "VISIT_MAX_HOURS": 12,
+    # Pull: how far back a snapshot reaches.
+    "SNAPSHOT_DAYS": 30,
+    "PULL_MAX_LIMIT": 1000,
+    # Retention of free-text notes (months).
+    "NOTES_RETENTION_MONTHS": 12,
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+}
+
+
+def load(app, overrides: dict | None = None) -> None:
+    """Fill app.config: defaults, then FIELDLOG_* variables, then overrides (tests)."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("FIELDLOG")
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "fieldlog.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """A secret key generated once and kept in the instance folder, readable by its owner only."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

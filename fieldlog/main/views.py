@@ -1,0 +1,19 @@
+"""The start page: who is signed in, and the area's hot spots."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from fieldlog.hotspots import services as hotspots
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("main/index.html", hotspots=hotspots.list_for(current_user))
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

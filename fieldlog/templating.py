@@ -1,0 +1,48 @@
+"""What every template may call: the locale, translated labels."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {"officer": _l("officer"), "supervisor": _l("supervisor"), "admin": _l("administrator")}
+WEEKDAYS = {
+    1: _l("Mon"),
+    2: _l("Tue"),
+    3: _l("Wed"),
+    4: _l("Thu"),
+    5: _l("Fri"),
+    6: _l("Sat"),
+    7: _l("Sun"),
+}
+
+
+def current_locale() -> str:
+    return str(get_locale() or "sv")
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def days_label(days: list[int]) -> str:
+    """ISO weekdays as ranges: [1, 2, 3, 5] → "Mon–Wed, Fri"."""
+    days = sorted(set(days))
+    parts, start = [], None
+    for i, day in enumerate(days):
+        if start is None:
+            start = day
+        if i + 1 == len(days) or days[i + 1] != day + 1:
+            parts.append(str(WEEKDAYS[start]) if start == day else f"{WEEKDAYS[start]}–{WEEKDAYS[day]}")
+            start = None
+    return ", ".join(parts)
+
+
+def hot_hours_label(hot_hours: list[dict]) -> str:
+    if not hot_hours:
+        return "–"
+    return "; ".join(f"{days_label(w['days'])} {w['from']}–{w['to']}" for w in hot_hours)
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(current_locale=current_locale, role_label=role_label, hot_hours_label=hot_hours_label)
