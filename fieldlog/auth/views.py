@@ -39,7 +39,7 @@ def login():
     if form.validate_on_submit():
         user = services.check_credentials(form.username.data, form.password.data)
         if user is not None:
-            session.clear()
+            session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("main.index")))
         mark_failed()
@@ -55,8 +55,10 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
+        locale = current_user.locale
         logout_user()
         session.clear()
+        session["locale"] = locale  # the sign-in page stays in the language the user chose
         flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
