@@ -10,8 +10,10 @@ def init_app(app) -> None:
     from fieldlog.api import openapi  # noqa: F401
     from fieldlog.api.errors import register_error_handlers
     from fieldlog.auth import api as auth_api  # noqa: F401
+    from fieldlog.coverage import api as coverage_api  # noqa: F401
     from fieldlog.extensions import csrf
     from fieldlog.hotspots import api as hotspots_api  # noqa: F401
+    from fieldlog.visits import api as visits_api  # noqa: F401
 
     register_error_handlers(app)
     # Bearer tokens, not cookies, authenticate the API: CSRF does not apply to it.

@@ -1,0 +1,31 @@
+import uuid
+
+from flask import g, request
+
+from fieldlog.api import bp
+from fieldlog.api.helpers import load
+from fieldlog.auth.services import api_auth
+from fieldlog.coverage import services
+from fieldlog.coverage.schemas import CoverageSchema, GridSchema, PeriodQuerySchema
+
+_query = PeriodQuerySchema()
+_coverage = CoverageSchema()
+_grid = GridSchema()
+
+
+@bp.get("/coverage")
+@api_auth("supervisor", "admin")
+def coverage():
+    args = load(_query, request.args.to_dict())
+    area = services.area_for(g.user, args.get("area"))
+    period = services.resolve_period(area, args.get("from_"), args.get("to"))
+    return _coverage.dump(services.coverage(area, period))
+
+
+@bp.get("/coverage/<uuid:hotspot_id>/grid")
+@api_auth("supervisor", "admin")
+def coverage_grid(hotspot_id: uuid.UUID):
+    args = load(_query, request.args.to_dict())
+    hotspot = services.hotspot_for(g.user, hotspot_id)
+    period = services.resolve_period(hotspot.area, args.get("from_"), args.get("to"))
+    return _grid.dump({"minutes": services.grid(hotspot, period)})

@@ -1,0 +1,119 @@
+"""Coverage as the API and the pages show it: periods, rounding, targets, who may see which area."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fieldlog.api.errors import ApiError
+from fieldlog.areas.models import Area
+from fieldlog.auth.models import User
+from fieldlog.coverage import queries
+from fieldlog.db import utcnow
+from fieldlog.extensions import db
+from fieldlog.hotspots.models import HotSpot
+from fieldlog.hotspots.services import area_by_slug
+
+
+def round1(value: float | None) -> float | None:
+    """One decimal, halves away from zero (not banker's rounding)."""
+    if value is None:
+        return None
+    return math.floor(float(value) * 10 + 0.5) / 10
+
+
+def area_for(user: User, slug: str | None) -> Area:
+    """The area a supervisor (own only) or an admin (by slug) asks about."""
+    if user.role == "admin":
+        if slug is None:
+            raise ApiError(400, "validation_error", "Name the area.", {"area": ["Required for an admin."]})
+        area = area_by_slug(slug)
+        if area is None:
+            raise ApiError(404, "not_found", "No such area.", {"area": ["Unknown area."]})
+        return area
+    if slug is not None and slug != user.area.slug:
+        raise ApiError(403, "forbidden", "You may only see your own area.")
+    return user.area
+
+
+def today_in(area: Area) -> date:
+    return utcnow().astimezone(ZoneInfo(area.timezone)).date()
+
+
+def resolve_period(area: Area, first: date | None, last: date | None, default_days: int = 28) -> queries.Period:
+    """The inclusive local days asked for; without them the last ``default_days`` days up to today."""
+    if last is None:
+        last = max(today_in(area), first) if first else today_in(area)
+    if first is None:
+        first = last - timedelta(days=default_days - 1)
+    return queries.period(first, last, area.timezone)
+
+
+def coverage(area: Area, p: queries.Period) -> dict:
+    rows = queries.coverage_rows(db.session, area.id, p)
+    hotspots = []
+    for r in rows:
+        target = None
+        if r["target_per_week"] is not None:
+            target = r["target_per_week"] * p.days / 7
+        hotspots.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "priority": r["priority"],
+                "visits": int(r["visits"]),
+                "presence_minutes": round1(r["presence_sec"] / 60),
+                "officer_minutes": round1(r["officer_sec"] / 60),
+                "median_visit_minutes": round1(r["median_sec"] / 60) if r["median_sec"] is not None else None,
+                "koper_visits": int(r["koper"]),
+                "on_site_visits": int(r["on_site"]),
+                "hot_hour_minutes": round1(r["hot_sec"] / 60),
+                "target_visits": round(target, 2) if target is not None else None,
+                "visit_compliance": round(int(r["visits"]) / target, 3) if target else None,
+                "last_visit_at": r["last_visit_at"],
+                "officers_distinct": int(r["officers_distinct"]),
+            }
+        )
+    return {"area": area.slug, "from_": p.first, "to": p.last, "timezone": area.timezone, "hotspots": hotspots}
+
+
+def grid(hotspot: HotSpot, p: queries.Period) -> list[list[float]]:
+    return [[round1(sec / 60) for sec in day] for day in queries.grid_rows(db.session, hotspot.id, p)]
+
+
+def hotspot_for(user: User, hotspot_id: uuid.UUID) -> HotSpot:
+    hotspot = db.session.get(HotSpot, hotspot_id)
+    if hotspot is None or (user.role != "admin" and hotspot.area_id != user.area_id):
+        raise ApiError(404, "not_found", "No such hot spot.")
+    return hotspot
+
+
+def week_buckets(area: Area, weeks: int, last_day: date | None = None) -> list[tuple[date, datetime, datetime]]:
+    """The last ``weeks`` ISO weeks up to the one holding ``last_day``: local Mondays and UTC ranges."""
+    last_day = last_day or today_in(area)
+    monday = last_day - timedelta(days=last_day.weekday())
+    out = []
+    for i in range(weeks - 1, -1, -1):
+        first = monday - timedelta(weeks=i)
+        p = queries.period(first, first + timedelta(days=6), area.timezone)
+        out.append((first, p.start, p.end))
+    return out
+
+
+def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tuple[list[date], dict]:
+    """Visits and presence minutes per hot spot per week: ``(mondays, {hotspot_id: [(visits, minutes), ...]})``."""
+    buckets = week_buckets(area, weeks, last_day)
+    rows = queries.bucket_rows(
+        db.session,
+        "SELECT id, hot_hours FROM hotspot WHERE area_id = :area_id AND NOT deleted",
+        {"area_id": area.id},
+        area.timezone,
+        [(bs, be) for _, bs, be in buckets],
+    )
+    trend: dict = {}
+    for r in rows:
+        series = trend.setdefault(r["h"], [(0, 0.0)] * weeks)
+        series[int(r["k"])] = (int(r["visits"]), round1(r["presence_sec"] / 60))
+    return [m for m, _, _ in buckets], trend

@@ -1,0 +1,296 @@
+"""Visits as supervisors see them: the area's list (keyset pages), one visit, flagging, exports.
+
+The wire dict is built from one joined query (visit, its officer's and flagger's usernames, the hot spot's name),
+so lists and exports never load ORM objects one by one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+
+from fieldlog.api.errors import ApiError
+from fieldlog.areas.models import Area
+from fieldlog.audit import services as audit
+from fieldlog.auth.models import User
+from fieldlog.db import utcnow
+from fieldlog.extensions import db
+from fieldlog.hotspots.models import HotSpot
+from fieldlog.sync.changes import current_change_seq
+from fieldlog.visits.models import Visit
+from fieldlog.visits.schemas import VisitSchema
+
+PAGE_SIZE = 100
+_visit_schema = VisitSchema()
+_officer = aliased(User, name="officer_user")
+_flagger = aliased(User, name="flag_user")
+
+
+def _base_query():
+    return (
+        select(
+            Visit,
+            _officer.username.label("officer_username"),
+            _officer.display_name.label("officer_name"),
+            _flagger.username.label("flag_username"),
+            HotSpot.name.label("hotspot_name"),
+            HotSpot.radius_m.label("hotspot_radius"),
+            HotSpot.area_id.label("area_id"),
+        )
+        .join(HotSpot, HotSpot.id == Visit.hotspot_id)
+        .join(_officer, _officer.id == Visit.officer_id)
+        .outerjoin(_flagger, _flagger.id == Visit.flag_by_id)
+    )
+
+
+def wire(visit: Visit, officer_username: str, flag_username: str | None) -> dict:
+    """The visit in the wire format of ``VisitSchema`` (officer and flag.by as usernames)."""
+    position = None
+    if visit.lat is not None and visit.lon is not None:
+        position = {"lat": visit.lat, "lon": visit.lon, "accuracy_m": visit.accuracy_m}
+    flag = None
+    if visit.flag_at is not None:
+        flag = {"comment": visit.flag_comment or "", "by": flag_username, "at": visit.flag_at}
+    return _visit_schema.dump(
+        {
+            "id": visit.id,
+            "hotspot_id": visit.hotspot_id,
+            "officer": officer_username,
+            "device_id": visit.device_id,
+            "started_at": visit.started_at,
+            "ended_at": visit.ended_at,
+            "mode": visit.mode,
+            "officers": visit.officers,
+            "observations": visit.observations or [],
+            "activities": visit.activities or [],
+            "contacts": visit.contacts,
+            "notes": visit.notes or "",
+            "position": position,
+            "distance_m": visit.distance_m,
+            "on_site": visit.on_site,
+            "flag": flag,
+            "rev": visit.rev,
+            "deleted": visit.deleted,
+            "created_at": visit.created_at,
+            "updated_at": visit.updated_at,
+        }
+    )
+
+
+def encode_cursor(started_at: datetime, visit_id: uuid.UUID) -> str:
+    raw = json.dumps([started_at.isoformat(), str(visit_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        started, visit_id = json.loads(raw)
+        return datetime.fromisoformat(started), uuid.UUID(visit_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise ApiError(400, "validation_error", "The cursor is not valid.", {"cursor": ["Not a cursor."]}) from None
+
+
+def filtered(
+    area: Area | None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    hotspot_id: uuid.UUID | None = None,
+    officer: str | None = None,
+    flagged: bool = False,
+):
+    """The area's live visits (admin without area: all), newest first, with the given filters."""
+    query = _base_query().where(Visit.deleted.is_(False))
+    if area is not None:
+        query = query.where(HotSpot.area_id == area.id)
+    if start is not None:
+        query = query.where(Visit.started_at >= start)
+    if end is not None:
+        query = query.where(Visit.started_at < end)
+    if hotspot_id is not None:
+        query = query.where(Visit.hotspot_id == hotspot_id)
+    if officer:
+        query = query.where(_officer.username == officer.strip().lower())
+    if flagged:
+        query = query.where(Visit.flag_at.is_not(None))
+    return query.order_by(Visit.started_at.desc(), Visit.id.desc())
+
+
+def page(query, cursor: str | None, size: int = PAGE_SIZE) -> tuple[list, str | None]:
+    """One keyset page of rows and the cursor of the next (None at the end)."""
+    if cursor:
+        started, visit_id = decode_cursor(cursor)
+        query = query.where(or_(Visit.started_at < started, and_(Visit.started_at == started, Visit.id < visit_id)))
+    rows = list(db.session.execute(query.limit(size + 1)))
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1].Visit
+        next_cursor = encode_cursor(last.started_at, last.id)
+    return rows, next_cursor
+
+
+def get_row(user: User, visit_id: uuid.UUID):
+    """One visit of the user's area (admin: any) with its names; 404 otherwise, revealing nothing."""
+    row = db.session.execute(_base_query().where(Visit.id == visit_id)).first()
+    if row is None or row.Visit.deleted or (user.role != "admin" and row.area_id != user.area_id):
+        raise ApiError(404, "not_found", "No such visit.")
+    return row
+
+
+def _flag_snapshot(visit: Visit, by: str | None) -> dict | None:
+    if visit.flag_at is None:
+        return None
+    return {"comment": visit.flag_comment, "by": by, "at": visit.flag_at.isoformat(), "rev": visit.rev}
+
+
+def _touch(visit: Visit) -> None:
+    """A change the officer's phone receives on its next pull: new rev, the transaction's change stamp."""
+    visit.rev += 1
+    visit.updated_at = utcnow()
+    visit.change_seq = current_change_seq(db.session)
+
+
+def flag(user: User, visit: Visit, comment: str, previous_by: str | None = None) -> Visit:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ApiError(400, "validation_error", "Say what the officer should look at.", {"comment": ["Required."]})
+    before = _flag_snapshot(visit, previous_by)
+    visit.flag_comment = comment
+    visit.flag_by_id = user.id
+    visit.flag_at = utcnow()
+    _touch(visit)
+    db.session.flush()
+    audit.record(user, "visit", visit.id, "flag", before, _flag_snapshot(visit, user.username))
+    return visit
+
+
+def unflag(user: User, visit: Visit, previous_by: str | None = None) -> Visit:
+    if visit.flag_at is None:
+        return visit
+    before = _flag_snapshot(visit, previous_by)
+    visit.flag_comment = None
+    visit.flag_by_id = None
+    visit.flag_at = None
+    _touch(visit)
+    db.session.flush()
+    audit.record(user, "visit", visit.id, "unflag", before, None)
+    return visit
+
+
+CSV_COLUMNS = (
+    "id",
+    "hotspot_id",
+    "hotspot",
+    "officer",
+    "started_at",
+    "ended_at",
+    "duration_minutes",
+    "mode",
+    "officers",
+    "observations",
+    "activities",
+    "contacts",
+    "notes",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "distance_m",
+    "on_site",
+    "flag_comment",
+    "flag_by",
+    "flag_at",
+    "rev",
+)
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, - or @ would otherwise run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    value = str(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_lines(rows, timezone: str) -> Iterator[str]:
+    """The CSV export (UTF-8, header row), one line per visit; times in the area's time zone with their offset."""
+    tz = ZoneInfo(timezone)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return value
+
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + flush()  # a byte-order mark: spreadsheet programs then read UTF-8 (å, ä, ö) correctly
+    for row in rows:
+        v = row.Visit
+        duration = None
+        if v.ended_at is not None:
+            duration = round((v.ended_at - v.started_at).total_seconds() / 60, 1)
+        writer.writerow(
+            [
+                v.id,
+                v.hotspot_id,
+                _cell(row.hotspot_name),
+                row.officer_username,
+                v.started_at.astimezone(tz).isoformat(),
+                v.ended_at.astimezone(tz).isoformat() if v.ended_at else "",
+                "" if duration is None else duration,
+                v.mode,
+                v.officers,
+                ";".join(v.observations or []),
+                ";".join(v.activities or []),
+                v.contacts,
+                _cell(v.notes),
+                _cell(v.lat),
+                _cell(v.lon),
+                _cell(v.accuracy_m),
+                _cell(v.distance_m),
+                _cell(v.on_site),
+                _cell(v.flag_comment),
+                row.flag_username or "",
+                v.flag_at.astimezone(tz).isoformat() if v.flag_at else "",
+                v.rev,
+            ]
+        )
+        yield flush()
+
+
+def geojson(rows) -> dict:
+    """A FeatureCollection of the visits that have a position (GeoJSON order: lon, lat)."""
+    features = []
+    for row in rows:
+        v = row.Visit
+        if v.lat is None or v.lon is None:
+            continue
+        props = wire(v, row.officer_username, row.flag_username)
+        props.pop("position")
+        props["hotspot"] = row.hotspot_name
+        props["accuracy_m"] = v.accuracy_m
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(v.id),
+                "geometry": {"type": "Point", "coordinates": [v.lon, v.lat]},
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,108 @@
+"""Visits for supervisors (SPEC §3): the area's list, flagging a visit back to its officer, CSV and GeoJSON exports."""
+
+import uuid
+
+from flask import Response, g, request, stream_with_context
+
+from fieldlog.api import bp
+from fieldlog.api.helpers import load
+from fieldlog.auth.services import api_auth
+from fieldlog.coverage import services as coverage
+from fieldlog.supervisor import visits as service
+from fieldlog.supervisor.schemas import ExportQuerySchema, FlagInputSchema, VisitQuerySchema
+from fieldlog.visits.models import Visit
+
+_query = VisitQuerySchema()
+_export = ExportQuerySchema()
+_flag = FlagInputSchema()
+
+
+def _area_and_range(args: dict, require_area: bool):
+    """The area (supervisor: own; admin: ?area= or, for lists, all) and the UTC range of ?from&to, if given."""
+    if g.user.role == "admin" and args.get("area") is None and not require_area:
+        area = None
+    else:
+        area = coverage.area_for(g.user, args.get("area"))
+    start = end = None
+    if args.get("from_") or args.get("to"):
+        tz_area = area or g.user.area
+        timezone = tz_area.timezone if tz_area is not None else "Europe/Stockholm"
+        first, last = args.get("from_"), args.get("to")
+        from fieldlog.coverage.queries import period
+
+        if first is None:
+            first = last
+        if last is None:
+            last = max(first, coverage.today_in(tz_area) if tz_area else first)
+        p = period(first, last, timezone)
+        start, end = p.start, p.end
+    return area, start, end
+
+
+@bp.get("/visits")
+@api_auth("supervisor", "admin")
+def list_visits():
+    args = load(_query, request.args.to_dict())
+    area, start, end = _area_and_range(args, require_area=False)
+    query = service.filtered(area, start, end, args.get("hotspot_id"), args.get("officer"))
+    rows, next_cursor = service.page(query, args.get("cursor"))
+    return {
+        "visits": [service.wire(r.Visit, r.officer_username, r.flag_username) for r in rows],
+        "next_cursor": next_cursor,
+    }
+
+
+@bp.post("/visits/<uuid:visit_id>/flag")
+@api_auth("supervisor", "admin")
+def flag_visit(visit_id: uuid.UUID):
+    row = service.get_row(g.user, visit_id)
+    data = load(_flag)
+    visit = service.flag(g.user, row.Visit, data["comment"], row.flag_username)
+    return service.wire(visit, row.officer_username, g.user.username)
+
+
+@bp.delete("/visits/<uuid:visit_id>/flag")
+@api_auth("supervisor", "admin")
+def unflag_visit(visit_id: uuid.UUID):
+    row = service.get_row(g.user, visit_id)
+    service.unflag(g.user, row.Visit, row.flag_username)
+    return "", 204
+
+
+def _export_rows():
+    args = load(_export, request.args.to_dict())
+    area = coverage.area_for(g.user, args.get("area"))
+    p = coverage.resolve_period(area, args.get("from_"), args.get("to"))
+    query = service.filtered(area, p.start, p.end).order_by(None).order_by(Visit.started_at, Visit.id)
+    return area, p, query
+
+
+@bp.get("/visits.csv")
+@api_auth("supervisor", "admin")
+def export_csv():
+    area, p, query = _export_rows()
+    from fieldlog.extensions import db
+
+    rows = db.session.execute(query.execution_options(yield_per=1000))
+    filename = f"visits-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.csv"
+    return Response(
+        stream_with_context(line.encode("utf-8") for line in service.csv_lines(rows, area.timezone)),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/visits.geojson")
+@api_auth("supervisor", "admin")
+def export_geojson():
+    area, p, query = _export_rows()
+    from fieldlog.extensions import db
+
+    body = service.geojson(db.session.execute(query))
+    filename = f"visits-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.geojson"
+    from flask import jsonify
+
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
