@@ -9,11 +9,12 @@ How the set logic works, so that the statement can be read:
 * ``v``: the visits that count — of the chosen hot spots, started inside the period (a half-open UTC range the
   index ``ix_visit_hotspot_started`` serves, so the cost follows the period and not the table), ended, not deleted.
   Times become seconds since the epoch (``s``, ``e``).
-* ``islands``: the union of a hot spot's visit intervals (gaps and islands: a visit starts a new island when it
-  begins after every earlier visit of the spot has ended). Presence = Σ island length; two crews at once count once.
+* ``pc``: the union of a hot spot's visit intervals as disjoint pieces, in one sweep: in (start, end) order, a visit
+  adds the part of it after the latest end of the visits before it (``m``, a running maximum). Presence = Σ piece
+  length; two crews at once count once. One window pass, streamed in index order (no sort, no grouping of islands).
 * Local time: the area's UTC offset is piecewise constant; ``seg`` lists its pieces (computed by ``zoneinfo`` for the
-  period, so DST changes are exact). An island is cut at the offset changes and shifted into local seconds, then cut
-  at local midnights (``split``, recursive: an island may run past midnight) into (local day, from, to) pieces.
+  period, so DST changes are exact). A piece is cut at the offset changes and shifted into local seconds, then cut
+  at local midnights (``split``, recursive: a visit may run past midnight) into (local day, from, to) pieces.
 * Hot hours: each window ``{"days", "from", "to"}`` becomes per-weekday second ranges (past midnight spills into
   the next weekday), merged per weekday so that overlapping windows count once, and intersected with the pieces.
 """
@@ -145,41 +146,37 @@ def _values(name: str, columns: tuple[str, ...], rows: list[tuple], params: dict
 
 def _common(d: _Dialect, hs_sql: str, bucketed: bool) -> str:
     """The CTEs up to the local-day pieces. ``bucketed`` partitions everything by a period bucket ``k`` as well."""
-    k = "k" if bucketed else "0"
+    k = "bucket.k" if bucketed else "0"
     if bucketed:
-        v_from = (
-            "FROM visit JOIN hs ON visit.hotspot_id = hs.id "
-            "JOIN bucket ON visit.started_at >= bucket.bs AND visit.started_at < bucket.be"
-        )
+        v_from = "FROM visit JOIN bucket ON visit.started_at >= bucket.bs AND visit.started_at < bucket.be"
         v_range = ""
     else:
-        v_from = "FROM visit JOIN hs ON visit.hotspot_id = hs.id"
+        v_from = "FROM visit"
         v_range = "AND visit.started_at >= :start AND visit.started_at < :end"
-    pk = "h, k" if bucketed else "h"
+    part = "visit.hotspot_id, bucket.k" if bucketed else "visit.hotspot_id"
     gs, ls_ = d.greatest, d.least
+    # The window orders by the stored columns, as the index does, and the hot spots come as an IN list (sorted):
+    # SQLite then streams the window without a sort. Times become seconds only outside the window.
     return f"""
 hs AS ({hs_sql}),
-v AS (
+vw AS (
   SELECT visit.hotspot_id AS h, {k} AS k, visit.officer_id AS o, visit.officers AS n, visit.on_site AS on_site,
-         {d.secs("visit.started_at")} AS s, {d.secs("visit.ended_at")} AS e
+         visit.started_at AS s_at, visit.ended_at AS e_at,
+         MAX(visit.ended_at) OVER (PARTITION BY {part} ORDER BY visit.started_at, visit.ended_at
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS m_at
   {v_from}
-  WHERE NOT visit.deleted AND visit.ended_at IS NOT NULL {v_range}
+  WHERE visit.hotspot_id IN (SELECT id FROM hs) AND NOT visit.deleted AND visit.ended_at IS NOT NULL {v_range}
 ),
-marked AS (
-  SELECT h, k, s, e,
-         CASE WHEN s <= MAX(e) OVER (PARTITION BY {pk} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-              THEN 0 ELSE 1 END AS fresh
-  FROM v
+v AS (SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw),
+pc AS (
+  SELECT h, k, ps, e AS pe FROM (
+    SELECT h, k, e, CASE WHEN m IS NOT NULL AND m > s THEN m ELSE s END AS ps FROM v
+  ) AS swept WHERE e > ps
 ),
-grouped AS (
-  SELECT h, k, s, e, SUM(fresh) OVER (PARTITION BY {pk} ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS g FROM marked
-),
-islands AS (SELECT h, k, MIN(s) AS s, MAX(e) AS e FROM grouped GROUP BY h, k, g),
 pieces AS (
   SELECT h, k, ls, le, {d.floor("ls / 86400")} AS d0 FROM (
-    SELECT islands.h AS h, islands.k AS k, {gs("islands.s", "seg.a")} + seg.off AS ls,
-           {ls_("islands.e", "seg.b")} + seg.off AS le
-    FROM islands JOIN seg ON seg.a < islands.e AND seg.b > islands.s
+    SELECT pc.h AS h, pc.k AS k, {gs("pc.ps", "seg.a")} + seg.off AS ls, {ls_("pc.pe", "seg.b")} + seg.off AS le
+    FROM pc JOIN seg ON seg.a < pc.pe AND seg.b > pc.ps
   ) AS cut WHERE le > ls
 ),
 split(h, k, d, a, b, rest) AS (
@@ -226,7 +223,7 @@ def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
 WITH RECURSIVE {_seg_cte(p, params)},
 {_common(d, _AREA_HOTSPOTS, False)},
 {_hot_windows(d)},
-presence AS (SELECT h, SUM(e - s) AS sec FROM islands GROUP BY h),
+presence AS (SELECT h, SUM(pe - ps) AS sec FROM pc GROUP BY h),
 hot AS (
   SELECT split.h AS h, SUM({ls_("split.b", "hw.wb")} - {gs("split.a", "hw.wa")}) AS sec
   FROM split JOIN hw ON hw.h = split.h AND hw.dow = (split.d + 3) % 7 + 1 AND hw.wa < split.b AND hw.wb > split.a
@@ -314,7 +311,7 @@ def bucket_rows(
 WITH RECURSIVE {_seg_cte(p, params)},
 {bucket_sql},
 {_common(d, hs_sql, True)},
-presence AS (SELECT h, k, SUM(e - s) AS sec FROM islands GROUP BY h, k),
+presence AS (SELECT h, k, SUM(pe - ps) AS sec FROM pc GROUP BY h, k),
 counts AS (SELECT h, k, COUNT(*) AS visits FROM v GROUP BY h, k)
 SELECT counts.h AS h, counts.k AS k, counts.visits AS visits, COALESCE(presence.sec, 0) AS presence_sec
 FROM counts LEFT JOIN presence ON presence.h = counts.h AND presence.k = counts.k

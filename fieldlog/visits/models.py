@@ -41,6 +41,10 @@ class Visit(db.Model):
         ),
         # Coverage: a hot spot's visits in a period.
         Index("ix_visit_hotspot_started", "hotspot_id", "started_at"),
+        # Coverage reads only the index (migration 0003).
+        Index(
+            "ix_visit_coverage", "hotspot_id", "started_at", "ended_at", "deleted", "officers", "on_site", "officer_id"
+        ),
         # An officer's own visits (pull snapshot, officer filter).
         Index("ix_visit_officer_started", "officer_id", "started_at"),
         # Pull: changes after a cursor.
