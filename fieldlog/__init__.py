@@ -36,10 +36,16 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldlog import api, security, templating
     from fieldlog.auth.views import bp as auth_bp
     from fieldlog.main.views import bp as main_bp
+    from fieldlog.public.views import bp as public_bp
+    from fieldlog.supervisor import bp as supervisor_bp
+    from fieldlog.vendor import bp as vendor_bp
 
     api.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(supervisor_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(vendor_bp)
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()

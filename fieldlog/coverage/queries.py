@@ -155,6 +155,8 @@ def _common(d: _Dialect, hs_sql: str, bucketed: bool) -> str:
         v_range = "AND visit.started_at >= :start AND visit.started_at < :end"
     part = "visit.hotspot_id, bucket.k" if bucketed else "visit.hotspot_id"
     gs, ls_ = d.greatest, d.least
+    # MATERIALIZED: each figure's CTE is computed once; the planners cannot estimate their sizes and would otherwise
+    # re-run them per hot spot in a nested loop.
     # The window orders by the stored columns, as the index does, and the hot spots come as an IN list (sorted):
     # SQLite then streams the window without a sort. Times become seconds only outside the window.
     return f"""
@@ -167,8 +169,8 @@ vw AS (
   {v_from}
   WHERE visit.hotspot_id IN (SELECT id FROM hs) AND NOT visit.deleted AND visit.ended_at IS NOT NULL {v_range}
 ),
-v AS (SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw),
-pc AS (
+v AS MATERIALIZED (SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw),
+pc AS MATERIALIZED (
   SELECT h, k, ps, e AS pe FROM (
     SELECT h, k, e, CASE WHEN m IS NOT NULL AND m > s THEN m ELSE s END AS ps FROM v
   ) AS swept WHERE e > ps
@@ -214,22 +216,29 @@ def _seg_cte(p: Period, params: dict) -> str:
     return sql
 
 
+def _prepare(session: Session, d: _Dialect) -> None:
+    """PostgreSQL: let the window sorts of a large period run in memory (this transaction only)."""
+    if d.pg:
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
 def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
     """One row per live hot spot of the area with every coverage figure (seconds; see ``coverage.services``)."""
     d = _Dialect(session.get_bind().dialect.name)
+    _prepare(session, d)
     params: dict = {"area_id": area_id, "start": p.start, "end": p.end}
     gs, ls_ = d.greatest, d.least
     sql = f"""
 WITH RECURSIVE {_seg_cte(p, params)},
 {_common(d, _AREA_HOTSPOTS, False)},
 {_hot_windows(d)},
-presence AS (SELECT h, SUM(pe - ps) AS sec FROM pc GROUP BY h),
-hot AS (
+presence AS MATERIALIZED (SELECT h, SUM(pe - ps) AS sec FROM pc GROUP BY h),
+hot AS MATERIALIZED (
   SELECT split.h AS h, SUM({ls_("split.b", "hw.wb")} - {gs("split.a", "hw.wa")}) AS sec
   FROM split JOIN hw ON hw.h = split.h AND hw.dow = (split.d + 3) % 7 + 1 AND hw.wa < split.b AND hw.wb > split.a
   GROUP BY split.h
 ),
-stats AS (
+stats AS MATERIALIZED (
   SELECT h, COUNT(*) AS visits, SUM((e - s) * n) AS officer_sec,
          SUM(CASE WHEN e - s >= {KOPER_MIN_S - EPS} AND e - s <= {KOPER_MAX_S + EPS} THEN 1 ELSE 0 END) AS koper,
          SUM(CASE WHEN on_site THEN 1 ELSE 0 END) AS on_site, COUNT(DISTINCT o) AS officers_distinct
@@ -239,7 +248,7 @@ ranked AS (
   SELECT h, e - s AS dur, ROW_NUMBER() OVER (PARTITION BY h ORDER BY e - s) AS rn, COUNT(*) OVER (PARTITION BY h) AS c
   FROM v
 ),
-med AS (SELECT h, AVG(dur) AS sec FROM ranked WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY h)
+med AS MATERIALIZED (SELECT h, AVG(dur) AS sec FROM ranked WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY h)
 SELECT hs.id AS id, hs.name AS name, hs.priority AS priority, hs.target_visits_per_week AS target_per_week,
        COALESCE(stats.visits, 0) AS visits, COALESCE(presence.sec, 0) AS presence_sec,
        COALESCE(stats.officer_sec, 0) AS officer_sec, med.sec AS median_sec, COALESCE(stats.koper, 0) AS koper,
@@ -311,7 +320,7 @@ def bucket_rows(
 WITH RECURSIVE {_seg_cte(p, params)},
 {bucket_sql},
 {_common(d, hs_sql, True)},
-presence AS (SELECT h, k, SUM(pe - ps) AS sec FROM pc GROUP BY h, k),
+presence AS MATERIALIZED (SELECT h, k, SUM(pe - ps) AS sec FROM pc GROUP BY h, k),
 counts AS (SELECT h, k, COUNT(*) AS visits FROM v GROUP BY h, k)
 SELECT counts.h AS h, counts.k AS k, counts.visits AS visits, COALESCE(presence.sec, 0) AS presence_sec
 FROM counts LEFT JOIN presence ON presence.h = counts.h AND presence.k = counts.k

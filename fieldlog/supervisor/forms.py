@@ -1,0 +1,135 @@
+"""Forms of the supervisor and admin pages (Flask-WTF: every POST carries the CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+USERNAME = r"^[A-Za-z0-9._-]{1,64}$"
+WEEKDAY_CHOICES = [
+    (1, _l("Mon")),
+    (2, _l("Tue")),
+    (3, _l("Wed")),
+    (4, _l("Thu")),
+    (5, _l("Fri")),
+    (6, _l("Sat")),
+    (7, _l("Sun")),
+]
+
+
+class HotHoursRowForm(Form):
+    """One hot-hours window; a row left empty is ignored."""
+
+    days = SelectMultipleField(_l("Days"), choices=WEEKDAY_CHOICES, coerce=int, validate_choice=True)
+    start = StringField(_l("From"), validators=[Optional(), Regexp(HHMM, message=_l("Use HH:MM."))])
+    end = StringField(_l("To"), validators=[Optional(), Regexp(HHMM, message=_l("Use HH:MM."))])
+
+    def is_empty(self) -> bool:
+        return not self.days.data and not self.start.data and not self.end.data
+
+    def validate_end(self, field):
+        if self.is_empty():
+            return
+        if not self.days.data:
+            raise ValidationError(_l("Choose at least one day."))
+        if not self.start.data or not field.data:
+            raise ValidationError(_l("Give both times."))
+        if self.start.data == field.data:
+            raise ValidationError(_l("'To' must differ from 'From'."))
+
+
+class HotSpotForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    lat = FloatField(_l("Latitude"), validators=[DataRequired(), NumberRange(-90, 90)])
+    lon = FloatField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
+    radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[DataRequired(), NumberRange(1, 5000)])
+    priority = SelectField(
+        _l("Priority"), choices=[(1, _l("1 – high")), (2, _l("2 – normal")), (3, _l("3 – low"))], coerce=int, default=2
+    )
+    target_visits_per_week = IntegerField(
+        _l("Target visits per week"), validators=[Optional(), NumberRange(0, 1000)]
+    )
+    target_minutes = IntegerField(
+        _l("Target minutes per visit"), default=15, validators=[DataRequired(), NumberRange(1, 720)]
+    )
+    hot_hours = FieldList(FormField(HotHoursRowForm), min_entries=4, max_entries=20)
+    public = BooleanField(_l("May be named in the public report"))
+    active = BooleanField(_l("Active"), default=True)
+    rev = HiddenField()
+
+    def hot_hours_value(self) -> list[dict]:
+        return [
+            {"days": sorted(row.days.data), "from": row.start.data, "to": row.end.data}
+            for row in self.hot_hours
+            if not row.is_empty()
+        ]
+
+    def data_for_service(self) -> dict:
+        return {
+            "name": self.name.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "lat": float(self.lat.data),
+            "lon": float(self.lon.data),
+            "radius_m": self.radius_m.data,
+            "priority": self.priority.data,
+            "target_visits_per_week": self.target_visits_per_week.data,
+            "target_minutes": self.target_minutes.data,
+            "hot_hours": self.hot_hours_value(),
+            "public": bool(self.public.data),
+            "active": bool(self.active.data),
+        }
+
+
+class RevForm(FlaskForm):
+    """A button that changes a versioned record (archive): carries the version it was shown."""
+
+    rev = HiddenField(validators=[DataRequired()])
+
+
+class ButtonForm(FlaskForm):
+    """A button with nothing but the CSRF token (unflag, revoke, deactivate)."""
+
+
+class FlagForm(FlaskForm):
+    comment = TextAreaField(_l("Comment to the officer"), validators=[DataRequired(), Length(max=2000)])
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Regexp(USERNAME, message=_l("Use letters, digits, '.', '_' or '-'."))],
+    )
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=1024)])
+    area = SelectField(_l("Area"), coerce=int, validate_choice=False)
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=1024)])
+
+
+class AreaForm(FlaskForm):
+    slug = StringField(
+        _l("Short name (in addresses)"),
+        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$", message=_l("Lower-case letters, digits, '-'."))],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), default="Europe/Stockholm", validators=[DataRequired(), Length(max=64)])
+    public_report = BooleanField(_l("Publish the public report"))
