@@ -18,18 +18,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 USERNAME = r"^[A-Za-z0-9._-]{1,64}$"
 WEEKDAY_CHOICES = [
-    (1, _l("Mon")),
-    (2, _l("Tue")),
-    (3, _l("Wed")),
-    (4, _l("Thu")),
-    (5, _l("Fri")),
-    (6, _l("Sat")),
-    (7, _l("Sun")),
+    SelectChoice(1, _l("Mon")),
+    SelectChoice(2, _l("Tue")),
+    SelectChoice(3, _l("Wed")),
+    SelectChoice(4, _l("Thu")),
+    SelectChoice(5, _l("Fri")),
+    SelectChoice(6, _l("Sat")),
+    SelectChoice(7, _l("Sun")),
 ]
 
 
@@ -61,7 +62,7 @@ class HotSpotForm(FlaskForm):
     lon = FloatField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
     radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[DataRequired(), NumberRange(1, 5000)])
     priority = SelectField(
-        _l("Priority"), choices=[(1, _l("1 – high")), (2, _l("2 – normal")), (3, _l("3 – low"))], coerce=int, default=2
+        _l("Priority"), choices=[SelectChoice(1, _l("1 – high")), SelectChoice(2, _l("2 – normal")), SelectChoice(3, _l("3 – low"))], coerce=int, default=2
     )
     target_visits_per_week = IntegerField(
         _l("Target visits per week"), validators=[Optional(), NumberRange(0, 1000)]

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
@@ -48,9 +49,9 @@ def people():
     form = UserForm()
     areas = all_areas()
     if current_user.role == "admin":
-        form.area.choices = [(a.id, a.name) for a in areas]
+        form.area.choices = [SelectChoice(a.id, a.name) for a in areas]
     else:
-        form.area.choices = [(current_user.area_id, current_user.area.name)]
+        form.area.choices = [SelectChoice(current_user.area_id, current_user.area.name)]
     role = "officer"
     if current_user.role == "admin" and request.form.get("role") in ("officer", "supervisor"):
         role = request.form["role"]

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Response, g, request, stream_with_context
+from flask import Response, g, request
 
 from fieldlog.api import bp
 from fieldlog.api.helpers import load
@@ -83,10 +83,11 @@ def export_csv():
     area, p, query = _export_rows()
     from fieldlog.extensions import db
 
-    rows = db.session.execute(query.execution_options(yield_per=1000))
+    # Read before the response: the request boundary ends the transaction before a streamed body is sent.
+    rows = db.session.execute(query).all()
     filename = f"visits-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.csv"
     return Response(
-        stream_with_context(line.encode("utf-8") for line in service.csv_lines(rows, area.timezone)),
+        "".join(service.csv_lines(rows, area.timezone)).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
