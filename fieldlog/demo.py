@@ -23,7 +23,7 @@ from fieldlog.hotspots.models import HotSpot
 from fieldlog.sync.changes import current_change_seq
 from fieldlog.visits.models import OBSERVATIONS, Visit
 
-DEMO_PASSWORD = "svenljunga2019"
+DEMO_PASSWORD = "svenljunga2019"  # noqa: S105  (printed for the demo on purpose)
 AREA = {"slug": "svenljunga", "name": "Svenljunga", "timezone": "Europe/Stockholm", "public_report": True}
 WEEKNIGHTS = [1, 2, 3, 4]
 EVENINGS = {"days": WEEKNIGHTS, "from": "18:00", "to": "22:00"}
@@ -200,7 +200,7 @@ def _minutes(hhmm: str) -> int:
 
 def _visit_history(hotspots: list[HotSpot], officers: list[User], tz: ZoneInfo, today: date) -> list[dict]:
     """Six weeks of plausible visits: more at hot hours, durations around 10–16 minutes, some drive-throughs."""
-    rng = random.Random(2019)
+    rng = random.Random(2019)  # noqa: S311  (demo data, reproducible by design)
     seq = current_change_seq(db.session)
     created = utcnow()
     rows = []
