@@ -31,6 +31,8 @@ def base_config(url: str, instance: str) -> dict:
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": instance,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Still salted scrypt, at a cost a test suite can afford thousands of times.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 
@@ -154,7 +156,8 @@ def make_user(app):
             area_id=area.id if area is not None else None,
             **kwargs,
         )
-        user.set_password(password)
+        with app.app_context():
+            user.set_password(password)
         return _persist(app, user)
 
     return make
