@@ -163,16 +163,34 @@ def load_postgres(url: str, rows) -> None:
     import psycopg
 
     now = datetime.now(UTC)
+    copy_sql = (
+        "COPY visit (id, hotspot_id, officer_id, started_at, ended_at, mode, officers, observations, activities,"
+        " contacts, notes, on_site, rev, deleted, created_at, updated_at, change_seq) FROM STDIN"
+    )
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        with conn.cursor() as cur:
-            with cur.copy(
-                "COPY visit (id, hotspot_id, officer_id, started_at, ended_at, mode, officers, observations, activities,"
-                " contacts, notes, on_site, rev, deleted, created_at, updated_at, change_seq) FROM STDIN"
-            ) as copy:
-                for r in rows:
-                    copy.write_row(
-                        (r[0], r[1], r[2], r[3], r[4], "foot", r[5], "[]", '["visible_presence"]', 0, "", r[6], 1, r[7], now, now, 1)
+        with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            for r in rows:
+                copy.write_row(
+                    (
+                        r[0],
+                        r[1],
+                        r[2],
+                        r[3],
+                        r[4],
+                        "foot",
+                        r[5],
+                        "[]",
+                        '["visible_presence"]',
+                        0,
+                        "",
+                        r[6],
+                        1,
+                        r[7],
+                        now,
+                        now,
+                        1,
                     )
+                )
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE visit")
@@ -208,7 +226,9 @@ def run(name: str, url: str, loader, total: int, repeat: int) -> dict:
     rnd = random.Random(42)
     period_share = total * 28 // 365
     period_rows = visit_rows(rnd, period_share, spots, officers, PERIOD_START, PERIOD_END)
-    small_rest = visit_rows(rnd, total // 10 - period_share, spots, officers, YEAR_START, PERIOD_END, (PERIOD_START, PERIOD_END))
+    small_rest = visit_rows(
+        rnd, total // 10 - period_share, spots, officers, YEAR_START, PERIOD_END, (PERIOD_START, PERIOD_END)
+    )
     big_rest = visit_rows(rnd, total - total // 10, spots, officers, YEAR_START, PERIOD_END, (PERIOD_START, PERIOD_END))
 
     t0 = time.perf_counter()
@@ -247,7 +267,9 @@ def main() -> None:
     results = []
     if args.sqlite or not args.postgres:
         path = os.path.join(tempfile.mkdtemp(prefix="fieldlog-bench-"), "bench.sqlite3")
-        results.append(run("sqlite", "sqlite:///" + path, lambda rows: load_sqlite(path, rows), args.visits, args.repeat))
+        results.append(
+            run("sqlite", "sqlite:///" + path, lambda rows: load_sqlite(path, rows), args.visits, args.repeat)
+        )
         print(json.dumps(results[-1]), flush=True)
     if args.postgres:
         url = args.postgres

@@ -169,7 +169,9 @@ vw AS (
   {v_from}
   WHERE visit.hotspot_id IN (SELECT id FROM hs) AND NOT visit.deleted AND visit.ended_at IS NOT NULL {v_range}
 ),
-v AS MATERIALIZED (SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw),
+v AS MATERIALIZED (
+  SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw
+),
 pc AS MATERIALIZED (
   SELECT h, k, ps, e AS pe FROM (
     SELECT h, k, e, CASE WHEN m IS NOT NULL AND m > s THEN m ELSE s END AS ps FROM v

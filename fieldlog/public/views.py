@@ -36,7 +36,9 @@ def report(area: Area) -> dict:
     buckets = []
     for _label, first, nxt in months:
         # [first day 00:00, first day of the next month 00:00) in local time, as UTC.
-        buckets.append((queries.period(first, first, area.timezone).start, queries.period(nxt, nxt, area.timezone).start))
+        buckets.append(
+            (queries.period(first, first, area.timezone).start, queries.period(nxt, nxt, area.timezone).start)
+        )
     rows = queries.bucket_rows(
         db.session,
         "SELECT id, hot_hours FROM hotspot WHERE area_id = :area_id",

@@ -62,11 +62,12 @@ class HotSpotForm(FlaskForm):
     lon = FloatField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
     radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[DataRequired(), NumberRange(1, 5000)])
     priority = SelectField(
-        _l("Priority"), choices=[SelectChoice(1, _l("1 – high")), SelectChoice(2, _l("2 – normal")), SelectChoice(3, _l("3 – low"))], coerce=int, default=2
+        _l("Priority"),
+        choices=[SelectChoice(1, _l("1 – high")), SelectChoice(2, _l("2 – normal")), SelectChoice(3, _l("3 – low"))],
+        coerce=int,
+        default=2,
     )
-    target_visits_per_week = IntegerField(
-        _l("Target visits per week"), validators=[Optional(), NumberRange(0, 1000)]
-    )
+    target_visits_per_week = IntegerField(_l("Target visits per week"), validators=[Optional(), NumberRange(0, 1000)])
     target_minutes = IntegerField(
         _l("Target minutes per visit"), default=15, validators=[DataRequired(), NumberRange(1, 720)]
     )
@@ -129,7 +130,10 @@ class PasswordForm(FlaskForm):
 class AreaForm(FlaskForm):
     slug = StringField(
         _l("Short name (in addresses)"),
-        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$", message=_l("Lower-case letters, digits, '-'."))],
+        validators=[
+            DataRequired(),
+            Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$", message=_l("Lower-case letters, digits, '-'.")),
+        ],
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     timezone = StringField(_l("Time zone"), default="Europe/Stockholm", validators=[DataRequired(), Length(max=64)])

@@ -57,7 +57,9 @@ def people():
         role = request.form["role"]
     status = 200
     if form.validate_on_submit():
-        target_area = current_user.area if current_user.role != "admin" else db.session.get(Area, form.area.data)
+        target_area = current_user.area
+        if current_user.role == "admin":
+            target_area = db.session.get(Area, form.area.data) if form.area.data else None
         if target_area is None:
             form.area.errors.append(_("Choose an area."))
             status = 400
@@ -151,7 +153,9 @@ def person_active(user_id: int):
                 if device.revoked_at is None:
                     revoke_device(device)
                     audit.record(current_user, "device", device.id, "revoke", {"revoked_at": None}, None)
-        audit.record(current_user, "user", user.id, "activate" if user.active else "deactivate", before, _snapshot(user))
+        audit.record(
+            current_user, "user", user.id, "activate" if user.active else "deactivate", before, _snapshot(user)
+        )
         db.session.flush()
         flash(_("Account activated.") if user.active else _("Account deactivated; its devices are signed out."), "info")
     return redirect(url_for("supervisor.person", user_id=user.id), 303)
@@ -217,6 +221,11 @@ def area_public(area_id: int):
     if ButtonForm().validate_on_submit():
         area.public_report = not area.public_report
         audit.record(
-            current_user, "area", area.id, "update", {"public_report": not area.public_report}, {"public_report": area.public_report}
+            current_user,
+            "area",
+            area.id,
+            "update",
+            {"public_report": not area.public_report},
+            {"public_report": area.public_report},
         )
     return redirect(url_for("supervisor.areas"), 303)

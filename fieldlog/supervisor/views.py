@@ -305,9 +305,7 @@ def hotspot_edit(hotspot_id: uuid.UUID):
             return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id))
     else:
         status = 400
-    return render_template(
-        "supervisor/hotspot_form.html", form=form, spot=spot, area=spot.area, tiles=_tiles()
-    ), status
+    return render_template("supervisor/hotspot_form.html", form=form, spot=spot, area=spot.area, tiles=_tiles()), status
 
 
 @bp.post("/hotspots/<uuid:hotspot_id>/archive")

@@ -84,21 +84,135 @@ ROUTES: dict[tuple[str, str], Case] = {
         "/api/v1/hotspots/{hotspot}", by_role(401, 403, 403, 204, 404, 204), headers={"If-Match": '"1"'}
     ),
     # Pages
-    ("GET", "/"): Case("/", by_role(302, 200, 200, 200, 200, 200), page=True),
+    # Supervisors and admins are sent on to their dashboard.
+    ("GET", "/"): Case("/", by_role(302, 200, 200, 302, 302, 302), page=True),
     ("GET", "/login"): Case("/login", by_role(200, 302, 302, 302, 302, 302), page=True),
     ("POST", "/login"): Case(
         "/login", by_role(302, 302, 302, 302, 302, 302), data={"username": "anna", "password": PASSWORD}, page=True
     ),
     ("POST", "/logout"): Case("/logout", by_role(302, 302, 302, 302, 302, 302), data={}, page=True),
     ("POST", "/locale"): Case("/locale", by_role(302, 302, 302, 302, 302, 302), data={"locale": "en"}, page=True),
+    # Coverage and visits for supervisors (API)
+    ("GET", "/api/v1/coverage"): Case("/api/v1/coverage?area={area}", by_role(401, 403, 403, 200, 403, 200)),
+    ("GET", "/api/v1/coverage/<uuid:hotspot_id>/grid"): Case(
+        "/api/v1/coverage/{hotspot}/grid", by_role(401, 403, 403, 200, 404, 200)
+    ),
+    ("GET", "/api/v1/visits"): Case("/api/v1/visits", by_role(401, 403, 403, 200, 200, 200)),
+    ("POST", "/api/v1/visits/<uuid:visit_id>/flag"): Case(
+        "/api/v1/visits/{visit}/flag", by_role(401, 403, 403, 200, 404, 200), json={"comment": "Kolla tiden"}
+    ),
+    ("DELETE", "/api/v1/visits/<uuid:visit_id>/flag"): Case(
+        "/api/v1/visits/{visit}/flag", by_role(401, 403, 403, 204, 404, 204)
+    ),
+    ("GET", "/api/v1/visits.csv"): Case("/api/v1/visits.csv?area={area}", by_role(401, 403, 403, 200, 403, 200)),
+    ("GET", "/api/v1/visits.geojson"): Case(
+        "/api/v1/visits.geojson?area={area}", by_role(401, 403, 403, 200, 403, 200)
+    ),
+    # Public report (the area publishes it)
+    ("GET", "/public/<slug>"): Case("/public/{area}", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/public/<slug>.json"): Case("/public/{area}.json", by_role(200, 200, 200, 200, 200, 200)),
+    # Supervisor and admin pages
+    ("GET", "/supervisor/"): Case("/supervisor/", by_role(302, 403, 403, 200, 200, 200), page=True),
+    ("GET", "/supervisor/hotspots/<uuid:hotspot_id>"): Case(
+        "/supervisor/hotspots/{hotspot}", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("GET", "/supervisor/hotspots/<uuid:hotspot_id>/edit"): Case(
+        "/supervisor/hotspots/{hotspot}/edit", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("POST", "/supervisor/hotspots/<uuid:hotspot_id>/edit"): Case(
+        "/supervisor/hotspots/{hotspot}/edit",
+        by_role(302, 403, 403, 302, 404, 302),
+        data={
+            "rev": "1",
+            "name": "Torget",
+            "lat": "57.5",
+            "lon": "13.1",
+            "radius_m": "150",
+            "priority": "1",
+            "target_minutes": "15",
+            "active": "y",
+        },
+        page=True,
+    ),
+    ("GET", "/supervisor/hotspots/new"): Case(
+        "/supervisor/hotspots/new", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("POST", "/supervisor/hotspots/new"): Case(
+        "/supervisor/hotspots/new",
+        by_role(302, 403, 403, 302, 302, 302),
+        data={
+            "name": "Nytt ställe",
+            "lat": "57.5",
+            "lon": "13.1",
+            "radius_m": "150",
+            "priority": "2",
+            "target_minutes": "15",
+            "active": "y",
+        },
+        page=True,
+    ),
+    ("POST", "/supervisor/hotspots/<uuid:hotspot_id>/archive"): Case(
+        "/supervisor/hotspots/{hotspot}/archive", by_role(302, 403, 403, 303, 404, 303), data={"rev": "1"}, page=True
+    ),
+    ("GET", "/supervisor/visits"): Case("/supervisor/visits", by_role(302, 403, 403, 200, 200, 200), page=True),
+    ("GET", "/supervisor/visits/<uuid:visit_id>"): Case(
+        "/supervisor/visits/{visit}", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("POST", "/supervisor/visits/<uuid:visit_id>/flag"): Case(
+        "/supervisor/visits/{visit}/flag", by_role(302, 403, 403, 303, 404, 303), data={"comment": "Kolla"}, page=True
+    ),
+    ("POST", "/supervisor/visits/<uuid:visit_id>/unflag"): Case(
+        "/supervisor/visits/{visit}/unflag", by_role(302, 403, 403, 303, 404, 303), data={}, page=True
+    ),
+    ("GET", "/supervisor/export/visits.csv"): Case(
+        "/supervisor/export/visits.csv", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/export/visits.geojson"): Case(
+        "/supervisor/export/visits.geojson", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/report"): Case("/supervisor/report", by_role(302, 403, 403, 200, 200, 200), page=True),
+    ("GET", "/supervisor/audit"): Case("/supervisor/audit", by_role(302, 403, 403, 200, 200, 200), page=True),
+    ("GET", "/supervisor/people"): Case("/supervisor/people", by_role(302, 403, 403, 200, 200, 200), page=True),
+    ("POST", "/supervisor/people"): Case(
+        # An admin must choose the area of the new account: 400 without it.
+        "/supervisor/people",
+        by_role(302, 403, 403, 303, 303, 400),
+        data={"username": "ny", "display_name": "Ny", "password": "ett långt lösenord"},
+        page=True,
+    ),
+    ("GET", "/supervisor/people/<int:user_id>"): Case(
+        "/supervisor/people/{officer}", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("POST", "/supervisor/people/<int:user_id>/password"): Case(
+        "/supervisor/people/{officer}/password",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={"password": "ett nytt lösenord"},
+        page=True,
+    ),
+    ("POST", "/supervisor/people/<int:user_id>/active"): Case(
+        "/supervisor/people/{officer}/active", by_role(302, 403, 403, 303, 404, 303), data={}, page=True
+    ),
+    ("POST", "/supervisor/devices/<uuid:device_id>/revoke"): Case(
+        "/supervisor/devices/{device}/revoke", by_role(302, 403, 403, 303, 404, 303), data={}, page=True
+    ),
+    ("GET", "/supervisor/areas"): Case("/supervisor/areas", by_role(302, 403, 403, 403, 403, 200), page=True),
+    ("POST", "/supervisor/areas"): Case(
+        "/supervisor/areas",
+        by_role(302, 403, 403, 403, 403, 303),
+        data={"slug": "ny", "name": "Ny", "timezone": "Europe/Stockholm"},
+        page=True,
+    ),
+    ("POST", "/supervisor/areas/<int:area_id>/public"): Case(
+        "/supervisor/areas/{area_id}/public", by_role(302, 403, 403, 403, 403, 303), data={}, page=True
+    ),
 }
 
 # Served files, not endpoints with access rules.
-UNLISTED_ENDPOINTS = {"static"}
+UNLISTED_ENDPOINTS = {"static", "vendor.leaflet"}
 
 
 @pytest.fixture
-def world(make_area, make_user, make_hotspot, make_visit) -> World:
+def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> World:
     home = make_area("svenljunga", name="Svenljunga", public_report=True)
     other = make_area("tranemo", name="Tranemo")
     officer = make_user("officer", home, username="anna")
@@ -108,11 +222,18 @@ def world(make_area, make_user, make_hotspot, make_visit) -> World:
     make_user("admin", None, username="root")
     hotspot = make_hotspot(home, "Torget")
     visit = make_visit(hotspot, officer, started_at=utcnow() - timedelta(hours=2))
-    return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id))
+    make_token(officer, "matrix phone")
+    from fieldlog.auth.models import Device
+    from fieldlog.extensions import db
+
+    with app.app_context():
+        device_id = db.session.scalar(db.select(Device.id).where(Device.user_id == officer.id))
+    extra = {"officer": officer.id, "device": device_id, "area_id": home.id}
+    return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id), extra=extra)
 
 
 def call(client, make_token, world: World, method: str, case: Case, role: str):
-    path = case.path.format(hotspot=world.hotspot_id, visit=world.visit_id, area=world.area_slug)
+    path = case.path.format(hotspot=world.hotspot_id, visit=world.visit_id, area=world.area_slug, **world.extra)
     headers = dict(case.headers)
     if role != "anonymous":
         if case.page:
@@ -132,7 +253,9 @@ def call(client, make_token, world: World, method: str, case: Case, role: str):
     if case.json is not None:
         kwargs["json"] = case.json
     if case.data is not None:
-        form_page = "/" if role != "anonymous" else "/login"
+        form_page = {"anonymous": "/login", "supervisor": "/supervisor/", "supervisor_other": "/supervisor/"}.get(
+            role, "/supervisor/" if role == "admin" else "/"
+        )
         kwargs["data"] = {**case.data, "csrf_token": csrf_token(client, form_page)}
     return client.open(path, method=method, **kwargs)
 

@@ -15,11 +15,17 @@ def test_pages_need_sign_in(client):
     assert response.headers["Location"].startswith("/login?next=/")
 
 
-def test_sign_in_with_right_password_opens_start_page(client, supervisor, hotspot, login):
-    response = login("sven")
+def test_sign_in_with_right_password_opens_start_page(client, officer, hotspot, login):
+    response = login("anna")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     html = client.get("/").get_data(as_text=True)
-    assert "Välkommen, Sven" in html and "Torget" in html
+    assert "Välkommen, Anna" in html and "Torget" in html
+
+
+def test_supervisors_start_page_is_their_dashboard(client, supervisor, hotspot, login):
+    login("sven")
+    assert client.get("/").headers["Location"] == "/supervisor/"
+    assert "Torget" in client.get("/supervisor/").get_data(as_text=True)
 
 
 def test_username_is_case_insensitive(client, supervisor, login):
@@ -51,8 +57,8 @@ def test_next_only_redirects_within_the_site(client, supervisor):
     assert response.headers["Location"] == "/"
 
 
-def test_sign_out_needs_post_with_csrf(client, supervisor, login):
-    login("sven")
+def test_sign_out_needs_post_with_csrf(client, officer, login):
+    login("anna")
     assert client.get("/logout").status_code == 405
     token = csrf_token(client, "/")
     response = client.post("/logout", data={"csrf_token": token})
@@ -60,17 +66,17 @@ def test_sign_out_needs_post_with_csrf(client, supervisor, login):
     assert client.get("/").status_code == 302
 
 
-def test_language_switch_changes_page_and_is_kept_for_the_user(client, supervisor, login, db):
+def test_language_switch_changes_page_and_is_kept_for_the_user(client, officer, login, db):
     from fieldlog.auth.models import User
 
-    login("sven")
+    login("anna")
     client.post("/locale", data={"locale": "en", "next": "/", "csrf_token": csrf_token(client, "/")})
-    assert "Welcome, Sven" in client.get("/").get_data(as_text=True)
-    assert db.session.get(User, supervisor.id).locale == "en"
+    assert "Welcome, Anna" in client.get("/").get_data(as_text=True)
+    assert db.session.get(User, officer.id).locale == "en"
 
 
 def test_user_locale_applies_at_sign_in(client, make_user, area, login):
-    make_user("supervisor", area, username="eve", locale="en")
+    make_user("officer", area, username="eve", locale="en")
     login("eve")
     assert "Welcome, Eve" in client.get("/").get_data(as_text=True)
 
@@ -87,12 +93,12 @@ def test_page_failures_are_throttled_and_shared_with_api(client, supervisor, log
     assert api.status_code == 429
 
 
-def test_password_change_ends_existing_sessions(client, supervisor, login, db):
+def test_password_change_ends_existing_sessions(client, officer, login, db):
     from fieldlog.auth.models import User
 
-    login("sven")
+    login("anna")
     assert client.get("/").status_code == 200
-    user = db.session.get(User, supervisor.id)
+    user = db.session.get(User, officer.id)
     user.set_password("a whole new password")
     db.session.commit()
     assert client.get("/").status_code == 302

@@ -17,8 +17,18 @@ PERIOD = "from=2026-11-16&to=2026-11-22"
 @pytest.fixture
 def visits(make_visit, hotspot, officer):
     """Three visits of anna at Torget; one with a position, one deleted."""
-    a = make_visit(hotspot, officer, utc(2026, 11, 16, 10, 0), 12, lat=57.4956, lon=13.1091, accuracy_m=8.0,
-                   distance_m=12.4, on_site=True, notes="=HYPERLINK(\"x\")")
+    a = make_visit(
+        hotspot,
+        officer,
+        utc(2026, 11, 16, 10, 0),
+        12,
+        lat=57.4956,
+        lon=13.1091,
+        accuracy_m=8.0,
+        distance_m=12.4,
+        on_site=True,
+        notes='=HYPERLINK("x")',
+    )
     b = make_visit(hotspot, officer, utc(2026, 11, 17, 18, 0), 15, mode="vehicle", observations=["youth_gathering"])
     make_visit(hotspot, officer, utc(2026, 11, 18, 18, 0), 15, deleted=True)
     return a, b
@@ -50,7 +60,9 @@ def test_list_pages_with_a_cursor(client, auth, supervisor, make_visit, hotspot,
     assert len(set(ids)) == 105
 
 
-def test_list_filters_by_hot_spot_and_officer(client, auth, supervisor, make_user, area, make_hotspot, make_visit, visits):
+def test_list_filters_by_hot_spot_and_officer(
+    client, auth, supervisor, make_user, area, make_hotspot, make_visit, visits
+):
     bertil = make_user("officer", area, username="bertil")
     other = make_hotspot(area, "Busstationen")
     make_visit(other, bertil, utc(2026, 11, 19, 12, 0), 10)
@@ -86,7 +98,9 @@ def test_officers_may_not_list_the_area(client, auth, officer):
 
 def test_flag_bumps_rev_and_change_seq_and_is_audited(app, client, auth, supervisor, visits):
     visit = visits[0]
-    response = client.post(f"/api/v1/visits/{visit.id}/flag", json={"comment": "Position saknas?"}, headers=auth(supervisor))
+    response = client.post(
+        f"/api/v1/visits/{visit.id}/flag", json={"comment": "Position saknas?"}, headers=auth(supervisor)
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["flag"]["comment"] == "Position saknas?"
@@ -112,14 +126,18 @@ def test_unflag_clears_the_flag_and_bumps_rev(client, auth, supervisor, visits):
     assert again["flag"] is None and again["rev"] == flagged["rev"] + 1
 
 
-@pytest.mark.parametrize("body", [{}, {"comment": ""}, {"comment": 5}, {"comment": "x" * 2001}, {"comment": "ok", "x": 1}])
+@pytest.mark.parametrize(
+    "body", [{}, {"comment": ""}, {"comment": 5}, {"comment": "x" * 2001}, {"comment": "ok", "x": 1}]
+)
 def test_flag_without_a_good_comment_is_rejected(client, auth, supervisor, visits, body):
     response = client.post(f"/api/v1/visits/{visits[0].id}/flag", json=body, headers=auth(supervisor))
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"]
 
 
-def test_flag_of_unknown_or_foreign_visit_is_not_found(client, auth, supervisor, make_area, make_user, make_hotspot, make_visit):
+def test_flag_of_unknown_or_foreign_visit_is_not_found(
+    client, auth, supervisor, make_area, make_user, make_hotspot, make_visit
+):
     tranemo = make_area("tranemo")
     foreign = make_visit(make_hotspot(tranemo, "Torget"), make_user("officer", tranemo), utc(2026, 11, 17, 12, 0), 10)
     headers = auth(supervisor)
@@ -159,5 +177,12 @@ def test_exports_need_a_supervisor(client, auth, officer):
 
 def test_openapi_lists_the_supervisor_operations(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/coverage", "/coverage/{hotspot_id}/grid", "/visits", "/visits/{visit_id}/flag", "/visits.csv", "/visits.geojson"):
+    for path in (
+        "/coverage",
+        "/coverage/{hotspot_id}/grid",
+        "/visits",
+        "/visits/{visit_id}/flag",
+        "/visits.csv",
+        "/visits.geojson",
+    ):
         assert path in paths
