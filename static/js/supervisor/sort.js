@@ -8,11 +8,20 @@ for (const table of document.querySelectorAll('table[data-sortable]')) {
     button.type = 'button';
     button.className = 'sort';
     button.append(...th.childNodes);
+    const arrow = document.createElement('span');
+    arrow.setAttribute('aria-hidden', 'true');
+    arrow.className = 'sort-arrow';
+    button.append(arrow);
     th.append(button);
     button.addEventListener('click', () => {
       const ascending = th.getAttribute('aria-sort') !== 'ascending';
-      headers.forEach((other) => other.removeAttribute('aria-sort'));
+      headers.forEach((other) => {
+        other.removeAttribute('aria-sort');
+        const mark = other.querySelector('.sort-arrow');
+        if (mark) mark.textContent = '';
+      });
       th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      arrow.textContent = ascending ? ' ▲' : ' ▼';
       const body = table.tBodies[0];
       const rows = [...body.rows];
       const value = (row) => {
