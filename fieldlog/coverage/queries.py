@@ -224,6 +224,17 @@ def _prepare(session: Session, d: _Dialect) -> None:
         session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
+def _median(d: _Dialect) -> str:
+    """The median duration per hot spot: PostgreSQL's ordered-set aggregate; on SQLite the middle row(s) by rank."""
+    if d.pg:
+        return "med AS MATERIALIZED (SELECT h, median_sec AS sec FROM stats)"
+    return """ranked AS (
+  SELECT h, e - s AS dur, ROW_NUMBER() OVER (PARTITION BY h ORDER BY e - s) AS rn, COUNT(*) OVER (PARTITION BY h) AS c
+  FROM v
+),
+med AS MATERIALIZED (SELECT h, AVG(dur) AS sec FROM ranked WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY h)"""
+
+
 def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
     """One row per live hot spot of the area with every coverage figure (seconds; see ``coverage.services``)."""
     d = _Dialect(session.get_bind().dialect.name)
@@ -244,13 +255,10 @@ stats AS MATERIALIZED (
   SELECT h, COUNT(*) AS visits, SUM((e - s) * n) AS officer_sec,
          SUM(CASE WHEN e - s >= {KOPER_MIN_S - EPS} AND e - s <= {KOPER_MAX_S + EPS} THEN 1 ELSE 0 END) AS koper,
          SUM(CASE WHEN on_site THEN 1 ELSE 0 END) AS on_site, COUNT(DISTINCT o) AS officers_distinct
+         {", PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY e - s) AS median_sec" if d.pg else ""}
   FROM v GROUP BY h
 ),
-ranked AS (
-  SELECT h, e - s AS dur, ROW_NUMBER() OVER (PARTITION BY h ORDER BY e - s) AS rn, COUNT(*) OVER (PARTITION BY h) AS c
-  FROM v
-),
-med AS MATERIALIZED (SELECT h, AVG(dur) AS sec FROM ranked WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY h)
+{_median(d)}
 SELECT hs.id AS id, hs.name AS name, hs.priority AS priority, hs.target_visits_per_week AS target_per_week,
        COALESCE(stats.visits, 0) AS visits, COALESCE(presence.sec, 0) AS presence_sec,
        COALESCE(stats.officer_sec, 0) AS officer_sec, med.sec AS median_sec, COALESCE(stats.koper, 0) AS koper,
