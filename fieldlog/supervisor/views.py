@@ -76,9 +76,10 @@ def _area_or_404() -> Area:
 
 def _parse_day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is None or 1971 <= day.year <= 9000 else None
 
 
 def chosen_period(area: Area, default: str = "last_week") -> tuple[str, queries.Period, list[str]]:

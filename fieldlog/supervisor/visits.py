@@ -96,8 +96,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         started, visit_id = json.loads(raw)
-        return datetime.fromisoformat(started), uuid.UUID(visit_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        started = datetime.fromisoformat(started)
+        if started.tzinfo is None:
+            raise ValueError("naive")
+        return started, uuid.UUID(visit_id)
+    except (ValueError, TypeError, AttributeError, binascii.Error, json.JSONDecodeError):
         raise ApiError(400, "validation_error", "The cursor is not valid.", {"cursor": ["Not a cursor."]}) from None
 
 

@@ -214,6 +214,8 @@ def test_admin_names_the_area(client, auth, admin, week_visits):
         ("from=2026-11-20&to=2026-11-19", "to"),
         ("from=2024-01-01&to=2026-01-01", "to"),
         ("from=2026-11-16&to=2026-11-22&bogus=1", "bogus"),
+        ("from=0001-01-01&to=0001-01-01", "from"),
+        ("from=9999-12-31&to=9999-12-31", "from"),
     ],
 )
 def test_bad_period_names_the_field(client, auth, supervisor, query, field):

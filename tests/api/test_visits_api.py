@@ -84,7 +84,13 @@ def test_list_hides_other_areas(client, auth, supervisor, make_area, make_user, 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("cursor=not-a-cursor", "cursor"), ("hotspot_id=nope", "hotspot_id"), ("from=2026-02-30", "from"), ("x=1", "x")],
+    [
+        ("cursor=not-a-cursor", "cursor"),
+        ("cursor=WyIyMDI2LTAxLTAxVDAwOjAwOjAwIiwgIjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMCJd", "cursor"),
+        ("hotspot_id=nope", "hotspot_id"),
+        ("from=2026-02-30", "from"),
+        ("x=1", "x"),
+    ],
 )
 def test_bad_list_query_names_the_field(client, auth, supervisor, query, field):
     response = client.get(f"/api/v1/visits?{query}", headers=auth(supervisor))
