@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
+from marshmallow import ValidationError
 
 from fieldlog.api import bp
 from fieldlog.api.errors import ApiError
@@ -10,11 +11,12 @@ from fieldlog.api.helpers import json_body, load
 from fieldlog.auth.services import api_auth
 from fieldlog.db import utcnow
 from fieldlog.sync import services
-from fieldlog.sync.schemas import PullQuerySchema, PushSchema
+from fieldlog.sync.schemas import MutationSchema, PullQuerySchema, PushSchema
 
 PROTOCOL = 1
 
 _push = PushSchema()
+_mutation = MutationSchema()
 _pull_query = PullQuerySchema()
 
 
@@ -40,9 +42,13 @@ def push():
             f"At most {limit} mutations per push; send smaller batches.",
             {"mutations": [f"More than {limit}."]},
         )
-    envelope = load(_push, body)
+    load(_push, body)
+    try:
+        loaded = _mutation.load(mutations, many=True)
+    except ValidationError as e:
+        raise ValidationError({"mutations": e.messages}) from None
     actor = services.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
-    results = services.push(actor, mutations, envelope["mutations"])
+    results = services.push(actor, mutations, loaded)
     return {"results": results, "server_time": utcnow().isoformat()}
 
 

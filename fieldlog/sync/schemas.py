@@ -27,11 +27,14 @@ class MutationSchema(Schema):
 
 
 class PushSchema(Schema):
+    """The push envelope. Each mutation is then loaded by MutationSchema(many=True): one pass over the list is
+    markedly cheaper than a nested field per item, and the ingest target counts microseconds."""
+
     class Meta:
         unknown = RAISE
 
     protocol = StrictInteger(required=True)
-    mutations = fields.List(fields.Nested(MutationSchema), required=True)
+    mutations = fields.List(fields.Dict(), required=True)
 
 
 class MutationDocSchema(MutationSchema):

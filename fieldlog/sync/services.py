@@ -127,9 +127,10 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[d
     }
     existing = {row.id: dict(row._mapping) for row in session.execute(select(VISIT).where(VISIT.c.id.in_(record_ids)))}
     batch = _Batch(actor, now, existing)
+    visit_data = _load_visits(mutations)
     results: list[dict] = []
     first_in_batch: dict[uuid.UUID, tuple[str, dict]] = {}
-    for mutation, digest in zip(mutations, hashes, strict=True):
+    for index, (mutation, digest) in enumerate(zip(mutations, hashes, strict=True)):
         mutation_id, record_id = mutation["mutation_id"], mutation["record_id"]
         head = {"mutation_id": str(mutation_id), "record_id": str(record_id)}
         if mutation_id in first_in_batch:
@@ -143,12 +144,32 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[d
             else:
                 result = _reused(head)
         else:
-            result = batch.apply(head, mutation)
+            result = batch.apply(head, mutation, visit_data.get(index))
             batch.remember(mutation_id, record_id, digest, result)
         first_in_batch[mutation_id] = (digest, result)
         results.append(result)
     batch.write()
     return results
+
+
+def _load_visits(mutations: list[dict]) -> dict[int, dict | ValidationError]:
+    """Every upsert's data loaded by VisitInputSchema: the loaded visit, or the ValidationError, by index.
+
+    One many=True pass for the batch; if any visit is invalid, each is loaded on its own to tell which.
+    """
+    indexes = [i for i, m in enumerate(mutations) if m["type"] == "visit.upsert" and m["data"] is not None]
+    items = [mutations[i]["data"] for i in indexes]
+    try:
+        return dict(zip(indexes, _visit_input.load(items, many=True), strict=True))
+    except ValidationError:
+        pass
+    out: dict[int, dict | ValidationError] = {}
+    for index, item in zip(indexes, items, strict=True):
+        try:
+            out[index] = _visit_input.load(item)
+        except ValidationError as e:
+            out[index] = e
+    return out
 
 
 def _reused(head: dict) -> dict:
@@ -233,7 +254,7 @@ class _Batch:
                 result["server"] = self.wire(row)
         return result
 
-    def apply(self, head: dict, mutation: dict) -> dict:
+    def apply(self, head: dict, mutation: dict, data: dict | ValidationError | None) -> dict:
         kind = mutation["type"]
         if kind not in ("visit.upsert", "visit.delete"):
             return _rejected(head, "unknown_mutation_type", f"Unknown mutation type '{kind}'.", {"type": ["Unknown."]})
@@ -244,14 +265,12 @@ class _Batch:
         base_rev = mutation["base_rev"] or 0
         if kind == "visit.delete":
             return self._delete(head, record_id, row, base_rev)
-        if mutation["data"] is None:
+        if data is None:
             return _rejected(
                 head, "validation_error", "The mutation has no data.", {"data": ["Missing data for required field."]}
             )
-        try:
-            data = _visit_input.load(mutation["data"])
-        except ValidationError as e:
-            return _rejected(head, "validation_error", "The visit is not valid.", normalise_fields(e.messages))
+        if isinstance(data, ValidationError):
+            return _rejected(head, "validation_error", "The visit is not valid.", normalise_fields(data.messages))
         if base_rev == 0 and row is not None:
             hotspot = self.hotspots().get(data["hotspot_id"])
             if not row["deleted"] and visits.same_client_data(row, visits.stored_fields(data, hotspot)):
