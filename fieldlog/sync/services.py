@@ -138,14 +138,15 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[d
             results.append(dict(first_result) if first_digest == digest else _reused(head))
             continue
         prior = stored.get(mutation_id)
-        if prior is not None:
-            if prior.user_id == actor.user_id and prior.payload_hash == digest:
-                result = batch.replay(head, prior)
-            else:
-                result = _reused(head)
-        else:
+        if prior is None:
             result = batch.apply(head, mutation, visit_data.get(index))
             batch.remember(mutation_id, record_id, digest, result)
+        elif prior.user_id == actor.user_id and prior.payload_hash == digest:
+            result = batch.replay(head, prior)
+        else:
+            # Not the key's owner: a later copy of the owner's mutation in this batch is still a replay.
+            results.append(_reused(head))
+            continue
         first_in_batch[mutation_id] = (digest, result)
         results.append(result)
     batch.write()
