@@ -43,6 +43,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,6 +64,8 @@ from fieldlog.sync.models import SyncMutation
 from fieldlog.visits import services as visits
 from fieldlog.visits.models import Visit
 from fieldlog.visits.schemas import VisitInputSchema
+
+log = logging.getLogger(__name__)
 
 _visit_input = VisitInputSchema()
 _hotspot_wire = HotSpotSchema()
@@ -104,8 +107,9 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     for attempt in range(PUSH_ATTEMPTS):
         try:
             return _push_once(actor, loaded, hashes)
-        except (IntegrityError, _LostRace):
+        except (IntegrityError, _LostRace) as e:
             db.session.rollback()
+            log.info("push lost a race to a concurrent push (%s); doing it again", type(e).__name__)
             if attempt == PUSH_ATTEMPTS - 1:
                 break
     raise ApiError(

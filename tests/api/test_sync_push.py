@@ -419,3 +419,14 @@ def test_database_failure_part_way_is_503_and_stores_nothing(client, headers, ho
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SyncMutation)) == 0
     assert [r["status"] for r in push_results(client, headers, *mutations)] == ["applied"] * 3
     assert len(stored_visits(db)) == 3
+
+
+def test_updates_of_many_visits_in_one_push_all_apply(client, headers, hotspot, db):
+    creates = [upsert(data=visit_data(hotspot)) for _ in range(5)]
+    push_results(client, headers, *creates)
+    edits = [upsert(c["record_id"], visit_data(hotspot, notes="edited"), base_rev=1) for c in creates]
+    deletes = [delete(c["record_id"], base_rev=2) for c in creates[:2]]
+    results = push_results(client, headers, *edits, *deletes)
+    assert [(r["status"], r["rev"]) for r in results] == [("applied", 2)] * 5 + [("applied", 3)] * 2
+    visits = stored_visits(db)
+    assert sorted((v.rev, v.deleted, v.notes) for v in visits) == [(2, False, "edited")] * 3 + [(3, True, "edited")] * 2
