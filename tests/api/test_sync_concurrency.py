@@ -76,7 +76,6 @@ def test_follower_sees_every_change_under_concurrent_pushes_and_edits(
         rng = random.Random(seed)
         client = Http(server, token)
         mine: dict[str, int] = {}
-        sent: list[dict] = []
         try:
             for round_ in range(6):
                 mutations = []
@@ -98,13 +97,10 @@ def test_follower_sees_every_change_under_concurrent_pushes_and_edits(
                         errors.append(f"push {status} {body}")
                         return
                     for result in body["results"]:
-                        if result["status"] == "applied":
-                            mine[result["record_id"]] = result["rev"]
-                        elif result["status"] == "conflict":
+                        if result["status"] in ("applied", "conflict"):
                             mine[result["record_id"]] = result["rev"]
                         elif attempt == 0:
                             errors.append(f"rejected {result}")
-                sent.extend(mutations)
         except Exception as e:  # noqa: BLE001 - reported by the main thread
             errors.append(repr(e))
 
