@@ -28,10 +28,9 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.sync.changes import current_change_seq
 from fieldlog.visits.models import Visit
-from fieldlog.visits.schemas import VisitSchema
+from fieldlog.visits.services import visit_to_wire
 
 PAGE_SIZE = 100
-_visit_schema = VisitSchema()
 _officer = aliased(User, name="officer_user")
 _flagger = aliased(User, name="flag_user")
 
@@ -54,37 +53,11 @@ def _base_query():
 
 
 def wire(visit: Visit, officer_username: str, flag_username: str | None) -> dict:
-    """The visit in the wire format of ``VisitSchema`` (officer and flag.by as usernames)."""
-    position = None
-    if visit.lat is not None and visit.lon is not None:
-        position = {"lat": visit.lat, "lon": visit.lon, "accuracy_m": visit.accuracy_m}
-    flag = None
-    if visit.flag_at is not None:
-        flag = {"comment": visit.flag_comment or "", "by": flag_username, "at": visit.flag_at}
-    return _visit_schema.dump(
-        {
-            "id": visit.id,
-            "hotspot_id": visit.hotspot_id,
-            "officer": officer_username,
-            "device_id": visit.device_id,
-            "started_at": visit.started_at,
-            "ended_at": visit.ended_at,
-            "mode": visit.mode,
-            "officers": visit.officers,
-            "observations": visit.observations or [],
-            "activities": visit.activities or [],
-            "contacts": visit.contacts,
-            "notes": visit.notes or "",
-            "position": position,
-            "distance_m": visit.distance_m,
-            "on_site": visit.on_site,
-            "flag": flag,
-            "rev": visit.rev,
-            "deleted": visit.deleted,
-            "created_at": visit.created_at,
-            "updated_at": visit.updated_at,
-        }
-    )
+    """The visit in the wire format (``fieldlog.visits.services.visit_to_wire``), names from the joined query."""
+    usernames = {visit.officer_id: officer_username}
+    if visit.flag_by_id is not None:
+        usernames[visit.flag_by_id] = flag_username
+    return visit_to_wire(visit, usernames)
 
 
 def encode_cursor(started_at: datetime, visit_id: uuid.UUID) -> str:
