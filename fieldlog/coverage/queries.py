@@ -219,9 +219,15 @@ def _seg_cte(p: Period, params: dict) -> str:
 
 
 def _prepare(session: Session, d: _Dialect) -> None:
-    """PostgreSQL: let the window sorts of a large period run in memory (this transaction only)."""
+    """Let the sorts and window partitions of a large period run in memory rather than in temporary files.
+
+    PostgreSQL: for this transaction only. SQLite: for the pooled connection (the pragmas only size caches).
+    """
     if d.pg:
         session.execute(text("SET LOCAL work_mem = '32MB'"))
+    else:
+        session.execute(text("PRAGMA temp_store = MEMORY"))
+        session.execute(text("PRAGMA cache_size = -32768"))
 
 
 def _median(d: _Dialect) -> str:
