@@ -117,6 +117,8 @@ def _status(row: dict) -> str:
 
 
 def _tiles() -> str:
+    """The map tile URL template (FIELDLOG_TILE_URL, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; its host
+    must also be in FIELDLOG_TILE_HOSTS for the CSP). Without it the maps show their markers on a blank background."""
     return current_app.config.get("TILE_URL") or ""
 
 

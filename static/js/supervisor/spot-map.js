@@ -8,6 +8,7 @@ async function main() {
   if (!L) return;
   const map = baseMap(L, el);
   const centre = [Number(el.dataset.lat), Number(el.dataset.lon)];
+  map.setView(centre, 16); // a circle's bounds need a map with a view
   const circle = L.circle(centre, { radius: Number(el.dataset.radius), color: '#0b4f9c' }).addTo(map);
   circle.bindTooltip(el.dataset.name);
   let bounds = circle.getBounds();
