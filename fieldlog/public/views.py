@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template
 from sqlalchemy import select
 
 from fieldlog.areas.models import Area
@@ -16,6 +18,7 @@ from fieldlog.hotspots.models import HotSpot
 bp = Blueprint("public", __name__, url_prefix="/public")
 
 MONTHS = 12
+_lock = threading.Lock()
 
 
 def _months(area: Area) -> list[tuple[str, date, date]]:
@@ -76,6 +79,26 @@ def report(area: Area) -> dict:
     }
 
 
+def cached_report(area: Area) -> dict:
+    """The report, kept for PUBLIC_REPORT_CACHE_SECONDS (default 600) per app process.
+
+    It reads a year of the area's visits (seconds for a large region) and changes slowly; anyone may ask for it, so
+    it must not cost a year's scan per request. Monthly figures may lag by the cache time.
+    """
+    ttl = float(current_app.config.get("PUBLIC_REPORT_CACHE_SECONDS", 600))
+    cache = current_app.extensions.setdefault("fieldlog_public_reports", {})
+    key = (area.id, _months(area)[-1][0])
+    now = time.monotonic()
+    with _lock:
+        hit = cache.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+    data = report(area)
+    with _lock:
+        cache[key] = (now, data)
+    return data
+
+
 def _public_area(slug: str) -> Area:
     area = db.session.scalar(select(Area).where(Area.slug == slug))
     if area is None or not area.public_report:
@@ -85,7 +108,7 @@ def _public_area(slug: str) -> Area:
 
 @bp.get("/<slug>.json")
 def report_json(slug: str):
-    response = jsonify(report(_public_area(slug)))
+    response = jsonify(cached_report(_public_area(slug)))
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -94,7 +117,7 @@ def report_json(slug: str):
 @bp.get("/<slug>")
 def report_page(slug: str):
     area = _public_area(slug)
-    data = report(area)
+    data = cached_report(area)
     peak = max((m["visits"] for m in data["months"]), default=0) or 1
     response = render_template("public/report.html", area=area, data=data, peak=peak)
     return response, 200, {"Cache-Control": "public, max-age=300"}
