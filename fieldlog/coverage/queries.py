@@ -343,3 +343,25 @@ FROM counts LEFT JOIN presence ON presence.h = counts.h AND presence.k = counts.
 """  # noqa: S608
     stmt = text(sql).bindparams(*binds).columns(h=Uuid)
     return [dict(row) for row in session.execute(stmt, params).mappings()]
+
+
+def bucket_counts(session: Session, area_id: int, buckets: list[tuple[datetime, datetime]]) -> list[dict]:
+    """Counting visits per live hot spot of the area and bucket (e.g. weeks): rows (h, k, visits). One index pass."""
+    params: dict = {"area_id": area_id}
+    bucket_sql, binds = _values(
+        "bucket",
+        ("k", "bs", "be"),
+        [(i, bs, be) for i, (bs, be) in enumerate(buckets)],
+        params,
+        {"bs": UTCDateTime, "be": UTCDateTime},
+    )
+    sql = f"""
+WITH {bucket_sql}
+SELECT visit.hotspot_id AS h, bucket.k AS k, COUNT(*) AS visits
+FROM visit JOIN bucket ON visit.started_at >= bucket.bs AND visit.started_at < bucket.be
+WHERE visit.hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id AND NOT deleted)
+  AND NOT visit.deleted AND visit.ended_at IS NOT NULL
+GROUP BY visit.hotspot_id, bucket.k
+"""  # noqa: S608
+    stmt = text(sql).bindparams(*binds).columns(h=Uuid)
+    return [dict(row) for row in session.execute(stmt, params).mappings()]

@@ -103,17 +103,10 @@ def week_buckets(area: Area, weeks: int, last_day: date | None = None) -> list[t
 
 
 def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tuple[list[date], dict]:
-    """Visits and presence minutes per hot spot per week: ``(mondays, {hotspot_id: [(visits, minutes), ...]})``."""
+    """Counting visits per hot spot per ISO week: ``(mondays, {hotspot_id: [visits, ...]})``, oldest week first."""
     buckets = week_buckets(area, weeks, last_day)
-    rows = queries.bucket_rows(
-        db.session,
-        "SELECT id, hot_hours FROM hotspot WHERE area_id = :area_id AND NOT deleted",
-        {"area_id": area.id},
-        area.timezone,
-        [(bs, be) for _, bs, be in buckets],
-    )
+    rows = queries.bucket_counts(db.session, area.id, [(bs, be) for _, bs, be in buckets])
     trend: dict = {}
     for r in rows:
-        series = trend.setdefault(r["h"], [(0, 0.0)] * weeks)
-        series[int(r["k"])] = (int(r["visits"]), round1(r["presence_sec"] / 60))
+        trend.setdefault(r["h"], [0] * weeks)[int(r["k"])] = int(r["visits"])
     return [m for m, _, _ in buckets], trend

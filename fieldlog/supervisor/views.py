@@ -135,7 +135,7 @@ def dashboard():
     rows = []
     for r in table:
         spot = spots.get(r["id"])
-        series = trend.get(r["id"], [(0, 0.0)] * len(mondays))
+        series = trend.get(r["id"], [0] * len(mondays))
         rows.append({**r, "status": _status(r), "spot": spot, "trend": series})
     below = [r for r in rows if r["status"] == "below"]
     return render_template(

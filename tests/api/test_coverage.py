@@ -233,3 +233,20 @@ def test_coverage_without_a_token_is_401_json(client):
     response = client.get("/api/v1/coverage")
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_weekly_trend_counts_visits_per_local_week(app, area, hotspot, officer, make_visit):
+    from datetime import date
+
+    from fieldlog.areas.models import Area
+    from fieldlog.coverage.services import weekly_trend
+    from fieldlog.extensions import db
+
+    make_visit(hotspot, officer, utc(2026, 11, 15, 22, 59), 5)  # Sunday 23:59 local: the week before
+    make_visit(hotspot, officer, utc(2026, 11, 15, 23, 0), 5)  # Monday 00:00 local
+    make_visit(hotspot, officer, utc(2026, 11, 18, 12, 0), 5)
+    make_visit(hotspot, officer, utc(2026, 11, 18, 13, 0), 5, deleted=True)
+    with app.app_context():
+        mondays, trend = weekly_trend(db.session.get(Area, area.id), 3, date(2026, 11, 22))
+    assert mondays == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
+    assert trend[hotspot.id] == [0, 1, 2]

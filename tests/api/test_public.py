@@ -45,3 +45,18 @@ def test_public_report_is_404_unless_published(client, make_area):
     assert client.get("/public/tranemo").status_code == 404
     assert client.get("/public/tranemo.json").status_code == 404
     assert client.get("/public/nowhere.json").status_code == 404
+
+
+def test_public_report_is_cached_for_the_configured_time(app, client, area, officer, make_hotspot, make_visit):
+    spot = make_hotspot(area, "Torget", public=True)
+    start = utcnow() - timedelta(minutes=30)
+    make_visit(spot, officer, start, 5)
+
+    def visits():
+        return sum(m["visits"] for m in client.get("/public/svenljunga.json").get_json()["months"])
+
+    assert visits() == 1
+    make_visit(spot, officer, start + timedelta(minutes=10), 5)
+    assert visits() == 1  # served from the cache
+    app.config["PUBLIC_REPORT_CACHE_SECONDS"] = 0
+    assert visits() == 2
