@@ -46,6 +46,8 @@ def svenljunga(area, supervisor, officer, make_hotspot, make_visit):
 def test_dashboard_shows_shortfalls_and_sorts(page, live_server, svenljunga):
     sign_in(page, live_server)
     expect(page.get_by_role("heading", name="Täckning i Svenljunga")).to_be_visible()
+    page.get_by_role("textbox", name="Från").fill("2026-11-01")
+    expect(page.get_by_label("Eget val")).to_be_checked()  # a changed day means a custom period
     page.get_by_label("Senaste 4 veckorna").check()
     page.get_by_role("button", name="Visa").first.click()
     expect(page.get_by_role("status").filter(has_text="fick för få besök")).to_contain_text("Torget")
