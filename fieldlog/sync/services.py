@@ -104,9 +104,11 @@ def payload_hash(mutation: dict) -> str:
 def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     """Apply a push's mutations (``loaded`` by MutationSchema, ``raw`` as sent) and return their results in order."""
     hashes = [payload_hash(m) for m in raw]
+    # Results name the ids as the phone spelled them (validated UUIDs), so that it can match them up.
+    heads = [{"mutation_id": m["mutation_id"], "record_id": m["record_id"]} for m in raw]
     for attempt in range(PUSH_ATTEMPTS):
         try:
-            return _push_once(actor, loaded, hashes)
+            return _push_once(actor, loaded, hashes, heads)
         except (IntegrityError, _LostRace) as e:
             db.session.rollback()
             log.info("push lost a race to a concurrent push (%s); doing it again", type(e).__name__)
@@ -120,7 +122,7 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     )
 
 
-def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[dict]:
+def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: list[dict]) -> list[dict]:
     now = utcnow()
     session = db.session
     mutation_ids = {m["mutation_id"] for m in mutations}
@@ -134,9 +136,8 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[d
     visit_data = _load_visits(mutations)
     results: list[dict] = []
     first_in_batch: dict[uuid.UUID, tuple[str, dict]] = {}
-    for index, (mutation, digest) in enumerate(zip(mutations, hashes, strict=True)):
+    for index, (mutation, digest, head) in enumerate(zip(mutations, hashes, heads, strict=True)):
         mutation_id, record_id = mutation["mutation_id"], mutation["record_id"]
-        head = {"mutation_id": str(mutation_id), "record_id": str(record_id)}
         if mutation_id in first_in_batch:
             first_digest, first_result = first_in_batch[mutation_id]
             results.append(dict(first_result) if first_digest == digest else _reused(head))
@@ -231,7 +232,7 @@ class _Batch:
                     HOTSPOT.c.deleted_at,
                 ).where(HOTSPOT.c.area_id == self.actor.area_id)
             )
-            self._hotspots = {row.id: row._mapping for row in rows}
+            self._hotspots = {row.id: dict(row._mapping) for row in rows}
         return self._hotspots
 
     def limits(self) -> visits.VisitLimits:
@@ -254,7 +255,7 @@ class _Batch:
         if prior.error is not None:
             result["error"] = prior.error
         if prior.status == "conflict":
-            row = self.current(uuid.UUID(head["record_id"]))
+            row = self.current(prior.record_id)
             if row is not None and row["officer_id"] == self.actor.user_id:
                 result["server"] = self.wire(row)
         return result
