@@ -97,7 +97,7 @@ class Actor:
 
 def payload_hash(mutation: dict) -> str:
     """SHA-256 of the mutation as sent, in canonical JSON: the same mutation hashes the same however it is spelled."""
-    canonical = json.dumps(mutation, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    canonical = json.dumps(mutation, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
