@@ -106,9 +106,10 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     hashes = [payload_hash(m) for m in raw]
     # Results name the ids as the phone spelled them (validated UUIDs), so that it can match them up.
     heads = [{"mutation_id": m["mutation_id"], "record_id": m["record_id"]} for m in raw]
+    visit_data = _load_visits(loaded)
     for attempt in range(PUSH_ATTEMPTS):
         try:
-            return _push_once(actor, loaded, hashes, heads)
+            return _push_once(actor, loaded, hashes, heads, visit_data)
         except (IntegrityError, _LostRace) as e:
             db.session.rollback()
             log.info("push lost a race to a concurrent push (%s); doing it again", type(e).__name__)
@@ -122,7 +123,9 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     )
 
 
-def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: list[dict]) -> list[dict]:
+def _push_once(
+    actor: Actor, mutations: list[dict], hashes: list[str], heads: list[dict], visit_data: dict
+) -> list[dict]:
     now = utcnow()
     session = db.session
     mutation_ids = {m["mutation_id"] for m in mutations}
@@ -133,7 +136,6 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: li
     }
     existing = {row.id: dict(row._mapping) for row in session.execute(select(VISIT).where(VISIT.c.id.in_(record_ids)))}
     batch = _Batch(actor, now, existing)
-    visit_data = _load_visits(mutations)
     results: list[dict] = []
     first_in_batch: dict[uuid.UUID, tuple[str, dict]] = {}
     for index, (mutation, digest, head) in enumerate(zip(mutations, hashes, heads, strict=True)):
