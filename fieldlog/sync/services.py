@@ -454,7 +454,11 @@ class Page:
 
 
 def pull(user, cursor_text: str | None, limit: int) -> Page:
-    """One page of changes for this user (SPEC §3 pull), read in one snapshot."""
+    """One page of changes for this user (SPEC §3 pull), read in one snapshot.
+
+    The page is read on a connection of its own: the request's session has already run a query (the bearer token)
+    in a READ COMMITTED transaction, too late to make that one REPEATABLE READ. The read writes nothing.
+    """
     with db.engine.connect() as connection:
         _begin_snapshot(connection)
         with Session(bind=connection) as session:
