@@ -159,16 +159,32 @@ def _common(d: _Dialect, hs_sql: str, bucketed: bool) -> str:
     # re-run them per hot spot in a nested loop.
     # The window orders by the stored columns, as the index does, and the hot spots come as an IN list (sorted):
     # SQLite then streams the window without a sort. Times become seconds only outside the window.
-    return f"""
-hs AS ({hs_sql}),
-vw AS (
+    if d.pg and not bucketed:
+        # PostgreSQL: per hot spot, the index hands the visits over in window order, so no sort at all.
+        vw = """vw AS (
+  SELECT hs.id AS h, 0 AS k, x.o, x.n, x.on_site, x.s_at, x.e_at, x.m_at
+  FROM hs CROSS JOIN LATERAL (
+    SELECT visit.officer_id AS o, visit.officers AS n, visit.on_site AS on_site,
+           visit.started_at AS s_at, visit.ended_at AS e_at,
+           MAX(visit.ended_at) OVER (ORDER BY visit.started_at, visit.ended_at
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS m_at
+    FROM visit
+    WHERE visit.hotspot_id = hs.id AND NOT visit.deleted AND visit.ended_at IS NOT NULL
+      AND visit.started_at >= :start AND visit.started_at < :end
+  ) AS x
+)"""
+    else:
+        vw = f"""vw AS (
   SELECT visit.hotspot_id AS h, {k} AS k, visit.officer_id AS o, visit.officers AS n, visit.on_site AS on_site,
          visit.started_at AS s_at, visit.ended_at AS e_at,
          MAX(visit.ended_at) OVER (PARTITION BY {part} ORDER BY visit.started_at, visit.ended_at
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS m_at
   {v_from}
   WHERE visit.hotspot_id IN (SELECT id FROM hs) AND NOT visit.deleted AND visit.ended_at IS NOT NULL {v_range}
-),
+)"""  # noqa: S608
+    return f"""
+hs AS ({hs_sql}),
+{vw},
 v AS MATERIALIZED (
   SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw
 ),
