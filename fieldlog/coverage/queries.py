@@ -199,12 +199,22 @@ pieces AS (
     FROM pc JOIN seg ON seg.a < pc.pe AND seg.b > pc.ps
   ) AS cut WHERE le > ls
 ),
-split(h, k, d, a, b, rest) AS (
-  SELECT h, k, d0, ls - d0 * 86400, {ls_("le", "(d0 + 1) * 86400")} - d0 * 86400, le FROM pieces
+{_split(d)}"""  # noqa: S608 (constant fragments only; every value is a bound parameter)
+
+
+def _split(d: _Dialect) -> str:
+    """Pieces cut at local midnights: (hot spot, bucket, local day number, from, to in seconds of that day)."""
+    if d.pg:
+        return """split AS (
+  SELECT h, k, g.d AS d, GREATEST(ls, g.d * 86400) - g.d * 86400 AS a, LEAST(le, (g.d + 1) * 86400) - g.d * 86400 AS b
+  FROM pieces CROSS JOIN LATERAL generate_series(d0, CAST(FLOOR((le - 0.000001) / 86400) AS BIGINT)) AS g(d)
+)"""
+    return """split(h, k, d, a, b, rest) AS (
+  SELECT h, k, d0, ls - d0 * 86400, MIN(le, (d0 + 1) * 86400) - d0 * 86400, le FROM pieces
   UNION ALL
-  SELECT h, k, d + 1, CAST(0 AS DOUBLE PRECISION), {ls_("rest - (d + 1) * 86400", "86400")}, rest
+  SELECT h, k, d + 1, CAST(0 AS DOUBLE PRECISION), MIN(rest - (d + 1) * 86400, 86400), rest
   FROM split WHERE rest > (d + 1) * 86400
-)"""  # noqa: S608 (constant fragments only; every value is a bound parameter)
+)"""
 
 
 def _hot_windows(d: _Dialect) -> str:
