@@ -694,12 +694,13 @@ def run_load(
     fault: Callable[[Server, Tally, threading.Event], None] | None = None,
     until_fault_done: bool = False,
     fleet: Fleet | None = None,
-    log: Callable[[str], None] = print,
+    server_url: str | None = None,
 ) -> Report:
     """Prepare the database, start the server, run the clients (and ``fault`` beside them), check the database.
 
     With ``until_fault_done``, phones keep sending new batches (up to ``visits``) until ``fault`` returns, so the
-    fault always strikes during pushes; then they finish the batch in hand.
+    fault always strikes during pushes; then they finish the batch in hand. ``server_url`` is the database URL the
+    server is given, when it differs from the one set up and checked here (a proxy in between).
     """
     fleet = fleet or prepare(url, instance, clients)
     per_client = [visits // clients + (1 if i < visits % clients else 0) for i in range(clients)]
@@ -708,7 +709,7 @@ def run_load(
     fault_done = threading.Event()
     ends = time.monotonic() + deadline
     notes: list[str] = []
-    server = Server(url, instance, workers=workers, app=server_app, env=server_env_extra)
+    server = Server(server_url or url, instance, workers=workers, app=server_app, env=server_env_extra)
     server.start()
     try:
         sup = fleet.supervisor_tokens[0]
