@@ -9,12 +9,14 @@ def init_app(app) -> None:
     # Imported for their routes, registered on bp before the blueprint is.
     from fieldlog.api import openapi  # noqa: F401
     from fieldlog.api.errors import register_error_handlers
+    from fieldlog.api.helpers import StrictJSONProvider
     from fieldlog.auth import api as auth_api  # noqa: F401
     from fieldlog.extensions import csrf
     from fieldlog.hotspots import api as hotspots_api  # noqa: F401
     from fieldlog.sync import api as sync_api  # noqa: F401
 
     register_error_handlers(app)
+    app.json = StrictJSONProvider(app)
     # Bearer tokens, not cookies, authenticate the API: CSRF does not apply to it.
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema
 from werkzeug.exceptions import BadRequest
 
 from fieldlog.api.errors import ApiError
+
+
+# A \uD800–\uDFFF escape: only then can a parsed JSON text hold a lone surrogate (checked, rarely, in full).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request JSON as RFC 8259 has it, so that every body the app accepts can be stored and hashed again.
+
+    Python's parser also takes NaN and Infinity, lone surrogates (``"\\udc80"``: not Unicode, so neither UTF-8
+    nor the databases can hold them) and fails on deep nesting with a RecursionError; all of these become the
+    ValueError that Flask answers with 400 (``json_body``: ``bad_request``) instead of a 500.
+    """
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_constant", _no_constant)
+        try:
+            value = json.loads(s, **kwargs)
+            raw = s if isinstance(s, bytes) else s.encode("utf-8", "surrogatepass")
+            if _SURROGATE_ESCAPE.search(raw):
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        except UnicodeEncodeError:
+            raise ValueError("JSON text with a lone surrogate") from None
+        return value
 
 
 def json_body():
