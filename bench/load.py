@@ -23,6 +23,7 @@ timeouts, and only 127.0.0.1 is contacted. The test suite runs the same code at 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -281,10 +282,8 @@ class Server:
         """SIGKILL to the master and all its workers at once: no graceful anything."""
         if self.proc is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.proc.wait(timeout=10)
         self.proc = None
 

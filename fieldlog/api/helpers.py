@@ -12,9 +12,9 @@ from werkzeug.exceptions import BadRequest
 
 from fieldlog.api.errors import ApiError
 
-
-# A \uD800–\uDFFF escape: only then can a parsed JSON text hold a lone surrogate (checked, rarely, in full).
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A \uD800–\uDFFF escape, or such a code point encoded as (invalid) UTF-8, which Python's parser lets through:
+# only then can a parsed JSON text hold a lone surrogate (checked, rarely, in full).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def _no_constant(name: str):
