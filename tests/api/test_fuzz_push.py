@@ -34,11 +34,13 @@ FUZZ = settings(
 
 odd_text = st.lists(
     st.one_of(
-        st.characters(codec=None),  # anything, lone surrogates included
-        st.sampled_from(["\x00", "\u202e", "\u200b", "\ufeff", "\U0001f600", "\ud800", "\udfff", "<script>", "'"]),
+        st.characters(codec="utf-8"),
+        st.sampled_from(["\x00", "\u202e", "\u200b", "\ufeff", "\U0001f600", "<script>", "'", "\\", '"']),
     ),
     max_size=20,
 ).map("".join)
+# Lone surrogates are not Unicode: a body holding one is refused whole (400), so they come now and then only.
+surrogate_text = st.lists(st.characters(codec=None) | st.sampled_from(["\ud800", "\udfff"]), max_size=8).map("".join)
 huge_text = st.integers(min_value=2001, max_value=300_000).map(lambda n: "å" * n)
 numbers = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
@@ -72,7 +74,7 @@ extreme_times = st.one_of(
     odd_text,
 )
 coordinate = st.one_of(numbers, st.floats(min_value=-180, max_value=180), odd_text, st.none())
-hostile_value = st.one_of(anything, nested, huge_text, extreme_times)
+hostile_value = st.one_of(anything, nested, huge_text, extreme_times, surrogate_text)
 
 
 def valid_visit(hotspot_id: str, minutes_ago: int) -> dict:
@@ -147,6 +149,15 @@ def hostile_push(draw, hotspot_id: str):
         "protocol": 1 if not sometimes(draw, 8) else draw(st.sampled_from([2, "1", 1.0, None, True, 10**100])),
         "mutations": draw(st.lists(hostile_mutation(hotspot_id), max_size=6)),
     }
+    if sometimes(draw, 2):  # a good visit among the bad ones must still be applied
+        good = {
+            "mutation_id": str(draw(st.uuids())),
+            "type": "visit.upsert",
+            "record_id": str(draw(st.uuids())),
+            "base_rev": None,
+            "data": valid_visit(hotspot_id, draw(st.integers(min_value=1, max_value=60 * 24 * 80))),
+        }
+        body["mutations"].insert(draw(st.integers(0, len(body["mutations"]))), good)
     if sometimes(draw, 10):
         body[draw(odd_text)] = draw(hostile_value)
     return body
@@ -233,6 +244,7 @@ def test_hostile_push_payloads_get_clear_answers_and_store_only_valid_visits(fuz
             assert record_id in after  # nothing vanishes
 
     run()
+    print(f"answers: {dict(seen)}")
     # The fuzzer reached every kind of answer, so the checks above were exercised.
     assert seen["applied"] and seen["rejected"] and seen[200] and seen[400], seen
 
