@@ -236,12 +236,15 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.log_path = os.path.join(instance, f"gunicorn-{self.port}.log")
         self.starts = 0
+        self.closed = False  # after close(), nothing may start it again (a fault thread that outlived its run)
 
     @property
     def address(self) -> tuple[str, int]:
         return (HOST, self.port)
 
     def start(self, ready_within: float = 60) -> None:
+        if self.closed:
+            raise RuntimeError("this server was closed")
         with open(self.log_path, "ab") as log:
             # A session of its own, so that one killpg reaches the master and every worker.
             self.proc = subprocess.Popen(
@@ -301,12 +304,16 @@ class Server:
                 pass
         self.proc = None
 
+    def close(self) -> None:
+        self.closed = True
+        self.stop()
+
     def __enter__(self) -> Server:
         self.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        self.close()
 
 
 # ------------------------------------------------------------------------------------------------- the clients
@@ -770,7 +777,7 @@ def run_load(
             puller.finish(set(next(p.confirmed for p in pushers if p.officer.user_id == puller.officer.user_id)))
     finally:
         stop.set()
-        server.stop()
+        server.close()
     stored, lost, duplicated, unexpected, mutations = count_database(url, fleet, sent)
     expected = sum(len(ids) for ids in sent.values())
     if mutations != expected:

@@ -25,7 +25,7 @@ def served(server_database, workers, tmp_path):
     server = Server(server_database, instance, workers=workers, app="tests.faults.wsgi:create_app()")
     server.start()
     yield server, fleet
-    server.stop()
+    server.close()
 
 
 def push_body(visits) -> bytes:
