@@ -17,20 +17,16 @@ from fieldlog.api.errors import ApiError
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
 class StrictJSONProvider(DefaultJSONProvider):
-    """Request JSON as RFC 8259 has it, so that every body the app accepts can be stored and hashed again.
+    """Request JSON that every body the app accepts can be stored and hashed again.
 
-    Python's parser also takes NaN and Infinity, lone surrogates (``"\\udc80"``: not Unicode, so neither UTF-8
-    nor the databases can hold them) and fails on deep nesting with a RecursionError; all of these become the
-    ValueError that Flask answers with 400 (``json_body``: ``bad_request``) instead of a 500.
+    Python's parser takes lone surrogates (``"\\udc80"``: not Unicode, so neither UTF-8 nor the databases can hold
+    them) and fails on deep nesting with a RecursionError; both become the ValueError that Flask answers with 400
+    (``json_body``: ``bad_request``) instead of a 500. (NaN and Infinity are still read: the schemas refuse them
+    field by field, so a push rejects only that mutation — tests/api/test_sync_push.py.)
     """
 
     def loads(self, s, **kwargs):
-        kwargs.setdefault("parse_constant", _no_constant)
         try:
             value = json.loads(s, **kwargs)
             raw = s if isinstance(s, bytes) else s.encode("utf-8", "surrogatepass")

@@ -11,6 +11,7 @@ number of examples per test (default 150).
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from collections import Counter
@@ -45,7 +46,7 @@ huge_text = st.integers(min_value=2001, max_value=300_000).map(lambda n: "å" * 
 numbers = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from([10**400, -(10**400), 2**63, -(2**63) - 1, 1e308, -1e308, 5e-324, -0.0]),
+    st.sampled_from([10**400, -(10**400), 2**63, -(2**63) - 1, 1e308, -1e308, 5e-324, -0.0, math.nan, -math.inf]),
 )
 scalars = st.one_of(st.none(), st.booleans(), numbers, odd_text)
 anything = st.recursive(
@@ -281,8 +282,8 @@ def test_json_nested_deeper_than_the_parser_goes_is_400(fuzz_target, depth, wher
     assert visits_in_db(db, officer_id) == {}
 
 
-@pytest.mark.parametrize("raw", [b'"a\\udc80"', b'"\xed\xa0\x80"', b"NaN", b"-Infinity", b'{"lat": NaN}'])
-def test_json_that_is_not_unicode_or_has_nan_is_400(fuzz_target, raw):
+@pytest.mark.parametrize("raw", [b'"a\\udc80"', b'"\xed\xa0\x80"', b'{"\\ud800": 1}'])
+def test_json_that_is_not_unicode_is_400(fuzz_target, raw):
     client, headers, _, officer_id, db = fuzz_target
     body = b'{"protocol": 1, "mutations": [], "x": ' + raw + b"}"
     response = client.post("/api/v1/sync/push", data=body, headers=headers)
