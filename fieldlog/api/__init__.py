@@ -9,6 +9,7 @@ def init_app(app) -> None:
     # Imported for their routes, registered on bp before the blueprint is.
     from fieldlog.api import openapi  # noqa: F401
     from fieldlog.api.errors import register_error_handlers
+    from fieldlog.api.helpers import StrictJSONProvider
     from fieldlog.auth import api as auth_api  # noqa: F401
     from fieldlog.coverage import api as coverage_api  # noqa: F401
     from fieldlog.extensions import csrf
@@ -17,6 +18,7 @@ def init_app(app) -> None:
     from fieldlog.visits import api as visits_api  # noqa: F401
 
     register_error_handlers(app)
+    app.json = StrictJSONProvider(app)
     # Bearer tokens, not cookies, authenticate the API: CSRF does not apply to it.
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema
 from werkzeug.exceptions import BadRequest
 
 from fieldlog.api.errors import ApiError
+
+# A \uD800–\uDFFF escape, or such a code point encoded as (invalid) UTF-8, which Python's parser lets through:
+# only then can a parsed JSON text hold a lone surrogate (checked, rarely, in full).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request JSON that every body the app accepts can be stored and hashed again.
+
+    Python's parser takes lone surrogates (``"\\udc80"``: not Unicode, so neither UTF-8 nor the databases can hold
+    them) and fails on deep nesting with a RecursionError; both become the ValueError that Flask answers with 400
+    (``json_body``: ``bad_request``) instead of a 500. (NaN and Infinity are still read: the schemas refuse them
+    field by field, so a push rejects only that mutation — tests/api/test_sync_push.py.)
+    """
+
+    def loads(self, s, **kwargs):
+        try:
+            value = json.loads(s, **kwargs)
+            raw = s if isinstance(s, bytes) else s.encode("utf-8", "surrogatepass")
+            if _SURROGATE_ESCAPE.search(raw):
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        except UnicodeEncodeError:
+            raise ValueError("JSON text with a lone surrogate") from None
+        return value
 
 
 def json_body():

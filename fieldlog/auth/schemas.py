@@ -1,13 +1,16 @@
 from marshmallow import RAISE, Schema, fields, validate
 
+from fieldlog.api.fields import StrictString
+
 
 class TokenRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    # StrictString: no NUL, which PostgreSQL cannot compare or store (a 500 otherwise).
+    username = StrictString(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
-    device_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    device_name = StrictString(required=True, validate=validate.Length(min=1, max=200))
 
 
 class AreaRefSchema(Schema):

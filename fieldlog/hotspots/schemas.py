@@ -93,7 +93,7 @@ class HotSpotQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    area = fields.String(validate=validate.Length(min=1, max=64))
+    area = StrictString(validate=validate.Length(min=1, max=64))  # no NUL: PostgreSQL cannot compare it
     include_deleted = fields.Boolean()
 
 
@@ -116,4 +116,4 @@ class HotSpotStatusQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    area = fields.String(validate=validate.Length(min=1, max=64))
+    area = StrictString(validate=validate.Length(min=1, max=64))  # no NUL: PostgreSQL cannot compare it
