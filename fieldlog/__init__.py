@@ -36,10 +36,12 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldlog import api, security, templating
     from fieldlog.auth.views import bp as auth_bp
     from fieldlog.main.views import bp as main_bp
+    from fieldlog.officer.views import bp as officer_bp
 
     api.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(officer_bp)
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()
