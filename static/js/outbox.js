@@ -268,41 +268,39 @@ export async function applyResults(batch, results) {
         if (!byRecord.has(e.record_id)) byRecord.set(e.record_id, []);
         byRecord.get(e.record_id).push(e);
       }
-      const touched = new Set();
+      const answered = new Map(); // record id -> [batch entry, result]
       batch.forEach((entry, i) => {
         const result = results[i];
         if (!result || result.mutation_id !== entry.mutation_id) return;
         const list = byRecord.get(entry.record_id) || [];
-        const mine = list.find((e) => e.seq === entry.seq);
-        if (!mine) return;
+        const stored = list.find((e) => e.seq === entry.seq);
+        if (!stored) return;
         if (result.status === "applied") {
           outbox.delete(entry.seq);
-          list.splice(list.indexOf(mine), 1);
-          mine.applied_rev = result.rev;
-          mine.done = true;
+          list.splice(list.indexOf(stored), 1);
         } else {
-          mine.state = "attention";
-          mine.error = result.error || null;
-          mine.server = result.server || null;
-          mine.reason = result.status;
-          outbox.put(mine);
+          Object.assign(stored, {
+            state: "attention",
+            reason: result.status,
+            error: result.error || null,
+            server: result.server || null,
+          });
+          outbox.put(stored);
         }
-        touched.add(entry.record_id);
-        mine.result = result;
+        answered.set(entry.record_id, [entry, result]);
       });
-      for (const id of touched) {
+      for (const [id, [entry, result]] of answered) {
         const visit = await req(visits.get(id));
         if (!visit) continue;
-        const entry = batch.find((e) => e.record_id === id);
         const list = byRecord.get(id) || [];
-        if (entry.result.status === "applied") {
+        if (result.status === "applied") {
           if (entry.type === "visit.delete" && !list.length) {
             visits.delete(id);
             continue;
           }
-          visit.rev = entry.result.rev;
+          visit.rev = result.rev;
           if (entry.type === "visit.upsert") {
-            visit.base = { ...entry.data, rev: entry.result.rev };
+            visit.base = { ...entry.data, rev: result.rev };
             // An edit clears a supervisor's flag (SPEC §3 rule 4).
             if (entry.base_rev) visit.flag = null;
           }

@@ -105,6 +105,7 @@ async function push() {
       await markAttention(batch, body?.error || { code: "payload_too_large", message: "" });
       continue;
     }
+    if (status !== 200 && status !== 400 && status !== 415) throw new SyncError("server", status, body?.error?.code);
     if (status !== 200 || !Array.isArray(body?.results)) {
       // A request the server refuses as a whole (a client bug): keep the mutations and show them to the officer.
       await markAttention(batch, body?.error || { code: "bad_request", message: `HTTP ${status}` });
@@ -212,11 +213,11 @@ async function run() {
       if (error.code === "token_revoked") await clearServerCopy();
       setSession(paused);
       emit({ phase: "auth", authCode: error.code });
-    } else if (error.kind === "network" || error.kind === "server") {
+    } else {
+      // Network, 5xx, or a local failure: nothing is lost (the outbox is untouched), try again later.
+      if (error.kind !== "network" && error.kind !== "server") console.error("sync failed", error);
       emit({ phase: navigator.onLine ? "retrying" : "offline" });
       scheduleRetry();
-    } else {
-      throw error;
     }
   } finally {
     await refreshCounts();

@@ -1,0 +1,46 @@
+"""Helpers for the officer app's browser tests: sign in, log visits, read what the phone holds."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+WAIT = 15_000  # ms: generous for a shared 2-core machine; expect() returns as soon as the condition holds
+
+READ_LOCAL_VISITS = """async () => {
+  const { getAll } = await import('/static/js/storage.js');
+  return (await getAll('visits')).filter((v) => !v.deleted).map((v) => v.id).sort();
+}"""
+
+
+def sign_in(page: Page, base: str, username: str = "anna", password: str = PASSWORD) -> None:
+    """Open the app, sign in on its own form, and wait until the service worker controls the page."""
+    page.goto(base + "/app")
+    fill_sign_in(page, username, password)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT)
+
+
+def fill_sign_in(page: Page, username: str = "anna", password: str = PASSWORD) -> None:
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Hot spots", exact=True)).to_be_visible(timeout=WAIT)
+
+
+def status(page: Page):
+    return page.locator("#sync-status")
+
+
+def arrive_and_leave(page: Page, hotspot: str) -> None:
+    """One visit through the real flow: Arrive at the spot, see the timer, Leave."""
+    page.get_by_role("link", name="Hot spots").click()
+    page.get_by_role("button", name=f"Anländ vid {hotspot}").click()
+    expect(page.get_by_role("heading", name=f"Besök: {hotspot}")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#clock")).to_have_text("00:00", timeout=WAIT)
+    page.get_by_role("button", name="Lämna", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Sparat")).to_be_visible(timeout=WAIT)
+
+
+def local_visit_ids(page: Page) -> list[str]:
+    return page.evaluate(READ_LOCAL_VISITS)
