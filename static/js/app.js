@@ -75,7 +75,7 @@ async function refresh(why) {
   if (currentView === "hotspots" || currentView === "today") await route();
   else if (currentView === "visit") {
     const { parts } = parseHash();
-    if (document.activeElement === document.body || !main.contains(document.activeElement)) {
+    if (why === "force" || document.activeElement === document.body || !main.contains(document.activeElement)) {
       teardown();
       await renderVisit(main, ctx, parts[1]);
     }

@@ -425,7 +425,7 @@ function attentionBox(entry, ctx, onFix) {
   }
   const act = (choice) => async () => {
     await resolve(entry.seq, choice);
-    ctx.refresh();
+    ctx.refresh("force");
   };
   const buttons = [];
   if (entry.reason === "conflict") {

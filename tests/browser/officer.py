@@ -39,7 +39,8 @@ def arrive_and_leave(page: Page, hotspot: str) -> None:
     expect(page.get_by_role("heading", name=f"Besök: {hotspot}")).to_be_visible(timeout=WAIT)
     expect(page.locator("#clock")).to_have_text("00:00", timeout=WAIT)
     page.get_by_role("button", name="Lämna", exact=True).click()
-    expect(page.get_by_role("status").filter(has_text="Sparat")).to_be_visible(timeout=WAIT)
+    # The finished visit: its times are editable and it can be deleted.
+    expect(page.get_by_role("button", name="Ta bort besöket")).to_be_visible(timeout=WAIT)
 
 
 def local_visit_ids(page: Page) -> list[str]:

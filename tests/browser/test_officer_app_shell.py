@@ -93,7 +93,7 @@ def test_every_view_passes_axe_at_320_px_with_large_touch_targets(page, live_ser
     page.get_by_role("link", name="Idag").click()
     expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
     check_view(page, "today")
-    page.get_by_role("link", name="Efterhand").click()
+    page.get_by_role("link", name="Efterhand", exact=True).click()
     expect(page.get_by_role("heading", name="Logga i efterhand")).to_be_visible(timeout=WAIT)
     check_view(page, "after the fact")
     page.get_by_role("link", name="Karta").click()
