@@ -45,3 +45,16 @@ def arrive_and_leave(page: Page, hotspot: str) -> None:
 
 def local_visit_ids(page: Page) -> list[str]:
     return page.evaluate(READ_LOCAL_VISITS)
+
+
+def eventually(read, check, timeout: float = 5.0):
+    """Re-read server state until ``check(value)`` holds (the app's own "synced" can be seen a moment before the
+    test's separate database connection sees the commit); returns the last value read."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if check(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)

@@ -36,7 +36,8 @@ def test_new_version_shows_the_update_prompt_and_reloads_only_on_tap(page, live_
 
     prompt.click()
     page.wait_for_function(
-        "navigator.serviceWorker.getRegistration().then((r) => !r.waiting && r.active && r.active.state === 'activated')",
+        "navigator.serviceWorker.getRegistration()"
+        ".then((r) => !r.waiting && r.active && r.active.state === 'activated')",
         timeout=WAIT,
     )
     expect(page.get_by_role("heading", name="Hot spots", exact=True)).to_be_visible(timeout=WAIT)
@@ -46,9 +47,7 @@ def test_new_version_shows_the_update_prompt_and_reloads_only_on_tap(page, live_
 
 def test_manifest_makes_the_app_installable(page, live_server):
     page.goto(live_server + "/app")
-    manifest = page.evaluate(
-        "fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
-    )
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
     assert manifest["start_url"] == "/app" and manifest["display"] == "standalone"
     assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
     for icon in manifest["icons"]:
@@ -66,8 +65,8 @@ def check_view(page, name: str) -> None:
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, f"{name}: wider than 320 px"
     small = page.evaluate(
-        """() => [...document.querySelectorAll('button, a.button, .tabs a, input:not([type=checkbox]):not([type=radio]),'
-              + ' select, .chip')]
+        """() => [...document.querySelectorAll(
+              'button, a.button, .tabs a, input:not([type=checkbox]):not([type=radio]), select, .chip')]
           .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
           .map((el) => el.outerHTML.slice(0, 80))"""
     )

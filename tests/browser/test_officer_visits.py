@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, sign_in, status
+from tests.browser.officer import WAIT, arrive_and_leave, eventually, local_visit_ids, sign_in, status
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -73,7 +73,7 @@ def test_visit_logged_after_the_fact_can_be_edited_and_deleted(page, live_server
             .then((v) => v.rev === 2 && v.sync === 'synced')""",
         timeout=WAIT,
     )
-    visit = stored(app, visit_id)
+    visit = eventually(lambda: stored(app, visit_id), lambda v: v.rev == 2)
     assert (visit.rev, visit.mode, visit.officers, visit.observations) == (2, "bicycle", 2, ["nothing_to_report"])
 
     page.get_by_role("button", name="Ta bort besöket").click()
@@ -84,7 +84,7 @@ def test_visit_logged_after_the_fact_can_be_edited_and_deleted(page, live_server
         "import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
         timeout=WAIT,
     )
-    assert stored(app, visit_id).deleted is True
+    assert eventually(lambda: stored(app, visit_id), lambda v: v.deleted).deleted is True
 
 
 def push_from_other_phone(client, headers, visit_id, hotspot_id, base_rev, **data):
@@ -106,7 +106,9 @@ def push_from_other_phone(client, headers, visit_id, hotspot_id, base_rev, **dat
     return response.json["results"][0]["rev"]
 
 
-def test_conflict_offers_keep_mine_and_take_the_servers(page, context, live_server, app, client, officer, auth, hotspot):
+def test_conflict_offers_keep_mine_and_take_the_servers(
+    page, context, live_server, app, client, officer, auth, hotspot
+):
     sign_in(page, live_server)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     arrive_and_leave(page, "Torget")
@@ -118,8 +120,15 @@ def test_conflict_offers_keep_mine_and_take_the_servers(page, context, live_serv
     for visit_id in (first, second):
         v = stored(app, visit_id)
         revs[visit_id] = push_from_other_phone(
-            client, headers, visit_id, hotspot.id, v.rev,
-            started_at=v.started_at.isoformat(), ended_at=v.ended_at.isoformat(), mode="vehicle", officers=3,
+            client,
+            headers,
+            visit_id,
+            hotspot.id,
+            v.rev,
+            started_at=v.started_at.isoformat(),
+            ended_at=v.ended_at.isoformat(),
+            mode="vehicle",
+            officers=3,
         )
 
     # Offline, this phone edits both visits on top of the revs it had.
@@ -142,4 +151,5 @@ def test_conflict_offers_keep_mine_and_take_the_servers(page, context, live_serv
     page.get_by_role("region", name="Behöver åtgärd").get_by_role("button", name="Behåll min").click()
     expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
     assert (stored(app, first).mode, stored(app, first).rev) == ("vehicle", revs[first])
-    assert (stored(app, second).mode, stored(app, second).rev) == ("bicycle", revs[second] + 1)
+    mine = eventually(lambda: stored(app, second), lambda v: v.rev == revs[second] + 1)
+    assert (mine.mode, mine.rev) == ("bicycle", revs[second] + 1)
