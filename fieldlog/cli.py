@@ -94,6 +94,7 @@ def register_commands(app) -> None:
     app.cli.add_command(areas_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)
 
 
 def _create_app():
@@ -105,3 +106,27 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, help="fieldlog: the field log for hot-spot policing.")
 def main():
     pass
+
+
+@click.command("purge", help="Remove free-text notes from visits older than the retention period.")
+@click.option(
+    "--older-than-months",
+    type=click.IntRange(min=1),
+    help="Retention in months (default: FIELDLOG_NOTES_RETENTION_MONTHS, 12).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+@with_appcontext
+def purge_command(older_than_months: int | None, dry_run: bool):
+    from flask import current_app
+
+    from fieldlog.extensions import db
+    from fieldlog.visits.retention import purge_notes
+
+    months = older_than_months or int(current_app.config["NOTES_RETENTION_MONTHS"])
+    count = purge_notes(months, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"{count} visits older than {months} months have notes that would be removed.")
+    else:
+        db.session.commit()
+        click.echo(f"Removed the notes of {count} visits older than {months} months.")

@@ -10,6 +10,8 @@ DEFAULTS: dict[str, object] = {
     # FIELDLOG_DATABASE_URL; a SQLite file in the instance folder when unset.
     "DATABASE_URL": None,
     "SECRET_KEY": None,
+    # werkzeug's scrypt (N=32768, r=8, p=1). Tests use cheaper parameters; production keeps the default.
+    "PASSWORD_HASH_METHOD": "scrypt",
     # Bearer tokens slide: each use extends them by this many days.
     "TOKEN_TTL_DAYS": 30,
     # Sign-in throttling (SPEC §3): failures per username and per client address.

@@ -7,6 +7,7 @@ migrations; each test starts from empty tables.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import uuid
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from fieldlog import create_app
 from fieldlog.extensions import db as _db
@@ -22,13 +24,15 @@ TEST_DATABASE_URL = os.environ.get("FIELDLOG_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
 
 
-def _base_config(url: str, instance: str) -> dict:
+def base_config(url: str, instance: str) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": instance,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Still salted scrypt, at a cost a test suite can afford thousands of times.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 
@@ -49,7 +53,7 @@ def database_url(tmp_path_factory) -> str:
         _reset_schema(url)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-    app = create_app(_base_config(url, str(tmp_path_factory.mktemp("instance"))))
+    app = create_app(base_config(url, str(tmp_path_factory.mktemp("instance"))))
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -71,9 +75,17 @@ def empty_tables() -> None:
         conn.execute(sa.text("INSERT INTO change_counter (id, value) VALUES (1, 0)"))
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as in production: never sharing the test's app context, session or g."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(_base_config(database_url, str(tmp_path / "instance")))
+    app = create_app(base_config(database_url, str(tmp_path / "instance")))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         empty_tables()
     yield app
@@ -144,7 +156,8 @@ def make_user(app):
             area_id=area.id if area is not None else None,
             **kwargs,
         )
-        user.set_password(password)
+        with app.app_context():
+            user.set_password(password)
         return _persist(app, user)
 
     return make
@@ -259,7 +272,7 @@ def make_visit(app):
 def csrf_token(client, url: str) -> str:
     """The CSRF token of the form on a page, as a browser would submit it."""
     html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 

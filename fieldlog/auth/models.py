@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +16,11 @@ from fieldlog.extensions import db
 
 ROLES = ("officer", "supervisor", "admin")
 LOCALES = ("sv", "en")
+
+
+def password_hash_method() -> str:
+    """Salted scrypt, memory-hard (werkzeug's default); the test suite configures cheaper parameters."""
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
 
 
 class User(UserMixin, db.Model):
@@ -40,16 +47,13 @@ class User(UserMixin, db.Model):
     area: Mapped[Area | None] = relationship(lazy="joined")
 
     def set_password(self, password: str) -> None:
-        # scrypt, salted: werkzeug's default and a memory-hard hash.
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def session_stamp(self) -> str:
         """Part of the session id: changes with the password, so a reset signs out every browser."""
-        import hashlib
-
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def get_id(self) -> str:

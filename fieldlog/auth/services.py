@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
-from fieldlog.auth.models import ROLES, Device, User
+from fieldlog.auth.models import ROLES, Device, User, password_hash_method
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 
@@ -21,10 +21,14 @@ from fieldlog.extensions import db
 SLIDE_GRANULARITY = timedelta(seconds=60)
 
 
-@cache
 def _dummy_hash() -> str:
     """Checked against when the username is unknown, so that both paths cost one scrypt check."""
-    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+    return _dummy_hash_for(password_hash_method())
+
+
+@cache
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=password_hash_method())
 
 
 class AccountError(ValueError):

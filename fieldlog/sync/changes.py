@@ -23,7 +23,7 @@ row for their last moments; pushes are batched (up to 500 visits per transaction
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 _KEY = "fieldlog_change_seq"
@@ -40,8 +40,10 @@ def current_change_seq(session: Session) -> int:
     return seq
 
 
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
 def forget_change_seq(session: Session) -> None:
-    """Called when the transaction ends: the next one draws a fresh value."""
+    """When the transaction ends, the next one draws a fresh value."""
     session.info.pop(_KEY, None)
 
 
