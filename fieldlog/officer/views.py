@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
+import os
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from werkzeug.security import safe_join
 
 bp = Blueprint("officer", __name__)
 
@@ -125,5 +128,18 @@ def service_worker():
 
 @bp.get("/app/leaflet/<path:filename>")
 def leaflet(filename: str):
-    """Leaflet from the xstatic-leaflet package: loaded only when the officer opens the map."""
-    return send_from_directory(_leaflet_dir(), filename, max_age=86400)
+    """Leaflet from the xstatic-leaflet package: loaded only when the officer opens the map.
+
+    Read into memory (a few small files) rather than streamed, so that no file handle outlives the request."""
+    path = safe_join(_leaflet_dir(), filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if mimetype == "application/javascript":
+        mimetype = "text/javascript"
+    with open(path, "rb") as f:
+        body = f.read()
+    response = Response(body, mimetype=mimetype)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

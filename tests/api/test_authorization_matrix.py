@@ -91,6 +91,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/logout"): Case("/logout", by_role(302, 302, 302, 302, 302, 302), data={}, page=True),
     ("POST", "/locale"): Case("/locale", by_role(302, 302, 302, 302, 302, 302), data={"locale": "en"}, page=True),
+    # Officer app: a public shell without data (it signs in with a token through the API).
+    ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/sw.js"): Case("/sw.js", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/app/leaflet/<path:filename>"): Case("/app/leaflet/leaflet.css", by_role(200, 200, 200, 200, 200, 200)),
 }
 
 # Served files, not endpoints with access rules.
