@@ -300,7 +300,6 @@ function applyUpdate() {
 
 async function boot() {
   setLang(getLang());
-  registerServiceWorker();
   session = (await getMeta("session")) || null;
   setSession(session);
   onSyncChange((_state, event) => {
@@ -317,6 +316,8 @@ async function boot() {
   await route();
   performance.mark("fieldlog-interactive");
   document.documentElement.dataset.ready = "1";
+  // After the first view: the worker's registration and the first sync do not delay what the officer sees.
+  registerServiceWorker();
   if (session) startSync();
 }
 

@@ -34,6 +34,9 @@ export function openDb() {
   return dbPromise;
 }
 
+// Open at once: the first view waits for IndexedDB, so opening it overlaps with loading the other modules.
+openDb().catch(() => undefined);
+
 /** A request as a promise. Awaiting it inside `tx` keeps the transaction alive (microtasks). */
 export function req(request) {
   return new Promise((resolve, reject) => {

@@ -16,7 +16,7 @@ import {
 } from "./i18n.js";
 import { getFix, lastFix } from "./location.js";
 import { attentionEntries, deleteVisit, newVisit, resolve, saveVisit } from "./outbox.js";
-import { getAll, getMeta, getOne } from "./storage.js";
+import { getOne, req, tx } from "./storage.js";
 
 const KOPER_FROM = 10;
 const KOPER_TO = 16;
@@ -35,7 +35,9 @@ export function teardown() {
 const fixState = new Map();
 
 async function loadData(userId) {
-  const [hotspots, visits, status] = await Promise.all([getAll("hotspots"), getAll("visits"), getMeta("status")]);
+  const [hotspots, visits, status] = await tx(["hotspots", "visits", "meta"], "readonly", (s) =>
+    Promise.all([req(s.hotspots.getAll()), req(s.visits.getAll()), req(s.meta.get("status"))]),
+  );
   const byId = Object.fromEntries(hotspots.map((x) => [x.id, x]));
   const own = visits.filter((v) => v.user_id === userId && !v.deleted);
   return { hotspots, byId, visits: own, status };
