@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from tests.browser.officer import WAIT, arrive_and_leave, fill_sign_in, local_visit_ids, sign_in, status
+from tests.browser.officer import WAIT, arrive_and_leave, fill_sign_in, local_visit_ids, needs_sync, sign_in, status
+
+pytestmark = needs_sync
 
 
 def server_visits(app, officer):

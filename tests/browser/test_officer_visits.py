@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, eventually, local_visit_ids, sign_in, status
+from tests.browser.officer import WAIT, arrive_and_leave, eventually, local_visit_ids, needs_sync, sign_in, status
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+pytestmark = needs_sync
 
 
 def stored(app, visit_id):
