@@ -4,7 +4,7 @@ import { getLang, setLang, t } from "./i18n.js";
 import { counts } from "./outbox.js";
 import { clearServerCopy, getMeta, setMeta, tx } from "./storage.js";
 import { api, onSyncChange, setSession, startTriggers, state as syncState, syncNow } from "./sync.js";
-import { renderHotspots, renderMap, renderNew, renderSignIn, renderToday, renderVisit, teardown } from "./views.js";
+import { renderHotspots, renderMap, renderNew, renderSignIn, renderToday, renderVisit, teardown, updateLive } from "./views.js";
 
 const main = document.getElementById("main");
 const bar = document.getElementById("bar");
@@ -73,13 +73,10 @@ async function route() {
 /** Redraw after data changed underneath — but never a form the officer may be filling in. */
 async function refresh(why) {
   if (currentView === "hotspots" || currentView === "today") await route();
-  else if (currentView === "visit") {
-    const { parts } = parseHash();
-    if (why === "force" || document.activeElement === document.body || !main.contains(document.activeElement)) {
-      teardown();
-      await renderVisit(main, ctx, parts[1]);
-    }
-  }
+  else if (currentView === "visit" && why === "force") {
+    teardown();
+    await renderVisit(main, ctx, parseHash().parts[1]);
+  } else if (currentView === "visit") await updateLive();
 }
 
 // --- Chrome: top bar, tabs, banners ---

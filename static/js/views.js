@@ -26,10 +26,15 @@ const MAX_FUTURE_MIN = 10;
 const MAX_AGE_DAYS = 90;
 
 let cleanups = [];
+let liveUpdate = null;
 export function teardown() {
   cleanups.forEach((fn) => fn());
   cleanups = [];
+  liveUpdate = null;
 }
+
+/** Redraw the parts of the current view that a sync may change, leaving what the officer is editing alone. */
+export const updateLive = () => (liveUpdate ? liveUpdate() : undefined);
 
 // Position requests in flight, by visit id ("pending"), or done without a fix ("none").
 const fixState = new Map();
@@ -457,32 +462,32 @@ export async function renderVisit(main, ctx, id, notice) {
   const entry = (await attentionEntries(ctx.userId)).find((e) => e.record_id === id);
   const status = h("p", { role: "status", class: "saved" }, notice || "");
   const content = [h("h1", {}, t("visit_at", { name })), status];
-
-  const stateLine = h("p", { class: "facts" }, stateBadge(visit));
-  content.push(stateLine, flagNote(visit));
-
+  const rerender = (message) => {
+    teardown();
+    return renderVisit(main, ctx, id, message);
+  };
   let formApi;
   const onFix = () => {
     status.textContent = t("fix_hint");
     formApi.form.querySelector("select, input")?.focus();
   };
-  if (entry) content.push(attentionBox(entry, ctx, onFix));
-
-  // Position at arrival
-  let position;
-  if (visit.position) {
-    position = t("position_acc", { n: Math.round(visit.position.accuracy_m ?? 0) });
-    if (visit.on_site === true) position += ` · ${t("on_site")}`;
-    if (visit.on_site === false && visit.distance_m != null) position += ` · ${t("off_site", { n: Math.round(visit.distance_m) })}`;
-  } else if (fixState.get(id) === "pending") {
-    position = t("position_pending");
-  } else if (visit.ended_at || fixState.get(id) === "none" || !fixState.has(id)) {
-    position = t("position_none");
-  }
+  // Sync state, flag and what needs attention: redrawn in place when a sync changes them, never the form.
+  const stateBox = h("div", { id: "visit-state" });
+  const fillState = (v, e) =>
+    replace(stateBox, h("p", { class: "facts" }, stateBadge(v)), flagNote(v), e ? attentionBox(e, ctx, onFix) : null);
+  fillState(visit, entry);
+  content.push(stateBox);
+  const positionLine = h("p", { class: "muted", id: "position-line" }, positionText(visit));
+  liveUpdate = async () => {
+    const current = await getOne("visits", id);
+    if (!current || current.deleted || !main.contains(stateBox)) return;
+    fillState(current, (await attentionEntries(ctx.userId)).find((e) => e.record_id === id));
+    positionLine.textContent = positionText(current);
+  };
 
   if (!visit.ended_at) {
     content.push(timer(visit));
-    content.push(h("p", { class: "muted", id: "position-line" }, position));
+    content.push(positionLine);
     const leave = h("button", { type: "button", class: "primary big", id: "leave" }, t("leave"));
     content.push(leave);
     formApi = visitForm(visit, {
@@ -490,14 +495,14 @@ export async function renderVisit(main, ctx, id, notice) {
       hotspots: data.hotspots,
       onSubmit: async (values) => {
         await saveVisit({ ...(await getOne("visits", id)), ...values });
-        renderVisit(main, ctx, id, t("saved"));
+        rerender(t("saved"));
       },
     });
     leave.addEventListener("click", async () => {
       const values = formApi.read();
       if (!values) return;
       await saveVisit({ ...(await getOne("visits", id)), ...values, ended_at: new Date().toISOString() });
-      renderVisit(main, ctx, id, t("saved"));
+      rerender(t("saved"));
     });
     content.push(formApi.form);
   } else {
@@ -509,14 +514,14 @@ export async function renderVisit(main, ctx, id, notice) {
         `${formatDateTime(visit.started_at)}–${formatTime(visit.ended_at)} · `,
         t("duration_min", { n: minutes }),
       ),
-      h("p", { class: "muted" }, position),
+      positionLine,
     );
     formApi = visitForm(visit, {
       withTimes: true,
       hotspots: data.hotspots,
       onSubmit: async (values) => {
         await saveVisit({ ...(await getOne("visits", id)), ...values });
-        renderVisit(main, ctx, id, t("saved"));
+        rerender(t("saved"));
       },
     });
     content.push(formApi.form);
@@ -537,6 +542,18 @@ export async function renderVisit(main, ctx, id, notice) {
     );
   }
   replace(main, content);
+}
+
+function positionText(visit) {
+  if (visit.position) {
+    let text = t("position_acc", { n: Math.round(visit.position.accuracy_m ?? 0) });
+    if (visit.on_site === true) text += ` · ${t("on_site")}`;
+    if (visit.on_site === false && visit.distance_m != null) {
+      text += ` · ${t("off_site", { n: Math.round(visit.distance_m) })}`;
+    }
+    return text;
+  }
+  return fixState.get(visit.id) === "pending" ? t("position_pending") : t("position_none");
 }
 
 function timer(visit) {

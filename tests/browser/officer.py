@@ -64,3 +64,13 @@ def eventually(read, check, timeout: float = 5.0):
         if check(value) or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
+
+
+def wait_uploaded(page: Page) -> None:
+    """Everything on the phone is uploaded: the outbox is empty, and the status line says so."""
+    page.wait_for_function(
+        "import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
+        timeout=WAIT,
+        polling=100,
+    )
+    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, needs_sync, sign_in, status
+from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, needs_sync, sign_in, status, wait_uploaded
 
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
 
@@ -34,7 +34,7 @@ def test_visits_logged_offline_survive_a_restart_and_upload_exactly_once_when_on
     make_hotspot(area, "Busstationen", lat=57.4990, lon=13.1120)
     sign_in(page, live_server)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
 
     context.set_offline(True)
     page.reload()
@@ -56,7 +56,7 @@ def test_visits_logged_offline_survive_a_restart_and_upload_exactly_once_when_on
     assert server_visits(app, officer) == []
 
     context.set_offline(False)
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     expect(page.locator(".visit-item").filter(has_text="Uppladdad")).to_have_count(3, timeout=WAIT)
 
     stored = server_visits(app, officer)

@@ -9,7 +9,16 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from tests.browser.officer import WAIT, arrive_and_leave, fill_sign_in, local_visit_ids, needs_sync, sign_in, status
+from tests.browser.officer import (
+    WAIT,
+    arrive_and_leave,
+    fill_sign_in,
+    local_visit_ids,
+    needs_sync,
+    sign_in,
+    status,
+    wait_uploaded,
+)
 
 pytestmark = needs_sync
 
@@ -60,7 +69,7 @@ def test_token_ending_while_offline_loses_nothing_and_everything_uploads_after_s
     page.get_by_role("link", name="Logga in").click()
     expect(page.get_by_label("Användarnamn")).to_have_value("anna")
     fill_sign_in(page)
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     expect(page.get_by_role("alert")).to_have_count(0)
     assert sorted(str(v.id) for v in server_visits(app, officer)) == ids
 
@@ -86,7 +95,7 @@ def test_rejected_visit_shows_the_reason_and_uploads_once_fixed(
     attention.get_by_role("button", name="Rätta").click()
     page.get_by_label("Hot spot").select_option(label="Busstationen")
     page.get_by_role("button", name="Spara").click()
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     expect(page.get_by_role("region", name="Behöver åtgärd")).to_have_count(0)
     stored = server_visits(app, officer)
     assert [str(v.id) for v in stored] == local_visit_ids(page)
@@ -106,5 +115,5 @@ def test_sign_out_warns_about_waiting_visits_and_keeps_them(page, context, live_
 
     context.set_offline(False)
     fill_sign_in(page)
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     assert len(server_visits(app, officer)) == 1

@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, eventually, local_visit_ids, needs_sync, sign_in, status
+from tests.browser.officer import (
+    WAIT,
+    arrive_and_leave,
+    eventually,
+    local_visit_ids,
+    needs_sync,
+    sign_in,
+    status,
+    wait_uploaded,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -49,7 +58,7 @@ def test_visit_logged_after_the_fact_can_be_edited_and_deleted(page, live_server
     expect(page.get_by_text("Skriv inga namn eller andra personuppgifter.")).to_be_visible()
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", name="Besök: Torget")).to_be_visible(timeout=WAIT)
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     [visit_id] = local_visit_ids(page)
     visit = stored(app, visit_id)
     assert visit.started_at == start.astimezone(ZoneInfo("UTC"))
@@ -69,7 +78,7 @@ def test_visit_logged_after_the_fact_can_be_edited_and_deleted(page, live_server
     page.get_by_role("checkbox", name="Inget att rapportera").check()
     expect(page.get_by_role("checkbox", name="Ungdomar i grupp")).not_to_be_checked()
     page.get_by_role("button", name="Spara").click()
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     page.wait_for_function(
         f"""import('/static/js/storage.js').then(({{getOne}}) => getOne('visits', '{visit_id}'))
             .then((v) => v.rev === 2 && v.sync === 'synced')""",
@@ -115,8 +124,10 @@ def test_conflict_offers_keep_mine_and_take_the_servers(
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     arrive_and_leave(page, "Torget")
     arrive_and_leave(page, "Torget")
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     first, second = local_visit_ids(page)
+    # The phone loses signal; meanwhile the officer's other phone changes both visits.
+    context.set_offline(True)
     headers = auth(officer)
     revs = {}
     for visit_id in (first, second):
@@ -134,7 +145,6 @@ def test_conflict_offers_keep_mine_and_take_the_servers(
         )
 
     # Offline, this phone edits both visits on top of the revs it had.
-    context.set_offline(True)
     for visit_id in (first, second):
         page.goto(f"{live_server}/app#/visit/{visit_id}")
         page.get_by_role("radio", name="Cykel").check()
@@ -151,7 +161,7 @@ def test_conflict_offers_keep_mine_and_take_the_servers(
 
     page.goto(f"{live_server}/app#/visit/{second}")
     page.get_by_role("region", name="Behöver åtgärd").get_by_role("button", name="Behåll min").click()
-    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+    wait_uploaded(page)
     assert (stored(app, first).mode, stored(app, first).rev) == ("vehicle", revs[first])
     mine = eventually(lambda: stored(app, second), lambda v: v.rev == revs[second] + 1)
     assert (mine.mode, mine.rev) == ("bicycle", revs[second] + 1)
