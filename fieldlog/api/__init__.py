@@ -12,6 +12,7 @@ def init_app(app) -> None:
     from fieldlog.auth import api as auth_api  # noqa: F401
     from fieldlog.extensions import csrf
     from fieldlog.hotspots import api as hotspots_api  # noqa: F401
+    from fieldlog.sync import api as sync_api  # noqa: F401
 
     register_error_handlers(app)
     # Bearer tokens, not cookies, authenticate the API: CSRF does not apply to it.

@@ -42,8 +42,9 @@ AUTH_ERRORS = {"401": error("Missing, invalid, expired or revoked token")}
 def _feature_operations() -> list[dict]:
     from fieldlog.auth import openapi as auth_doc
     from fieldlog.hotspots import openapi as hotspots_doc
+    from fieldlog.sync import openapi as sync_doc
 
-    return [auth_doc.OPENAPI, hotspots_doc.OPENAPI]
+    return [auth_doc.OPENAPI, hotspots_doc.OPENAPI, sync_doc.OPENAPI]
 
 
 def build_spec() -> dict:

@@ -11,12 +11,14 @@ from fieldlog.hotspots.schemas import (
     HotSpotPatchSchema,
     HotSpotQuerySchema,
     HotSpotSchema,
+    HotSpotStatusQuerySchema,
 )
 
 _input = HotSpotInputSchema()
 _patch = HotSpotPatchSchema()
 _query = HotSpotQuerySchema()
 _hotspot = HotSpotSchema()
+_status_query = HotSpotStatusQuerySchema()
 
 
 def _one(hotspot, status=200):
@@ -59,3 +61,11 @@ def delete_hotspot(hotspot_id: uuid.UUID):
     hotspot = services.get_for(g.user, hotspot_id)
     hotspot = services.archive(g.user, hotspot, if_match_rev())
     return "", 204, {"ETag": etag(hotspot.rev)}
+
+
+@bp.get("/hotspots/status")
+@api_auth()
+def hotspot_status():
+    """Per live hot spot: last visit, visits and presence minutes of the last 7 days (the phone's "overdue" view)."""
+    args = load(_status_query, request.args.to_dict())
+    return services.status_for(g.user, args.get("area"))

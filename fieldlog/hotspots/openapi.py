@@ -5,6 +5,8 @@ from fieldlog.hotspots.schemas import (
     HotSpotPatchSchema,
     HotSpotQuerySchema,
     HotSpotSchema,
+    HotSpotStatusListSchema,
+    HotSpotStatusQuerySchema,
 )
 
 _id = {"name": "hotspot_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
@@ -77,6 +79,20 @@ OPENAPI = {
                 "404": error("No such hot spot"),
                 "412": error("Changed meanwhile"),
                 "428": error("If-Match missing"),
+                **AUTH_ERRORS,
+            },
+        },
+    },
+    "/hotspots/status": {
+        "get": {
+            "summary": "Per hot spot: last visit, visits and presence minutes of the last 7 days",
+            "security": _bearer,
+            "parameters": [{"in": "query", "schema": HotSpotStatusQuerySchema}],
+            "responses": {
+                "200": json_response("Status of the hot spots", HotSpotStatusListSchema),
+                "400": error("Bad query"),
+                "403": error("Another area"),
+                "404": error("No such area"),
                 **AUTH_ERRORS,
             },
         },

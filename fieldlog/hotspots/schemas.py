@@ -95,3 +95,25 @@ class HotSpotQuerySchema(Schema):
 
     area = fields.String(validate=validate.Length(min=1, max=64))
     include_deleted = fields.Boolean()
+
+
+class HotSpotStatusSchema(Schema):
+    """What the phone's "overdue" view needs of one hot spot (GET /api/v1/hotspots/status)."""
+
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    last_visit_at = OffsetDateTime(required=True, allow_none=True)
+    visits_7d = fields.Integer(required=True)
+    presence_minutes_7d = fields.Float(required=True)
+
+
+class HotSpotStatusListSchema(Schema):
+    hotspots = fields.List(fields.Nested(HotSpotStatusSchema), required=True)
+    as_of = OffsetDateTime(required=True)
+
+
+class HotSpotStatusQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    area = fields.String(validate=validate.Length(min=1, max=64))

@@ -19,12 +19,15 @@ and stamps every row it writes with that value (``change_seq``). Why that is saf
 A timestamp or a plain sequence is not safe: a transaction can draw an earlier value and commit after a reader
 already moved its cursor past it. The price of the counter is that writing transactions are serialised on one
 row for their last moments; pushes are batched (up to 500 visits per transaction), so that is cheap.
+
+The value belongs to one transaction: it is forgotten when the session's outermost transaction ends (commit or
+rollback), so a session that runs several transactions (a retried push, the CLI, a test) draws a fresh value for each.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import event, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 _KEY = "fieldlog_change_seq"
 
@@ -40,12 +43,16 @@ def current_change_seq(session: Session) -> int:
     return seq
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
 def forget_change_seq(session: Session) -> None:
-    """When the transaction ends, the next one draws a fresh value."""
+    """Called when the transaction ends: the next one draws a fresh value."""
     session.info.pop(_KEY, None)
 
 
 def read_counter(session: Session) -> int:
     return session.execute(text("SELECT value FROM change_counter WHERE id = 1")).scalar_one()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_on_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        forget_change_seq(session)

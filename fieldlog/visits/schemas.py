@@ -1,10 +1,12 @@
-"""The visit as it travels: what the server sends back (pull, conflicts, supervisor lists)."""
+"""The visit as it travels: what the phone sends (``VisitInputSchema``, the rules of SPEC §2 that need neither the
+database nor the clock) and what the server sends back (``VisitSchema``: pull, conflicts, supervisor lists)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from fieldlog.api.fields import OffsetDateTime
+from fieldlog.api.fields import OffsetDateTime, StrictFloat, StrictInteger, StrictString
+from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
 
 
 class PositionSchema(Schema):
@@ -42,3 +44,61 @@ class VisitSchema(Schema):
     deleted = fields.Boolean()
     created_at = OffsetDateTime()
     updated_at = OffsetDateTime()
+
+
+class PositionInputSchema(Schema):
+    """The GPS fix taken at *Arrive*."""
+
+    class Meta:
+        unknown = RAISE
+
+    lat = StrictFloat(required=True, validate=validate.Range(-90, 90))
+    lon = StrictFloat(required=True, validate=validate.Range(-180, 180))
+    accuracy_m = StrictFloat(load_default=None, allow_none=True, validate=validate.Range(0, 100_000))
+
+
+class VisitInputSchema(Schema):
+    """A visit as the phone sends it in ``visit.upsert``: the whole record, every time.
+
+    Rules that need the server's clock, the configuration or the database (time windows, maximum duration, the hot
+    spot) are checked by ``fieldlog.visits.services.check_visit``.
+    """
+
+    class Meta:
+        unknown = RAISE
+
+    hotspot_id = fields.UUID(required=True)
+    started_at = OffsetDateTime(required=True)
+    ended_at = OffsetDateTime(load_default=None, allow_none=True)
+    mode = StrictString(load_default="foot", validate=validate.OneOf(MODES))
+    officers = StrictInteger(load_default=1, validate=validate.Range(1, 20))
+    observations = fields.List(
+        StrictString(validate=validate.OneOf(OBSERVATIONS)),
+        load_default=list,
+        validate=validate.Length(max=len(OBSERVATIONS)),
+    )
+    activities = fields.List(
+        StrictString(validate=validate.OneOf(ACTIVITIES)),
+        load_default=list,
+        validate=validate.Length(max=len(ACTIVITIES)),
+    )
+    contacts = StrictInteger(load_default=0, validate=validate.Range(0, 999))
+    notes = StrictString(load_default="", validate=validate.Length(max=2000))
+    position = fields.Nested(PositionInputSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def check(self, data, **kwargs):
+        errors: dict[str, list[str]] = {}
+        ended, started = data.get("ended_at"), data.get("started_at")
+        if ended is not None and started is not None and ended < started:
+            errors["ended_at"] = ["Must not be before started_at."]
+        observations = data.get("observations") or []
+        if len(set(observations)) != len(observations):
+            errors.setdefault("observations", []).append("Each code at most once.")
+        if "nothing_to_report" in observations and len(observations) > 1:
+            errors.setdefault("observations", []).append("nothing_to_report cannot be combined with other codes.")
+        activities = data.get("activities") or []
+        if len(set(activities)) != len(activities):
+            errors["activities"] = ["Each code at most once."]
+        if errors:
+            raise ValidationError(errors)

@@ -44,6 +44,7 @@ class Case:
     data: dict | None = None  # a form; its CSRF token is added
     headers: dict = field(default_factory=dict)
     page: bool = False  # authenticates with the session, not a token
+    check: object = None  # check(body, role, world): what the role may see of the answer
 
 
 def by_role(anonymous, officer, officer_other, supervisor, supervisor_other, admin):
@@ -51,6 +52,43 @@ def by_role(anonymous, officer, officer_other, supervisor, supervisor_other, adm
 
 
 NEW_HOTSPOT = {"name": "Nytt ställe", "lat": 57.5, "lon": 13.1}
+VISIT_MUTATION_ID = "0b7f2c1e-8a55-4c8e-9a7e-1d2f3a4b5c6d"
+NEW_VISIT_ID = "5e0f9d8c-7b6a-4e3d-8c2b-1a0f9e8d7c6b"
+
+
+def push_body(world: World) -> dict:
+    started = (utcnow() - timedelta(minutes=30)).isoformat()
+    ended = (utcnow() - timedelta(minutes=18)).isoformat()
+    return {
+        "protocol": 1,
+        "mutations": [
+            {
+                "mutation_id": VISIT_MUTATION_ID,
+                "type": "visit.upsert",
+                "record_id": NEW_VISIT_ID,
+                "base_rev": None,
+                "data": {"hotspot_id": world.hotspot_id, "started_at": started, "ended_at": ended, "mode": "foot"},
+            }
+        ],
+    }
+
+
+def only_people_of_the_area_push_there(body, role, world):
+    # A supervisor on patrol logs visits too; an admin belongs to no area.
+    status = body["results"][0]["status"]
+    assert status == ("applied" if role in ("officer", "supervisor") else "rejected"), body
+
+
+def pull_shows_only_own_area_and_visits(body, role, world):
+    ids = {c["id"] for c in body["changes"]}
+    assert (world.hotspot_id in ids) == (role in ("officer", "supervisor")), body
+    assert (world.visit_id in ids) == (role == "officer"), body
+
+
+def status_shows_only_own_area(body, role, world):
+    text = str(body)
+    assert (world.hotspot_id in text) == (role in ("officer", "supervisor", "admin")), body
+
 
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case("/healthz", by_role(200, 200, 200, 200, 200, 200)),
@@ -82,6 +120,19 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/hotspots/<uuid:hotspot_id>"): Case(
         "/api/v1/hotspots/{hotspot}", by_role(401, 403, 403, 204, 404, 204), headers={"If-Match": '"1"'}
+    ),
+    # Sync: anyone with a token may push and pull, but only into and out of their own area and visits.
+    ("POST", "/api/v1/sync/push"): Case(
+        "/api/v1/sync/push",
+        by_role(401, 200, 200, 200, 200, 200),
+        json=push_body,
+        check=only_people_of_the_area_push_there,
+    ),
+    ("GET", "/api/v1/sync/pull"): Case(
+        "/api/v1/sync/pull", by_role(401, 200, 200, 200, 200, 200), check=pull_shows_only_own_area_and_visits
+    ),
+    ("GET", "/api/v1/hotspots/status"): Case(
+        "/api/v1/hotspots/status", by_role(401, 200, 200, 200, 200, 200), check=status_shows_only_own_area
     ),
     # Pages
     ("GET", "/"): Case("/", by_role(302, 200, 200, 200, 200, 200), page=True),
@@ -135,7 +186,7 @@ def call(client, make_token, world: World, method: str, case: Case, role: str):
             headers["Authorization"] = f"Bearer {make_token(user)}"
     kwargs = {"headers": headers}
     if case.json is not None:
-        kwargs["json"] = case.json
+        kwargs["json"] = case.json(world) if callable(case.json) else case.json
     if case.data is not None:
         form_page = "/" if role != "anonymous" else "/login"
         kwargs["data"] = {**case.data, "csrf_token": csrf_token(client, form_page)}
@@ -153,6 +204,8 @@ def test_route_answers_each_role_as_the_table_says(client, make_token, world, me
     assert response.status_code == expected, f"{method} {rule} as {role}: {response.get_data(as_text=True)[:300]}"
     if rule.startswith("/api/") and expected >= 400:
         assert response.get_json()["error"]["code"]
+    if case.check is not None and response.status_code < 300:
+        case.check(response.get_json(), role, world)
 
 
 def test_every_route_is_in_the_table(app):

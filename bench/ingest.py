@@ -1,0 +1,336 @@
+"""Push ingest over real HTTP against a bare sqlite3 insert of the same rows (SPEC §5), in one run.
+
+    .venv/bin/python bench/ingest.py [--visits 20000] [--batch 500] [--profile]
+
+1. A fresh SQLite file, migrated; an area, an officer with a bearer token, 50 hot spots.
+2. The app under gunicorn (1 sync worker) on a free local port; one client pushes the visits in batches over HTTP
+   (keep-alive is not used: a gunicorn sync worker closes each connection). The request bodies are encoded before the
+   clock starts, so the figure is the server's.
+3. The bare insert SPEC §5 defines: plain sqlite3, a table with the visit's columns and a UUID text primary key, WAL,
+   synchronous=NORMAL, executemany of one batch of rows per transaction — no parsing, validation, idempotency or
+   bookkeeping — of the same rows.
+
+Prints visits/s of both and their ratio (target ≥ 0.10). With --profile, the same pushes also run in-process under
+cProfile (a separate, fresh database) and the top functions by cumulative time are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OBSERVATIONS = ["nothing_to_report", "youth_gathering", "disorder", "vandalism", "graffiti", "traffic"]
+MODES = ["foot", "vehicle", "bicycle", "drive_through"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_database(url: str, instance: str, hotspots: int = 50) -> tuple[str, list[dict]]:
+    """Migrate a fresh database; create the area, an officer and hot spots; return a token and the hot spots."""
+    from flask_migrate import upgrade
+
+    from fieldlog import create_app
+    from fieldlog.areas.models import Area
+    from fieldlog.auth.services import create_user, issue_token
+    from fieldlog.db import utcnow
+    from fieldlog.extensions import db
+    from fieldlog.hotspots.models import HotSpot
+    from fieldlog.sync.changes import current_change_seq
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
+    with app.app_context():
+        upgrade()
+        area = Area(slug="bench", name="Bench", timezone="Europe/Stockholm")
+        db.session.add(area)
+        db.session.flush()
+        officer = create_user("bench.officer", "bench-password", "officer", area)
+        now = utcnow()
+        spots = []
+        for i in range(hotspots):
+            spot = HotSpot(
+                area=area,
+                name=f"Spot {i}",
+                lat=57.49 + i * 0.001,
+                lon=13.10 + i * 0.001,
+                created_at=now,
+                updated_at=now,
+                change_seq=current_change_seq(db.session),
+            )
+            db.session.add(spot)
+            spots.append(spot)
+        token, _device = issue_token(officer, "bench phone")
+        db.session.commit()
+        result = [{"id": str(s.id), "lat": s.lat, "lon": s.lon} for s in spots]
+        db.engine.dispose()
+    return token, result
+
+
+def make_visits(count: int, hotspots: list[dict]) -> list[dict]:
+    """Visits as a phone sends them: varied codes, a fix near the spot, all within the last days."""
+    now = datetime.now(UTC)
+    visits = []
+    for i in range(count):
+        spot = hotspots[i % len(hotspots)]
+        started = now - timedelta(minutes=30 + (i * 7) % (60 * 24 * 20))
+        visits.append(
+            {
+                "id": str(uuid.uuid4()),
+                "hotspot_id": spot["id"],
+                "started_at": started.isoformat(),
+                "ended_at": (started + timedelta(minutes=5 + i % 20)).isoformat(),
+                "mode": MODES[i % len(MODES)],
+                "officers": 1 + i % 3,
+                "observations": [OBSERVATIONS[i % len(OBSERVATIONS)]],
+                "activities": ["visible_presence", "dialogue"] if i % 2 else ["visible_presence"],
+                "contacts": i % 5,
+                "notes": "" if i % 4 else "Lugnt, några ungdomar vid busskuren.",
+                "position": {"lat": spot["lat"] + 0.0003, "lon": spot["lon"], "accuracy_m": 12.0},
+            }
+        )
+    return visits
+
+
+def push_bodies(visits: list[dict], batch: int) -> list[bytes]:
+    bodies = []
+    for start in range(0, len(visits), batch):
+        mutations = []
+        for visit in visits[start : start + batch]:
+            data = {k: v for k, v in visit.items() if k != "id"}
+            mutations.append(
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "type": "visit.upsert",
+                    "record_id": visit["id"],
+                    "base_rev": None,
+                    "data": data,
+                }
+            )
+        bodies.append(json.dumps({"protocol": 1, "mutations": mutations}).encode())
+    return bodies
+
+
+def wait_for(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def http_push(port: int, token: str, bodies: list[bytes], batch: int) -> float:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    # Warm up: the worker imports the app on its first request; that is not ingest.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("POST", "/api/v1/sync/push", body=b'{"protocol": 1, "mutations": []}', headers=headers)
+    conn.getresponse().read()
+    conn.close()
+    started = time.perf_counter()
+    for body in bodies:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("POST", "/api/v1/sync/push", body=body, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        conn.close()
+        if response.status != 200:
+            raise SystemExit(f"push failed: {response.status} {payload[:500]!r}")
+        results = json.loads(payload)["results"]
+        bad = [r for r in results if r["status"] != "applied"]
+        if bad:
+            raise SystemExit(f"push not applied: {bad[:3]}")
+    return time.perf_counter() - started
+
+
+BARE_COLUMNS = (
+    "id",
+    "hotspot_id",
+    "officer_id",
+    "device_id",
+    "started_at",
+    "ended_at",
+    "mode",
+    "officers",
+    "observations",
+    "activities",
+    "contacts",
+    "notes",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "distance_m",
+    "on_site",
+    "flag_comment",
+    "flag_by_id",
+    "flag_at",
+    "rev",
+    "deleted",
+    "created_at",
+    "updated_at",
+    "change_seq",
+)
+
+
+def bare_insert(path: str, visits: list[dict], batch: int) -> float:
+    """SPEC §5's yardstick: plain sqlite3 executemany, one transaction per batch, nothing else."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(
+        "CREATE TABLE visit (id TEXT PRIMARY KEY, hotspot_id TEXT, officer_id INTEGER, device_id TEXT, "
+        "started_at TEXT, ended_at TEXT, mode TEXT, officers INTEGER, observations TEXT, activities TEXT, "
+        "contacts INTEGER, notes TEXT, lat REAL, lon REAL, accuracy_m REAL, distance_m REAL, on_site INTEGER, "
+        "flag_comment TEXT, flag_by_id INTEGER, flag_at TEXT, rev INTEGER, deleted INTEGER, created_at TEXT, "
+        "updated_at TEXT, change_seq INTEGER)"
+    )
+    now = datetime.now(UTC).isoformat()
+    rows = [
+        (
+            v["id"],
+            v["hotspot_id"],
+            1,
+            None,
+            v["started_at"],
+            v["ended_at"],
+            v["mode"],
+            v["officers"],
+            json.dumps(v["observations"]),
+            json.dumps(v["activities"]),
+            v["contacts"],
+            v["notes"],
+            v["position"]["lat"],
+            v["position"]["lon"],
+            v["position"]["accuracy_m"],
+            None,
+            None,
+            None,
+            None,
+            None,
+            1,
+            0,
+            now,
+            now,
+            1,
+        )
+        for v in visits
+    ]
+    sql = f"INSERT INTO visit ({', '.join(BARE_COLUMNS)}) VALUES ({', '.join('?' * len(BARE_COLUMNS))})"
+    started = time.perf_counter()
+    for start in range(0, len(rows), batch):
+        conn.execute("BEGIN")
+        conn.executemany(sql, rows[start : start + batch])
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def profile_in_process(workdir: str, visits: list[dict], batch: int) -> None:
+    """The same pushes through the app's test client under cProfile: where the server's time goes."""
+    import cProfile
+    import pstats
+
+    url = f"sqlite:///{workdir}/profile.sqlite3"
+    token, hotspots = setup_database(url, workdir)
+    from fieldlog import create_app
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir})
+    client = app.test_client()
+    # Same rows, but on this database's hot spots.
+    ids = [h["id"] for h in hotspots]
+    moved = [dict(v, hotspot_id=ids[i % len(ids)], id=str(uuid.uuid4())) for i, v in enumerate(visits)]
+    bodies = push_bodies(moved, batch)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for body in bodies:
+        response = client.post("/api/v1/sync/push", data=body, headers=headers)
+        assert response.status_code == 200, response.get_data()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(35)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="fieldlog-bench-") as workdir:
+        db_path = os.path.join(workdir, "fieldlog.sqlite3")
+        url = f"sqlite:///{db_path}"
+        token, hotspots = setup_database(url, workdir)
+        visits = make_visits(args.visits, hotspots)
+        bodies = push_bodies(visits, args.batch)
+
+        port = free_port()
+        env = dict(
+            os.environ,
+            FIELDLOG_DATABASE_URL=url,
+            FIELDLOG_SECRET_KEY="bench",
+            FIELDLOG_RATELIMIT_STORAGE_URI="memory://",
+        )
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers=1",
+                "--worker-class=sync",
+                f"--bind=127.0.0.1:{port}",
+                "--log-level=warning",
+                "fieldlog:create_app()",
+            ],
+            cwd=str(ROOT),
+            env=env,
+        )
+        try:
+            wait_for(port, server)
+            http_seconds = http_push(port, token, bodies, args.batch)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+        check = sqlite3.connect(db_path)
+        stored = check.execute("SELECT count(*) FROM visit").fetchone()[0]
+        check.close()
+        if stored != args.visits:
+            raise SystemExit(f"expected {args.visits} stored visits, found {stored}")
+
+        bare_seconds = bare_insert(os.path.join(workdir, "bare.sqlite3"), visits, args.batch)
+
+        http_rate = args.visits / http_seconds
+        bare_rate = args.visits / bare_seconds
+        print(f"visits: {args.visits} in batches of {args.batch}; server: gunicorn, 1 sync worker; SQLite (WAL)")
+        print(f"push over HTTP : {http_rate:10.0f} visits/s  ({http_seconds:.2f} s, {stored} stored)")
+        print(f"bare insert    : {bare_rate:10.0f} visits/s  ({bare_seconds:.3f} s)")
+        print(f"ratio          : {http_rate / bare_rate:10.3f}  (target >= 0.10)")
+
+        if args.profile:
+            profile_in_process(workdir, visits, args.batch)
+
+
+if __name__ == "__main__":
+    main()

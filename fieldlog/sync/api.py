@@ -1,0 +1,63 @@
+"""Routes of sync protocol v1: ``POST /api/v1/sync/push`` and ``GET /api/v1/sync/pull`` (SPEC §3)."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request
+from marshmallow import ValidationError
+
+from fieldlog.api import bp
+from fieldlog.api.errors import ApiError
+from fieldlog.api.helpers import json_body, load
+from fieldlog.auth.services import api_auth
+from fieldlog.db import utcnow
+from fieldlog.sync import services
+from fieldlog.sync.schemas import MutationSchema, PullQuerySchema, PushSchema
+
+PROTOCOL = 1
+
+_push = PushSchema()
+_mutation = MutationSchema()
+_pull_query = PullQuerySchema()
+
+
+@bp.post("/sync/push")
+@api_auth()
+def push():
+    body = json_body()
+    if not isinstance(body, dict):
+        raise ApiError(
+            400, "validation_error", "The request body must be a JSON object.", {"_schema": ["Not an object."]}
+        )
+    protocol = body.get("protocol")
+    if isinstance(protocol, int) and not isinstance(protocol, bool) and protocol != PROTOCOL:
+        raise ApiError(
+            400, "unsupported_protocol", f"This server speaks sync protocol {PROTOCOL}.", {"protocol": ["Unsupported."]}
+        )
+    mutations = body.get("mutations")
+    limit = int(current_app.config["MAX_PUSH_MUTATIONS"])
+    if isinstance(mutations, list) and len(mutations) > limit:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"At most {limit} mutations per push; send smaller batches.",
+            {"mutations": [f"More than {limit}."]},
+        )
+    load(_push, body)
+    try:
+        loaded = _mutation.load(mutations, many=True)
+    except ValidationError as e:
+        raise ValidationError({"mutations": e.messages}) from None
+    actor = services.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
+    results = services.push(actor, mutations, loaded)
+    return {"results": results, "server_time": utcnow().isoformat()}
+
+
+@bp.get("/sync/pull")
+@api_auth()
+def pull():
+    args = load(_pull_query, request.args.to_dict())
+    maximum = int(current_app.config["PULL_MAX_LIMIT"])
+    if args["limit"] > maximum:
+        raise ApiError(400, "validation_error", "The request is not valid.", {"limit": [f"At most {maximum}."]})
+    page = services.pull(g.user, args.get("cursor"), args["limit"])
+    return {"cursor": page.cursor, "has_more": page.has_more, "reset": page.reset, "changes": page.changes}
