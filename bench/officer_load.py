@@ -46,7 +46,7 @@ def first_load(browser, base: str) -> list[tuple[str, int, int]]:
     page.goto(base + "/app")
     page.wait_for_selector("html[data-ready='1']")
     page.wait_for_function(
-        "navigator.serviceWorker.getRegistration().then((r) => r && r.active && r.active.state === 'activated')"
+        "() => navigator.serviceWorker.getRegistration().then((r) => r && r.active && r.active.state === 'activated')"
     )
     context.close()
     return seen

@@ -103,4 +103,4 @@ def sign_in(page, base: str) -> None:
     page.get_by_role("button", name="Logga in").click()
     # The first pull has brought the hot spots.
     page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for(timeout=30_000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)

@@ -24,7 +24,7 @@ def sign_in(page: Page, base: str, username: str = "anna", password: str = PASSW
     """Open the app, sign in on its own form, and wait until the service worker controls the page."""
     page.goto(base + "/app")
     fill_sign_in(page, username, password)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
 
 
 def fill_sign_in(page: Page, username: str = "anna", password: str = PASSWORD) -> None:
@@ -69,7 +69,7 @@ def eventually(read, check, timeout: float = 5.0):
 def wait_uploaded(page: Page) -> None:
     """Everything on the phone is uploaded: the outbox is empty, and the status line says so."""
     page.wait_for_function(
-        "import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
+        "() => import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
         timeout=WAIT,
         polling=100,
     )

@@ -37,7 +37,7 @@ def test_new_version_shows_the_update_prompt_and_reloads_only_on_tap(page, live_
 
     prompt.click()
     page.wait_for_function(
-        "navigator.serviceWorker.getRegistration()"
+        "() => navigator.serviceWorker.getRegistration()"
         ".then((r) => !r.waiting && r.active && r.active.state === 'activated')",
         timeout=WAIT,
     )
@@ -106,3 +106,33 @@ def test_every_view_passes_axe_at_320_px_with_large_touch_targets(page, live_ser
     page.get_by_role("link", name="Hot spots").click()
     expect(page.get_by_role("button", name="Arrive at Torget")).to_be_visible(timeout=WAIT)
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+RANK = """async () => {
+  const { isHotNow, overdueRatio, rank } = await import('/static/js/hotspots.js');
+  const friday2130 = new Date('2026-11-27T20:30:00Z');   // Friday 21:30 in Stockholm
+  const saturday0130 = new Date('2026-11-28T00:30:00Z'); // the small hours after Friday
+  const monday2130 = new Date('2026-11-30T20:30:00Z');
+  const evening = { hot_hours: [{ days: [5], from: '20:00', to: '02:00' }] };
+  const day = (h) => new Date(friday2130.getTime() - h * 3600 * 1000).toISOString();
+  const spot = (id, lat, perWeek, priority = 2) =>
+    ({ id, name: id, lat, lon: 13.1, priority, target_visits_per_week: perWeek, hot_hours: [], active: true });
+  const spots = [spot('near-fresh', 57.5, 7), spot('far-overdue', 57.6, 7), spot('near-overdue', 57.501, 7),
+                 spot('never', 57.7, 1), spot('no-target', 57.5, null)];
+  const status = { 'far-overdue': { last_visit_at: day(70) }, 'near-fresh': { last_visit_at: day(2) } };
+  const own = [{ hotspot_id: 'near-overdue', started_at: day(66), deleted: false }];
+  return {
+    hot: [isHotNow(evening, friday2130), isHotNow(evening, saturday0130), isHotNow(evening, monday2130)],
+    ratio: overdueRatio(spots[0], day(36), friday2130.getTime()),
+    order: rank(spots, status, own, { lat: 57.5, lon: 13.1 }, friday2130).map((r) => r.hotspot.id),
+  };
+}"""
+
+
+def test_hot_spots_rank_by_how_overdue_then_by_distance_and_know_their_hot_hours(page, live_server):
+    page.goto(live_server + "/app")
+    result = page.evaluate(RANK)
+    assert result["hot"] == [True, True, False]
+    assert result["ratio"] == pytest.approx(1.5)
+    # Never visited first; the two overdue ones (own visit counted offline, server status online) nearest first.
+    assert result["order"] == ["never", "near-overdue", "far-overdue", "near-fresh", "no-target"]

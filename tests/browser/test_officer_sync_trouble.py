@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from tests.browser.officer import (
     WAIT,
     arrive_and_leave,
+    eventually,
     fill_sign_in,
     local_visit_ids,
     needs_sync,
@@ -117,3 +118,19 @@ def test_sign_out_warns_about_waiting_visits_and_keeps_them(page, context, live_
     fill_sign_in(page)
     wait_uploaded(page)
     assert len(server_visits(app, officer)) == 1
+
+
+def test_push_too_large_for_the_server_is_halved_until_it_fits(page, context, live_server, app, officer, hotspot):
+    sign_in(page, live_server)
+    expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
+    context.set_offline(True)
+    for _ in range(5):
+        arrive_and_leave(page, "Torget")
+    expect(status(page)).to_contain_text("5 väntar på uppladdning", timeout=WAIT)
+    # The server takes at most 2 mutations per push from now on: 5 → 413, then 2 + 2 + 1.
+    app.config["MAX_PUSH_MUTATIONS"] = 2
+    context.set_offline(False)
+    wait_uploaded(page)
+    ids = local_visit_ids(page)
+    stored = eventually(lambda: server_visits(app, officer), lambda v: len(v) == 5)
+    assert sorted(str(v.id) for v in stored) == ids

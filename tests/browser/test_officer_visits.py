@@ -80,7 +80,7 @@ def test_visit_logged_after_the_fact_can_be_edited_and_deleted(page, live_server
     page.get_by_role("button", name="Spara").click()
     wait_uploaded(page)
     page.wait_for_function(
-        f"""import('/static/js/storage.js').then(({{getOne}}) => getOne('visits', '{visit_id}'))
+        f"""() => import('/static/js/storage.js').then(({{getOne}}) => getOne('visits', '{visit_id}'))
             .then((v) => v.rev === 2 && v.sync === 'synced')""",
         timeout=WAIT,
     )
@@ -92,7 +92,7 @@ def test_visit_logged_after_the_fact_can_be_edited_and_deleted(page, live_server
     expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("Inga besök idag.")).to_be_visible()
     page.wait_for_function(
-        "import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
+        "() => import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
         timeout=WAIT,
     )
     assert eventually(lambda: stored(app, visit_id), lambda v: v.deleted).deleted is True
