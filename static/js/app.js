@@ -4,7 +4,17 @@ import { getLang, setLang, t } from "./i18n.js";
 import { counts } from "./outbox.js";
 import { clearServerCopy, getMeta, setMeta, tx } from "./storage.js";
 import { api, onSyncChange, setSession, startTriggers, state as syncState, syncNow } from "./sync.js";
-import { renderHotspots, renderMap, renderNew, renderSignIn, renderToday, renderVisit, teardown, updateLive } from "./views.js";
+import {
+  prefetch,
+  renderHotspots,
+  renderMap,
+  renderNew,
+  renderSignIn,
+  renderToday,
+  renderVisit,
+  teardown,
+  updateLive,
+} from "./views.js";
 
 const main = document.getElementById("main");
 const bar = document.getElementById("bar");
@@ -297,6 +307,7 @@ function applyUpdate() {
 
 async function boot() {
   setLang(getLang());
+  prefetch();
   session = (await getMeta("session")) || null;
   setSession(session);
   onSyncChange((_state, event) => {
@@ -311,6 +322,7 @@ async function boot() {
   window.addEventListener("online", renderSyncStatus);
   window.addEventListener("offline", renderSyncStatus);
   await route();
+  prefetch(false); // only the first view may use the start-up read
   performance.mark("fieldlog-interactive");
   document.documentElement.dataset.ready = "1";
   // After the first view: the worker's registration and the first sync do not delay what the officer sees.

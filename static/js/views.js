@@ -39,10 +39,20 @@ export const updateLive = () => (liveUpdate ? liveUpdate() : undefined);
 // Position requests in flight, by visit id ("pending"), or done without a fix ("none").
 const fixState = new Map();
 
-async function loadData(userId) {
-  const [hotspots, visits, status] = await tx(["hotspots", "visits", "meta"], "readonly", (s) =>
+const readAll = () =>
+  tx(["hotspots", "visits", "meta"], "readonly", (s) =>
     Promise.all([req(s.hotspots.getAll()), req(s.visits.getAll()), req(s.meta.get("status"))]),
   );
+let prefetched = null;
+/** At start-up: read what the first view needs while the session is still being read (one round trip less). */
+export function prefetch(start = true) {
+  prefetched = start ? readAll() : null;
+}
+
+async function loadData(userId) {
+  const pending = prefetched;
+  prefetched = null;
+  const [hotspots, visits, status] = await (pending || readAll());
   const byId = Object.fromEntries(hotspots.map((x) => [x.id, x]));
   const own = visits.filter((v) => v.user_id === userId && !v.deleted);
   return { hotspots, byId, visits: own, status };
