@@ -237,13 +237,13 @@ export function takeBatch(size, userId) {
         inBatch.add(e.record_id);
         batch.push(e);
       }
-      for (const e of batch) {
-        if (e.sent) continue;
-        const visit = await req(visits.get(e.record_id));
-        e.base_rev = visit && visit.rev ? visit.rev : null;
+      const fresh = batch.filter((e) => !e.sent);
+      const found = await Promise.all(fresh.map((e) => req(visits.get(e.record_id))));
+      fresh.forEach((e, i) => {
+        e.base_rev = found[i] && found[i].rev ? found[i].rev : null;
         e.sent = true;
         outbox.put(e);
-      }
+      });
       return batch;
     },
     "strict",
@@ -289,8 +289,11 @@ export async function applyResults(batch, results) {
         }
         answered.set(entry.record_id, [entry, result]);
       });
-      for (const [id, [entry, result]] of answered) {
-        const visit = await req(visits.get(id));
+      const ids = [...answered.keys()];
+      const found = await Promise.all(ids.map((id) => req(visits.get(id))));
+      for (const [i, id] of ids.entries()) {
+        const [entry, result] = answered.get(id);
+        const visit = found[i];
         if (!visit) continue;
         const list = byRecord.get(id) || [];
         if (result.status === "applied") {
@@ -309,7 +312,8 @@ export async function applyResults(batch, results) {
         visits.put(visit);
       }
     },
-    "strict",
+    // Not "strict": if this write is lost in a crash, the same mutations go again and the server answers the same.
+    "relaxed",
   );
   changed("sync");
 }
