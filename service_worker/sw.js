@@ -34,7 +34,6 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
-  if (event.data && event.data.type === "GET_VERSION") event.source.postMessage({ type: "VERSION", version: VERSION });
 });
 
 // Background Sync is only an extra (Safari and Firefox lack it): it asks an open page to sync.

@@ -233,7 +233,6 @@ async function signIn(username, password) {
   session = { token: body.token, user: body.user, device_id: body.device_id, expires_at: body.expires_at };
   await setMeta("session", session);
   setSession(session);
-  navigator.storage?.persist?.().catch(() => undefined);
   ctx.navigate("#/");
   startSync();
   return null;
@@ -260,6 +259,8 @@ async function signOut() {
 }
 
 function startSync() {
+  // Ask that the outbox never be evicted under storage pressure (granted to installed apps).
+  navigator.storage?.persist?.().catch(() => undefined);
   if (triggersStarted) return syncNow();
   triggersStarted = true;
   startTriggers();
