@@ -97,16 +97,19 @@ class Actor:
 
 def payload_hash(mutation: dict) -> str:
     """SHA-256 of the mutation as sent, in canonical JSON: the same mutation hashes the same however it is spelled."""
-    canonical = json.dumps(mutation, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    canonical = json.dumps(mutation, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     """Apply a push's mutations (``loaded`` by MutationSchema, ``raw`` as sent) and return their results in order."""
     hashes = [payload_hash(m) for m in raw]
+    # Results name the ids as the phone spelled them (validated UUIDs), so that it can match them up.
+    heads = [{"mutation_id": m["mutation_id"], "record_id": m["record_id"]} for m in raw]
+    visit_data = _load_visits(loaded)
     for attempt in range(PUSH_ATTEMPTS):
         try:
-            return _push_once(actor, loaded, hashes)
+            return _push_once(actor, loaded, hashes, heads, visit_data)
         except (IntegrityError, _LostRace) as e:
             db.session.rollback()
             log.info("push lost a race to a concurrent push (%s); doing it again", type(e).__name__)
@@ -120,7 +123,9 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     )
 
 
-def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[dict]:
+def _push_once(
+    actor: Actor, mutations: list[dict], hashes: list[str], heads: list[dict], visit_data: dict
+) -> list[dict]:
     now = utcnow()
     session = db.session
     mutation_ids = {m["mutation_id"] for m in mutations}
@@ -131,12 +136,10 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str]) -> list[d
     }
     existing = {row.id: dict(row._mapping) for row in session.execute(select(VISIT).where(VISIT.c.id.in_(record_ids)))}
     batch = _Batch(actor, now, existing)
-    visit_data = _load_visits(mutations)
     results: list[dict] = []
     first_in_batch: dict[uuid.UUID, tuple[str, dict]] = {}
-    for index, (mutation, digest) in enumerate(zip(mutations, hashes, strict=True)):
+    for index, (mutation, digest, head) in enumerate(zip(mutations, hashes, heads, strict=True)):
         mutation_id, record_id = mutation["mutation_id"], mutation["record_id"]
-        head = {"mutation_id": str(mutation_id), "record_id": str(record_id)}
         if mutation_id in first_in_batch:
             first_digest, first_result = first_in_batch[mutation_id]
             results.append(dict(first_result) if first_digest == digest else _reused(head))
@@ -231,7 +234,7 @@ class _Batch:
                     HOTSPOT.c.deleted_at,
                 ).where(HOTSPOT.c.area_id == self.actor.area_id)
             )
-            self._hotspots = {row.id: row._mapping for row in rows}
+            self._hotspots = {row.id: dict(row._mapping) for row in rows}
         return self._hotspots
 
     def limits(self) -> visits.VisitLimits:
@@ -254,7 +257,7 @@ class _Batch:
         if prior.error is not None:
             result["error"] = prior.error
         if prior.status == "conflict":
-            row = self.current(uuid.UUID(head["record_id"]))
+            row = self.current(prior.record_id)
             if row is not None and row["officer_id"] == self.actor.user_id:
                 result["server"] = self.wire(row)
         return result
@@ -358,7 +361,7 @@ class _Batch:
                     row["b_id"], row["b_rev"] = record_id, original["rev"]
                     updates.append(row)
             if inserts:
-                session.execute(VISIT.insert(), [_columns(row) for row in inserts])
+                _insert_many(VISIT, inserts)
             if updates:
                 statement = (
                     update(VISIT)
@@ -370,7 +373,7 @@ class _Batch:
                 if count != len(params):
                     raise _LostRace
         if self.mutation_rows:
-            session.execute(MUTATION.insert(), self.mutation_rows)
+            _insert_many(MUTATION, self.mutation_rows)
 
 
 _UPDATED = tuple(c.name for c in VISIT.columns if c.name not in ("id", "officer_id", "created_at"))
@@ -380,8 +383,27 @@ def _bind(name: str, column):
     return bindparam(name, type_=column.type)
 
 
-def _columns(row: dict) -> dict:
-    return {c.name: row.get(c.name) for c in VISIT.columns}
+_INSERT_PLANS: dict[tuple[str, str], tuple[str, bool, list]] = {}
+
+
+def _insert_many(table, rows: list[dict]) -> None:
+    """One INSERT of many rows (executemany). The values go through the columns' own bind processors, so they are
+    stored exactly as through the ORM; only SQLAlchemy's per-row parameter bookkeeping is skipped, which at 500 rows
+    a push cost about as much as the database's own work (bench/ingest.py --profile)."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    plan = _INSERT_PLANS.get((table.name, dialect.name))
+    if plan is None:
+        compiled = table.insert().compile(dialect=dialect)
+        names = list(compiled.positiontup) if compiled.positional else [c.name for c in table.columns]
+        processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
+        plan = _INSERT_PLANS[(table.name, dialect.name)] = (str(compiled), compiled.positional, processors)
+    sql, positional, processors = plan
+    if positional:
+        params = [tuple([p(row.get(n)) if p else row.get(n) for n, p in processors]) for row in rows]
+    else:
+        params = [{n: p(row.get(n)) if p else row.get(n) for n, p in processors} for row in rows]
+    connection.exec_driver_sql(sql, params)
 
 
 # ---------------------------------------------------------------------------------------------------------- pull
@@ -432,7 +454,11 @@ class Page:
 
 
 def pull(user, cursor_text: str | None, limit: int) -> Page:
-    """One page of changes for this user (SPEC §3 pull), read in one snapshot."""
+    """One page of changes for this user (SPEC §3 pull), read in one snapshot.
+
+    The page is read on a connection of its own: the request's session has already run a query (the bearer token)
+    in a READ COMMITTED transaction, too late to make that one REPEATABLE READ. The read writes nothing.
+    """
     with db.engine.connect() as connection:
         _begin_snapshot(connection)
         with Session(bind=connection) as session:

@@ -168,7 +168,8 @@ def _wire_source(visit, usernames: Mapping[int, str]) -> dict:
 
 
 def _get(obj, name: str):
-    if isinstance(obj, Mapping):
+    # type() before isinstance(): an ABC check costs microseconds, and this runs for every pushed visit.
+    if type(obj) is dict or isinstance(obj, Mapping):
         return obj[name]
     return getattr(obj, name)
 

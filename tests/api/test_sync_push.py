@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -430,3 +431,13 @@ def test_updates_of_many_visits_in_one_push_all_apply(client, headers, hotspot, 
     assert [(r["status"], r["rev"]) for r in results] == [("applied", 2)] * 5 + [("applied", 3)] * 2
     visits = stored_visits(db)
     assert sorted((v.rev, v.deleted, v.notes) for v in visits) == [(2, False, "edited")] * 3 + [(3, True, "edited")] * 2
+
+
+def test_non_finite_number_is_rejected_not_a_server_error(client, headers, hotspot):
+    """Python's JSON parser reads NaN; the visit's rules refuse it."""
+    mutation = upsert(data=visit_data(hotspot))
+    body = json.dumps({"protocol": 1, "mutations": [mutation]}).replace('"accuracy_m": 10.0', '"accuracy_m": NaN')
+    response = client.post("/api/v1/sync/push", data=body, headers=headers, content_type="application/json")
+    assert response.status_code == 200
+    [result] = response.get_json()["results"]
+    assert result["status"] == "rejected" and "position.accuracy_m" in result["error"]["fields"]
