@@ -37,6 +37,9 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Officer app map tiles (loaded only when the map is opened); TILE_HOSTS goes into the CSP's img-src.
+    "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "TILE_HOSTS": "https://tile.openstreetmap.org",
 }
 
 

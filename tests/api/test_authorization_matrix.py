@@ -256,6 +256,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/supervisor/areas/<int:area_id>/public"): Case(
         "/supervisor/areas/{area_id}/public", by_role(302, 403, 403, 403, 403, 303), data={}, page=True
     ),
+    # Officer app: a public shell without data (it signs in with a token through the API).
+    ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/sw.js"): Case("/sw.js", by_role(200, 200, 200, 200, 200, 200)),
 }
 
 # Served files, not endpoints with access rules.

@@ -1,7 +1,7 @@
-"""supervisor: covering index for the coverage query
+"""covering index for the coverage query
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0002
+Revises: 0001
 
 The coverage query reads, per hot spot, the visits started in a period: with every column it needs in the index,
 SQLite and PostgreSQL answer it from the index alone (no lookup of each visit's row), in index order (no sort).
@@ -9,8 +9,8 @@ SQLite and PostgreSQL answer it from the index alone (no lookup of each visit's 
 from alembic import op
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0002'
+down_revision = '0001'
 branch_labels = None
 depends_on = None
 

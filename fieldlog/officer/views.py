@@ -1,0 +1,117 @@
+"""Serves the officer app's shell (``/app``), its manifest and the service worker (``/sw.js``).
+
+The shell carries no user data: the app signs in with a bearer token kept in IndexedDB, never the cookie session,
+so the same cached page serves every officer offline. The service worker's text names the app version (a hash of
+every precached file), so any change to the shell makes the browser install a new worker and the page offer a reload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+
+bp = Blueprint("officer", __name__)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SW_SOURCE = ROOT / "service_worker" / "sw.js"
+STATIC = ROOT / "static"
+# The files of the shell, precached by the service worker. The map library is not among them: it loads on demand.
+SHELL_STATIC = (
+    "css/officer.css",
+    "js/app.js",
+    "js/dom.js",
+    "js/i18n.js",
+    "js/storage.js",
+    "js/outbox.js",
+    "js/sync.js",
+    "js/location.js",
+    "js/hotspots.js",
+    "js/views.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+)
+NO_CACHE = "no-cache"
+
+
+def shell_urls() -> list[str]:
+    return [url_for("officer.shell"), url_for("officer.manifest")] + [
+        url_for("static", filename=name) for name in SHELL_STATIC
+    ]
+
+
+def app_version() -> str:
+    """A hash of the service worker and every shell file (plus OFFICER_APP_VERSION, to force an update)."""
+    cache = current_app.extensions.setdefault("officer_app_version", {})
+    extra = str(current_app.config.get("OFFICER_APP_VERSION") or "")
+    if extra not in cache:
+        digest = hashlib.sha256(SW_SOURCE.read_bytes())
+        for name in SHELL_STATIC:
+            digest.update((STATIC / name).read_bytes())
+        digest.update((ROOT / "templates" / "officer" / "app.html").read_bytes())
+        digest.update(extra.encode())
+        cache[extra] = digest.hexdigest()[:16]
+    return cache[extra]
+
+
+@bp.get("/app")
+def shell():
+    response = Response(
+        render_template(
+            "officer/app.html",
+            version=app_version(),
+            tile_url=current_app.config.get("TILE_URL") or "",
+        )
+    )
+    response.headers["Cache-Control"] = NO_CACHE
+    return response
+
+
+@bp.get("/app/manifest.webmanifest")
+def manifest():
+    icons = [
+        {"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": url_for("static", filename="icons/icon-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": url_for("static", filename="icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+    ]
+    body = {
+        "name": "fieldlog",
+        "short_name": "fieldlog",
+        "description": "Logga besök vid hot spots, med eller utan täckning.",
+        "lang": "sv",
+        "id": url_for("officer.shell"),
+        "start_url": url_for("officer.shell"),
+        "scope": url_for("officer.shell"),
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#0b4f9c",
+        "icons": icons,
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        mimetype="application/manifest+json",
+        headers={"Cache-Control": NO_CACHE},
+    )
+
+
+@bp.get("/sw.js")
+def service_worker():
+    source = SW_SOURCE.read_text(encoding="utf-8")
+    source = source.replace('"__VERSION__"', json.dumps(app_version())).replace(
+        "__PRECACHE__", json.dumps(shell_urls())
+    )
+    return Response(
+        source,
+        mimetype="text/javascript",
+        headers={"Cache-Control": NO_CACHE, "Service-Worker-Allowed": url_for("officer.shell")},
+    )

@@ -1,0 +1,105 @@
+/* fieldlog officer app service worker (served at /sw.js; the server fills in VERSION and PRECACHE).
+ *
+ * - The shell is precached into a versioned cache during install, and install waits for it.
+ * - A new worker waits: the page shows "new version — reload" and only the officer's tap sends SKIP_WAITING.
+ * - Navigations to the app: network first with a short timeout, the cached shell as fallback.
+ * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never goes through a cache (writes are the outbox's job).
+ */
+const VERSION = "__VERSION__";
+const PRECACHE = __PRECACHE__;
+const PREFIX = "fieldlog-officer-";
+const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
+const RUNTIME_CACHE = `${PREFIX}runtime`;
+const SHELL_URL = PRECACHE[0];
+const NAVIGATION_TIMEOUT_MS = 3000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      // Only our own old shells; the runtime cache (the map library) survives updates.
+      await Promise.all(
+        names.filter((n) => n.startsWith(`${PREFIX}shell-`) && n !== SHELL_CACHE).map((n) => caches.delete(n)),
+      );
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+// Background Sync is only an extra (Safari and Firefox lack it): it asks an open page to sync.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "fieldlog-sync") return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window" }).then((clients) => clients.forEach((c) => c.postMessage({ type: "SYNC" }))),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    if (url.pathname === SHELL_URL || url.pathname.startsWith(`${SHELL_URL}/`)) {
+      event.respondWith(networkFirstShell(request));
+    }
+    return;
+  }
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith(`${SHELL_URL}/`)) {
+    event.respondWith(staleWhileRevalidate(event, request));
+  }
+});
+
+async function networkFirstShell(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    if (response.ok) return response;
+    const cached = await cache.match(SHELL_URL);
+    return cached || response;
+  } catch (error) {
+    const cached = await cache.match(SHELL_URL);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function staleWhileRevalidate(event, request) {
+  // Precached shell files change only as a whole, through a new version: served from the shell cache as they are.
+  const precached = await caches.match(request, { cacheName: SHELL_CACHE });
+  if (precached) return precached;
+  const runtime = await caches.open(RUNTIME_CACHE);
+  const cached = await runtime.match(request);
+  const network = fetch(request).then(async (response) => {
+    if (response.ok) await runtime.put(request, response.clone());
+    return response;
+  });
+  event.waitUntil(network.catch(() => undefined));
+  return cached || network;
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

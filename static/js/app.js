@@ -1,0 +1,334 @@
+// The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
+import { h, replace } from "./dom.js";
+import { getLang, setLang, t } from "./i18n.js";
+import { counts } from "./outbox.js";
+import { clearServerCopy, getMeta, setMeta, tx } from "./storage.js";
+import { api, onSyncChange, setSession, startTriggers, state as syncState, syncNow } from "./sync.js";
+import {
+  prefetch,
+  renderHotspots,
+  renderMap,
+  renderNew,
+  renderSignIn,
+  renderToday,
+  renderVisit,
+  teardown,
+  updateLive,
+} from "./views.js";
+
+const main = document.getElementById("main");
+const bar = document.getElementById("bar");
+const tabs = document.getElementById("tabs");
+const banners = document.getElementById("banners");
+const dialog = document.getElementById("dialog");
+
+let session = null;
+let triggersStarted = false;
+let updateWorker = null;
+let routeNotice = null;
+
+const ctx = {
+  get session() {
+    return session;
+  },
+  get userId() {
+    return session?.user?.id;
+  },
+  navigate(hash, notice) {
+    routeNotice = notice || null;
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  refresh: (why) => refresh(why),
+  signIn,
+  confirm: confirmDialog,
+};
+
+// --- Routing ---
+
+function parseHash() {
+  const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+  return { parts: path.split("/").filter(Boolean), params: new URLSearchParams(query) };
+}
+
+let currentView = "";
+async function route() {
+  teardown();
+  const { parts, params } = parseHash();
+  const notice = routeNotice;
+  routeNotice = null;
+  renderChrome();
+  if (!session || parts[0] === "signin") {
+    currentView = "signin";
+    renderSignIn(main, ctx);
+  } else if (parts[0] === "visit" && parts[1]) {
+    currentView = "visit";
+    await renderVisit(main, ctx, parts[1], notice);
+  } else if (parts[0] === "new") {
+    currentView = "new";
+    await renderNew(main, ctx, params);
+  } else if (parts[0] === "today") {
+    currentView = "today";
+    await renderToday(main, ctx);
+  } else if (parts[0] === "map") {
+    currentView = "map";
+    await renderMap(main, ctx);
+  } else {
+    currentView = "hotspots";
+    await renderHotspots(main, ctx);
+  }
+  markTabs();
+}
+
+/** Redraw after data changed underneath — but never a form the officer may be filling in. */
+async function refresh(why) {
+  if (currentView === "hotspots" || currentView === "today") await route();
+  else if (currentView === "visit" && why === "force") {
+    teardown();
+    await renderVisit(main, ctx, parseHash().parts[1]);
+  } else if (currentView === "visit") await updateLive();
+}
+
+// --- Chrome: top bar, tabs, banners ---
+
+function renderChrome() {
+  document.documentElement.lang = getLang();
+  document.getElementById("skip").textContent = t("skip");
+  bar.hidden = false;
+  replace(
+    bar,
+    h("span", { class: "brand" }, t("app")),
+    session ? h("p", { class: "sync", id: "sync-status", role: "status", "aria-live": "polite" }) : null,
+    h(
+      "div",
+      { class: "tools" },
+      h("button", { type: "button", lang: getLang() === "sv" ? "en" : "sv", onclick: switchLang }, t("switch_lang")),
+      session ? h("button", { type: "button", onclick: signOut }, t("sign_out")) : null,
+    ),
+  );
+  tabs.hidden = !session;
+  tabs.setAttribute("aria-label", t("nav_main"));
+  replace(
+    tabs,
+    [
+      ["hotspots", "#/", t("tab_hotspots")],
+      ["map", "#/map", t("tab_map")],
+      ["today", "#/today", t("tab_today")],
+      ["new", "#/new", t("tab_new")],
+    ].map(([view, href, label]) => h("a", { href, "data-view": view }, label)),
+  );
+  renderBanners();
+  renderSyncStatus();
+}
+
+function markTabs() {
+  for (const a of tabs.querySelectorAll("a")) {
+    if (a.dataset.view === currentView) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+function renderSyncStatus() {
+  const el = document.getElementById("sync-status");
+  if (!el) return;
+  const s = syncState;
+  let text;
+  let kind;
+  if (s.phase === "pushing" && s.total > 0) [text, kind] = [t("status_uploading", { done: s.done, total: s.total }), "busy"];
+  else if (s.attention > 0) [text, kind] = [t("status_attention", { n: s.attention }), "attention"];
+  else if (s.waiting > 0) [text, kind] = [t("status_waiting", { n: s.waiting }), "pending"];
+  else [text, kind] = [t("status_synced"), "synced"];
+  const extra = [];
+  if (s.phase === "offline" || !navigator.onLine) extra.push(t("status_offline"));
+  else if (s.phase === "retrying") extra.push(t("status_retrying"));
+  const icon = { busy: "↻", attention: "⚠", pending: "⏳", synced: "✓" }[kind];
+  el.className = `sync sync-${kind}`;
+  el.dataset.waiting = String(s.waiting);
+  el.dataset.attention = String(s.attention);
+  replace(
+    el,
+    h("a", { href: "#/today" }, h("span", { "aria-hidden": "true" }, `${icon} `), text),
+    extra.length ? h("span", { class: "muted-light" }, ` · ${extra.join(" · ")}`) : null,
+  );
+}
+
+function renderBanners() {
+  const items = [];
+  if (session?.needs_sign_in) {
+    const why = session.needs_sign_in === "token_revoked" ? t("session_revoked") : t("session_expired");
+    items.push(
+      h(
+        "div",
+        { class: "banner banner-auth", role: "alert" },
+        h("p", {}, `${why} ${t("sign_in_again")}`),
+        h("a", { class: "button primary", href: "#/signin" }, t("sign_in")),
+      ),
+    );
+  }
+  if (updateWorker) {
+    items.push(
+      h(
+        "div",
+        { class: "banner banner-update", role: "status" },
+        h("p", {}, t("update_ready")),
+        h("button", { type: "button", class: "primary", id: "reload", onclick: applyUpdate }, t("reload")),
+      ),
+    );
+  }
+  replace(banners, items);
+}
+
+function switchLang() {
+  setLang(getLang() === "sv" ? "en" : "sv");
+  route();
+}
+
+function confirmDialog(title, text, okLabel) {
+  return new Promise((resolvePromise) => {
+    const done = (value) => {
+      dialog.close();
+      resolvePromise(value);
+    };
+    replace(
+      dialog,
+      h("h2", { id: "dialog-title" }, title),
+      h("p", {}, text),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "primary", onclick: () => done(true) }, okLabel),
+        h("button", { type: "button", onclick: () => done(false) }, t("cancel")),
+      ),
+    );
+    dialog.setAttribute("aria-labelledby", "dialog-title");
+    dialog.onclose = () => resolvePromise(false);
+    dialog.showModal();
+  });
+}
+
+// --- Session ---
+
+function deviceName() {
+  const ua = navigator.userAgent;
+  const platform = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : navigator.platform || "web";
+  return `fieldlog ${platform}`.slice(0, 200);
+}
+
+/** Sign in; returns an error message or null. A different officer starts from a clean copy of server data. */
+async function signIn(username, password) {
+  if (!username || !password) return t("sign_in_failed");
+  let result;
+  try {
+    result = await api("POST", "/auth/token", { username, password, device_name: deviceName() }, null);
+  } catch (error) {
+    if (error.kind === "network") return t("sign_in_offline");
+    if (error.kind === "auth") return t("sign_in_failed");
+    return t("sign_in_error", { code: error.code || error.status });
+  }
+  if (result.status === 429) return t("sign_in_throttled");
+  if (result.status !== 201) return t("sign_in_error", { code: result.body?.error?.code || result.status });
+  const body = result.body;
+  const previous = await getMeta("session");
+  if (previous && previous.user?.id !== body.user.id) await clearServerCopy();
+  session = { token: body.token, user: body.user, device_id: body.device_id, expires_at: body.expires_at };
+  await setMeta("session", session);
+  setSession(session);
+  ctx.navigate("#/");
+  startSync();
+  return null;
+}
+
+async function signOut() {
+  const { waiting, attention } = await counts(ctx.userId);
+  if (waiting + attention > 0) {
+    const ok = await confirmDialog(
+      t("sign_out_confirm_title"),
+      t("sign_out_confirm", { n: waiting + attention }),
+      t("sign_out_anyway"),
+    );
+    if (!ok) return;
+  }
+  const token = session?.token;
+  if (token && !session.needs_sign_in) api("DELETE", "/auth/token", undefined, token).catch(() => undefined);
+  // Visits not yet uploaded stay (outbox and their records); what the server can give back goes.
+  await clearServerCopy();
+  await tx(["meta"], "readwrite", ({ meta }) => meta.delete("session"));
+  session = null;
+  setSession(null);
+  ctx.navigate("#/signin");
+}
+
+function startSync() {
+  // Ask that the outbox never be evicted under storage pressure (granted to installed apps).
+  navigator.storage?.persist?.().catch(() => undefined);
+  if (triggersStarted) return syncNow();
+  triggersStarted = true;
+  startTriggers();
+}
+
+// --- Service worker and updates ---
+
+let reloading = false;
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    // Only after the officer tapped "reload"; the very first install claims the page without a reload.
+    if (!reloading) return;
+    location.reload();
+  });
+  navigator.serviceWorker
+    .register("/sw.js", { scope: "/app" })
+    .then((registration) => {
+      const offer = (worker) => {
+        if (!navigator.serviceWorker.controller) return;
+        updateWorker = worker;
+        renderBanners();
+      };
+      if (registration.waiting) offer(registration.waiting);
+      registration.addEventListener("updatefound", () => {
+        const worker = registration.installing;
+        worker?.addEventListener("statechange", () => {
+          if (worker.state === "installed") offer(worker);
+        });
+      });
+      document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "visible" && navigator.onLine) registration.update().catch(() => undefined);
+      });
+    })
+    .catch(() => undefined);
+}
+
+function applyUpdate() {
+  if (!updateWorker) return;
+  reloading = true;
+  updateWorker.postMessage({ type: "SKIP_WAITING" });
+}
+
+// --- Start ---
+
+async function boot() {
+  setLang(getLang());
+  prefetch();
+  session = (await getMeta("session")) || null;
+  setSession(session);
+  onSyncChange((_state, event) => {
+    renderSyncStatus();
+    if (event === "synced") refresh("sync");
+    if (session && (session.needs_sign_in || null) !== (_state.authCode || null)) {
+      session = { ...session, needs_sign_in: _state.authCode };
+      renderBanners();
+    }
+  });
+  window.addEventListener("hashchange", () => route());
+  window.addEventListener("online", renderSyncStatus);
+  window.addEventListener("offline", renderSyncStatus);
+  await route();
+  prefetch(false); // only the first view may use the start-up read
+  performance.mark("fieldlog-interactive");
+  document.documentElement.dataset.ready = "1";
+  // After the first view: the worker's registration and the first sync do not delay what the officer sees.
+  registerServiceWorker();
+  if (session) startSync();
+}
+
+boot();

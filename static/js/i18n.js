@@ -1,0 +1,412 @@
+// The app's words: Swedish first (SPEC §2), English on switch. Times shown in Europe/Stockholm.
+export const TIMEZONE = "Europe/Stockholm";
+
+const sv = {
+  app: "fieldlog",
+  skip: "Hoppa till innehållet",
+  switch_lang: "English",
+  sign_in: "Logga in",
+  sign_out: "Logga ut",
+  username: "Användarnamn",
+  password: "Lösenord",
+  signing_in: "Loggar in …",
+  sign_in_failed: "Fel användarnamn eller lösenord, eller så är kontot avstängt.",
+  sign_in_throttled: "För många försök. Vänta en stund och försök igen.",
+  sign_in_offline: "Ingen anslutning. Första inloggningen på en enhet kräver nätet.",
+  sign_in_error: "Inloggningen misslyckades ({code}).",
+  sign_in_again: "Logga in igen för att ladda upp. Inget har försvunnit.",
+  signed_in_as: "Inloggad som {name}",
+  session_expired: "Inloggningen har gått ut.",
+  session_revoked: "Enheten har loggats ut av en administratör.",
+  sign_out_confirm_title: "Besök väntar på uppladdning",
+  sign_out_confirm: "{n} besök väntar på uppladdning. De sparas på telefonen och laddas upp när du loggar in igen.",
+  sign_out_anyway: "Logga ut ändå",
+  cancel: "Avbryt",
+  nav_main: "Huvudmeny",
+  tab_hotspots: "Hot spots",
+  tab_map: "Karta",
+  tab_today: "Idag",
+  tab_new: "Efterhand",
+  hotspots: "Hot spots",
+  area: "Område: {name}",
+  no_hotspots: "Inga hot spots ännu. De hämtas när telefonen har anslutning.",
+  priority: "Prioritet {p}",
+  priority_1: "Prioritet 1 (hög)",
+  priority_2: "Prioritet 2",
+  priority_3: "Prioritet 3 (låg)",
+  hot_now: "Het nu",
+  hot_hours: "Heta timmar: {v}",
+  last_visit: "Senaste besök: {v}",
+  never_visited: "Senaste besök: inget",
+  target: "Mål: {n} besök/vecka",
+  overdue: "Försenad",
+  on_track: "I fas",
+  distance: "Avstånd: {v}",
+  no_position: "Position okänd",
+  arrive: "Anländ",
+  arrive_at: "Anländ vid {name}",
+  log_after: "Logga i efterhand",
+  ongoing: "Pågående besök vid {name}",
+  open_visit: "Öppna besöket",
+  visit: "Besök",
+  visit_at: "Besök: {name}",
+  leave: "Lämna",
+  elapsed: "Närvarotid",
+  koper_window: "Målfönster 10–16 minuter",
+  koper_before: "{n} min kvar till 10 minuter",
+  koper_inside: "Inom 10–16 minuter: bra tid att lämna",
+  koper_after: "Över 16 minuter",
+  started: "Start",
+  ended: "Slut",
+  date: "Datum",
+  from: "Från",
+  to: "Till",
+  duration_min: "{n} min",
+  position: "Position",
+  position_acc: "Position tagen (±{n} m)",
+  position_pending: "Hämtar position …",
+  position_none: "Ingen position (platstjänster nekade eller otillgängliga). Besöket sparas ändå.",
+  on_site: "På platsen",
+  off_site: "Utanför platsen ({n} m bort)",
+  mode: "Sätt",
+  officers: "Antal poliser",
+  observations: "Iakttagelser",
+  activities: "Åtgärder",
+  contacts: "Kontakter (personer du talat med)",
+  notes: "Anteckningar",
+  notes_warning: "Skriv inga namn eller andra personuppgifter.",
+  decrease: "Minska {what}",
+  increase: "Öka {what}",
+  save: "Spara",
+  saved: "Sparat. Väntar på uppladdning.",
+  delete: "Ta bort besöket",
+  delete_confirm: "Ta bort besöket? Det går inte att ångra.",
+  hotspot: "Hot spot",
+  choose_hotspot: "Välj hot spot",
+  today: "Dagens besök",
+  no_visits_today: "Inga besök idag.",
+  needs_action_title: "Behöver åtgärd",
+  state_pending: "Väntar på uppladdning",
+  state_synced: "Uppladdad",
+  state_attention: "Behöver åtgärd",
+  state_ongoing: "Pågår",
+  flagged: "Flaggad: {comment}",
+  flagged_by: "Flaggad av {by}: {comment}",
+  status_waiting: "{n} väntar på uppladdning",
+  status_uploading: "Laddar upp {done}/{total}",
+  status_attention: "{n} behöver åtgärd",
+  status_synced: "Allt uppladdat",
+  status_offline: "Offline",
+  status_retrying: "Nytt försök snart",
+  status_pulling: "Hämtar …",
+  status_sign_in: "Logga in igen",
+  reason_conflict: "Besöket har ändrats på servern sedan du hämtade det.",
+  reason_rejected: "Servern tog inte emot ändringen: {message}",
+  fix: "Rätta",
+  fix_hint: "Rätta uppgifterna nedan och tryck Spara: besöket skickas igen.",
+  keep_mine: "Behåll min",
+  take_server: "Ta serverns",
+  discard: "Kasta",
+  update_ready: "En ny version finns.",
+  reload: "Ladda om",
+  map: "Karta",
+  map_loading: "Laddar kartan …",
+  map_failed: "Kartan kunde inte laddas utan anslutning. Listan fungerar ändå.",
+  err_required: "Fyll i {field}.",
+  err_order: "Slut måste vara efter start.",
+  err_too_long: "Ett besök kan vara högst 12 timmar.",
+  err_future: "Starttiden ligger i framtiden.",
+  err_too_old: "Besöket är äldre än 90 dagar.",
+  err_exclusive: "”Inget att rapportera” kan inte kombineras med andra iakttagelser.",
+  fields_error: "{field}: {message}",
+  ago_now: "nyss",
+  ago_min: "för {n} min sedan",
+  ago_h: "för {n} h sedan",
+  ago_d: "för {n} d sedan",
+  km: "{n} km",
+  m: "{n} m",
+  loading: "Laddar …",
+  field_hotspot_id: "Hot spot",
+  field_started_at: "Start",
+  field_ended_at: "Slut",
+};
+
+const en = {
+  app: "fieldlog",
+  skip: "Skip to content",
+  switch_lang: "Svenska",
+  sign_in: "Sign in",
+  sign_out: "Sign out",
+  username: "Username",
+  password: "Password",
+  signing_in: "Signing in …",
+  sign_in_failed: "Wrong username or password, or the account is deactivated.",
+  sign_in_throttled: "Too many attempts. Wait a while and try again.",
+  sign_in_offline: "No connection. The first sign-in on a device needs the network.",
+  sign_in_error: "Sign-in failed ({code}).",
+  sign_in_again: "Sign in again to upload. Nothing has been lost.",
+  signed_in_as: "Signed in as {name}",
+  session_expired: "Your sign-in has expired.",
+  session_revoked: "This device was signed out by an administrator.",
+  sign_out_confirm_title: "Visits waiting to upload",
+  sign_out_confirm: "{n} visits are waiting to upload. They stay on this phone and upload when you sign in again.",
+  sign_out_anyway: "Sign out anyway",
+  cancel: "Cancel",
+  nav_main: "Main menu",
+  tab_hotspots: "Hot spots",
+  tab_map: "Map",
+  tab_today: "Today",
+  tab_new: "Log later",
+  hotspots: "Hot spots",
+  area: "Area: {name}",
+  no_hotspots: "No hot spots yet. They are fetched when the phone has a connection.",
+  priority: "Priority {p}",
+  priority_1: "Priority 1 (high)",
+  priority_2: "Priority 2",
+  priority_3: "Priority 3 (low)",
+  hot_now: "Hot now",
+  hot_hours: "Hot hours: {v}",
+  last_visit: "Last visit: {v}",
+  never_visited: "Last visit: none",
+  target: "Target: {n} visits/week",
+  overdue: "Overdue",
+  on_track: "On track",
+  distance: "Distance: {v}",
+  no_position: "Position unknown",
+  arrive: "Arrive",
+  arrive_at: "Arrive at {name}",
+  log_after: "Log after the fact",
+  ongoing: "Visit in progress at {name}",
+  open_visit: "Open the visit",
+  visit: "Visit",
+  visit_at: "Visit: {name}",
+  leave: "Leave",
+  elapsed: "Presence time",
+  koper_window: "Target window 10–16 minutes",
+  koper_before: "{n} min to 10 minutes",
+  koper_inside: "Within 10–16 minutes: a good time to leave",
+  koper_after: "Over 16 minutes",
+  started: "Start",
+  ended: "End",
+  date: "Date",
+  from: "From",
+  to: "To",
+  duration_min: "{n} min",
+  position: "Position",
+  position_acc: "Position taken (±{n} m)",
+  position_pending: "Getting position …",
+  position_none: "No position (location denied or unavailable). The visit is saved anyway.",
+  on_site: "On site",
+  off_site: "Off site ({n} m away)",
+  mode: "Mode",
+  officers: "Number of officers",
+  observations: "Observations",
+  activities: "Activities",
+  contacts: "Contacts (people you spoke with)",
+  notes: "Notes",
+  notes_warning: "Do not write names or other personal data.",
+  decrease: "Decrease {what}",
+  increase: "Increase {what}",
+  save: "Save",
+  saved: "Saved. Waiting to upload.",
+  delete: "Delete the visit",
+  delete_confirm: "Delete the visit? This cannot be undone.",
+  hotspot: "Hot spot",
+  choose_hotspot: "Choose a hot spot",
+  today: "Today's visits",
+  no_visits_today: "No visits today.",
+  needs_action_title: "Needs attention",
+  state_pending: "Waiting to upload",
+  state_synced: "Synced",
+  state_attention: "Needs attention",
+  state_ongoing: "In progress",
+  flagged: "Flagged: {comment}",
+  flagged_by: "Flagged by {by}: {comment}",
+  status_waiting: "{n} waiting to upload",
+  status_uploading: "Uploading {done}/{total}",
+  status_attention: "{n} need attention",
+  status_synced: "All synced",
+  status_offline: "Offline",
+  status_retrying: "Retrying soon",
+  status_pulling: "Fetching …",
+  status_sign_in: "Sign in again",
+  reason_conflict: "The visit was changed on the server since you fetched it.",
+  reason_rejected: "The server did not accept the change: {message}",
+  fix: "Fix",
+  fix_hint: "Correct the details below and tap Save: the visit is sent again.",
+  keep_mine: "Keep mine",
+  take_server: "Take the server's",
+  discard: "Discard",
+  update_ready: "A new version is available.",
+  reload: "Reload",
+  map: "Map",
+  map_loading: "Loading the map …",
+  map_failed: "The map cannot load without a connection. The list still works.",
+  err_required: "Fill in {field}.",
+  err_order: "The end must be after the start.",
+  err_too_long: "A visit can last at most 12 hours.",
+  err_future: "The start lies in the future.",
+  err_too_old: "The visit is older than 90 days.",
+  err_exclusive: "“Nothing to report” cannot be combined with other observations.",
+  fields_error: "{field}: {message}",
+  ago_now: "just now",
+  ago_min: "{n} min ago",
+  ago_h: "{n} h ago",
+  ago_d: "{n} d ago",
+  km: "{n} km",
+  m: "{n} m",
+  loading: "Loading …",
+  field_hotspot_id: "Hot spot",
+  field_started_at: "Start",
+  field_ended_at: "End",
+};
+
+const CODES = {
+  sv: {
+    mode: { foot: "Till fots", vehicle: "Bil, parkerad och synlig", bicycle: "Cykel", drive_through: "Genomkörning", other: "Annat" },
+    observations: {
+      nothing_to_report: "Inget att rapportera",
+      youth_gathering: "Ungdomar i grupp",
+      disorder: "Ordningsstörning",
+      drugs: "Misstänkt narkotikahantering",
+      vandalism: "Skadegörelse",
+      graffiti: "Klotter",
+      intoxication: "Berusade personer",
+      littering: "Nedskräpning",
+      traffic: "Trafikproblem",
+      fire: "Brand",
+      other: "Annat",
+    },
+    activities: {
+      visible_presence: "Synlig närvaro",
+      dialogue: "Dialog",
+      check: "Kontroll",
+      intervention: "Ingripande",
+      report_filed: "Anmälan upprättad",
+    },
+  },
+  en: {
+    mode: { foot: "On foot", vehicle: "Car, parked and visible", bicycle: "Bicycle", drive_through: "Drive-through", other: "Other" },
+    observations: {
+      nothing_to_report: "Nothing to report",
+      youth_gathering: "Youth gathering",
+      disorder: "Disorder",
+      drugs: "Suspected drug dealing",
+      vandalism: "Vandalism",
+      graffiti: "Graffiti",
+      intoxication: "Intoxicated people",
+      littering: "Littering",
+      traffic: "Traffic problems",
+      fire: "Fire",
+      other: "Other",
+    },
+    activities: {
+      visible_presence: "Visible presence",
+      dialogue: "Dialogue",
+      check: "Check",
+      intervention: "Intervention",
+      report_filed: "Report filed",
+    },
+  },
+};
+
+const TABLES = { sv, en };
+let lang = "sv";
+try {
+  lang = localStorage.getItem("fieldlog.lang") === "en" ? "en" : "sv";
+} catch {
+  lang = "sv";
+}
+
+export const getLang = () => lang;
+export function setLang(value) {
+  lang = value === "en" ? "en" : "sv";
+  try {
+    localStorage.setItem("fieldlog.lang", lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  document.documentElement.lang = lang;
+}
+
+export function t(key, vars = {}) {
+  const text = TABLES[lang][key] ?? sv[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
+}
+
+export const codes = (list) => CODES[lang][list];
+export const codeLabel = (list, code) => CODES[lang][list][code] || code;
+
+const formatters = {};
+function fmt(kind) {
+  const key = `${lang}:${kind}`;
+  if (!formatters[key]) {
+    const options = {
+      time: { hour: "2-digit", minute: "2-digit" },
+      datetime: { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" },
+      date: { year: "numeric", month: "2-digit", day: "2-digit" },
+    }[kind];
+    formatters[key] = new Intl.DateTimeFormat(lang === "sv" ? "sv-SE" : "en-GB", { ...options, timeZone: TIMEZONE });
+  }
+  return formatters[key];
+}
+
+export const formatTime = (iso) => (iso ? fmt("time").format(new Date(iso)) : "–");
+export const formatDateTime = (iso) => (iso ? fmt("datetime").format(new Date(iso)) : "–");
+export const formatNumber = (n, digits = 0) =>
+  new Intl.NumberFormat(lang === "sv" ? "sv-SE" : "en-GB", { maximumFractionDigits: digits }).format(n);
+
+export function formatAgo(iso, now = Date.now()) {
+  const minutes = Math.max(0, Math.round((now - new Date(iso).getTime()) / 60000));
+  if (minutes < 2) return t("ago_now");
+  if (minutes < 90) return t("ago_min", { n: minutes });
+  if (minutes < 36 * 60) return t("ago_h", { n: Math.round(minutes / 60) });
+  return t("ago_d", { n: Math.round(minutes / 1440) });
+}
+
+export function formatDistance(m) {
+  if (m == null) return t("no_position");
+  return m < 1000 ? t("m", { n: Math.round(m / 10) * 10 }) : t("km", { n: formatNumber(m / 1000, 1) });
+}
+
+// --- Times in the area's zone (Europe/Stockholm), without a library ---
+
+const partsFormatter = new Intl.DateTimeFormat("en-GB", {
+  timeZone: TIMEZONE,
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  weekday: "short",
+});
+const WEEKDAYS = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** Wall-clock parts of an instant in Stockholm: {y, mo, d, h, mi, s, weekday (ISO 1..7)}. */
+export function zonedParts(date) {
+  const p = Object.fromEntries(partsFormatter.formatToParts(date).map((x) => [x.type, x.value]));
+  return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second, weekday: WEEKDAYS[p.weekday] };
+}
+
+/** "YYYY-MM-DD" and "HH:MM" of an instant in Stockholm (for date and time inputs). */
+export function zonedInputs(iso) {
+  const p = zonedParts(new Date(iso));
+  const two = (n) => String(n).padStart(2, "0");
+  return { date: `${p.y}-${two(p.mo)}-${two(p.d)}`, time: `${two(p.h)}:${two(p.mi)}` };
+}
+
+/** The instant (ISO, UTC) of a Stockholm wall-clock date "YYYY-MM-DD" and time "HH:MM". */
+export function zonedToIso(date, time) {
+  const [y, mo, d] = date.split("-").map(Number);
+  const [h, mi] = time.split(":").map(Number);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = wall;
+  for (let i = 0; i < 2; i += 1) {
+    const p = zonedParts(new Date(guess));
+    const shown = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi);
+    guess += wall - shown;
+  }
+  return new Date(guess).toISOString();
+}

@@ -1,0 +1,331 @@
+// The outbox: every change to a visit is a record here, written in the same IndexedDB transaction as the visit,
+// before anything else happens. Records leave the outbox only when the server has answered them (or the officer
+// chose to discard one that needs attention) — never silently.
+//
+// An outbox record: {seq, mutation_id, type, record_id, base_rev, data, user_id, state, sent, error, server}
+//   state "pending"   waiting to upload; `sent` once it went out in a push (then frozen: same id, same payload)
+//   state "attention" rejected (error) or conflict (server copy): the officer decides
+import { req, tx, uuid } from "./storage.js";
+
+export const WIRE_FIELDS = [
+  "hotspot_id",
+  "started_at",
+  "ended_at",
+  "mode",
+  "officers",
+  "observations",
+  "activities",
+  "contacts",
+  "notes",
+  "position",
+];
+
+const listeners = new Set();
+export const onOutboxChange = (fn) => listeners.add(fn);
+// kind: "local" (the officer changed something: sync soon) or "sync" (results applied)
+const changed = (kind = "local") => listeners.forEach((fn) => fn(kind));
+
+export function wireData(visit) {
+  const data = {};
+  for (const k of WIRE_FIELDS) data[k] = visit[k] === undefined ? null : visit[k];
+  return data;
+}
+
+/** A local visit record from the server's copy (pull, conflict). */
+export function fromServer(data, userId) {
+  return {
+    ...wireData(data),
+    id: data.id,
+    rev: data.rev,
+    deleted: !!data.deleted,
+    flag: data.flag || null,
+    on_site: data.on_site ?? null,
+    distance_m: data.distance_m ?? null,
+    user_id: userId,
+    sync: "synced",
+    base: { ...wireData(data), rev: data.rev },
+  };
+}
+
+export function newVisit(fields, userId) {
+  return {
+    id: uuid(),
+    hotspot_id: fields.hotspot_id,
+    started_at: fields.started_at,
+    ended_at: fields.ended_at ?? null,
+    mode: fields.mode ?? "foot",
+    officers: fields.officers ?? 1,
+    observations: fields.observations ?? [],
+    activities: fields.activities ?? [],
+    contacts: fields.contacts ?? 0,
+    notes: fields.notes ?? "",
+    position: fields.position ?? null,
+    rev: 0,
+    deleted: false,
+    flag: null,
+    user_id: userId,
+    sync: "pending",
+    base: null,
+  };
+}
+
+function syncState(entries) {
+  if (entries.some((e) => e.state === "attention")) return "attention";
+  return entries.length ? "pending" : "synced";
+}
+
+/** Save a visit (new or changed) and its upsert in one transaction. A change supersedes an attention entry. */
+export async function saveVisit(visit) {
+  const saved = await tx(
+    ["visits", "outbox"],
+    "readwrite",
+    async ({ visits, outbox }) => {
+      const entries = await req(outbox.index("record_id").getAll(visit.id));
+      const data = wireData(visit);
+      const kept = [];
+      for (const e of entries) {
+        if (e.state === "attention") outbox.delete(e.seq);
+        else kept.push(e);
+      }
+      const open = kept.find((e) => !e.sent && e.type === "visit.upsert");
+      if (open) {
+        // Never sent: the same mutation can carry the newer data.
+        open.data = data;
+        outbox.put(open);
+      } else {
+        const entry = {
+          mutation_id: uuid(),
+          type: "visit.upsert",
+          record_id: visit.id,
+          base_rev: null,
+          data,
+          user_id: visit.user_id,
+          state: "pending",
+          sent: false,
+          created_at: new Date().toISOString(),
+        };
+        entry.seq = await req(outbox.add(entry));
+        kept.push(entry);
+      }
+      // Server-owned fields come from the stored copy: a sync may have moved them while the form was open.
+      const current = await req(visits.get(visit.id));
+      const record = { ...visit, sync: syncState(kept) };
+      if (current) Object.assign(record, { rev: current.rev, base: current.base, flag: current.flag });
+      visits.put(record);
+      return record;
+    },
+    "strict",
+  );
+  changed();
+  return saved;
+}
+
+/** Delete an own visit: a tombstone mutation, or nothing at all if the server never saw it. */
+export async function deleteVisit(id) {
+  await tx(
+    ["visits", "outbox"],
+    "readwrite",
+    async ({ visits, outbox }) => {
+      const visit = await req(visits.get(id));
+      if (!visit) return;
+      const entries = await req(outbox.index("record_id").getAll(id));
+      const sent = entries.filter((e) => e.sent && e.state === "pending");
+      for (const e of entries) if (!(e.sent && e.state === "pending")) outbox.delete(e.seq);
+      if (!visit.rev && !sent.length) {
+        visits.delete(id);
+        return;
+      }
+      outbox.add({
+        mutation_id: uuid(),
+        type: "visit.delete",
+        record_id: id,
+        base_rev: null,
+        data: null,
+        user_id: visit.user_id,
+        state: "pending",
+        sent: false,
+        created_at: new Date().toISOString(),
+      });
+      visits.put({ ...visit, deleted: true, sync: "pending" });
+    },
+    "strict",
+  );
+  changed();
+}
+
+/** The officer's choice for an entry that needs attention: "server" (take theirs), "mine" (keep mine), "discard". */
+export async function resolve(seq, choice) {
+  await tx(
+    ["visits", "outbox"],
+    "readwrite",
+    async ({ visits, outbox }) => {
+      const entry = await req(outbox.get(seq));
+      if (!entry || entry.state !== "attention") return;
+      const visit = await req(visits.get(entry.record_id));
+      outbox.delete(seq);
+      const rest = (await req(outbox.index("record_id").getAll(entry.record_id))).filter((e) => e.seq !== seq);
+      if (choice === "server" && entry.server) {
+        if (entry.server.deleted) visits.delete(entry.record_id);
+        else visits.put({ ...fromServer(entry.server, visit?.user_id), sync: syncState(rest) });
+      } else if (choice === "mine" && entry.server && visit) {
+        // Re-send my version on top of the server's current revision, under a new mutation id.
+        const mine = {
+          mutation_id: uuid(),
+          type: entry.type,
+          record_id: entry.record_id,
+          base_rev: entry.server.rev,
+          data: entry.data,
+          user_id: entry.user_id,
+          state: "pending",
+          sent: false,
+          created_at: new Date().toISOString(),
+        };
+        mine.seq = await req(outbox.add(mine));
+        visits.put({ ...visit, rev: entry.server.rev, sync: syncState([...rest, mine]) });
+      } else if (visit) {
+        // Discard: back to what the server last acknowledged, or gone if it never had it.
+        if (visit.base) {
+          visits.put({ ...visit, ...visit.base, deleted: false, sync: syncState(rest) });
+        } else if (!rest.length) {
+          visits.delete(entry.record_id);
+        } else {
+          visits.put({ ...visit, sync: syncState(rest) });
+        }
+      }
+    },
+    "strict",
+  );
+  changed();
+}
+
+/** Counts for the status line: waiting (pending), attention, of this user. */
+export async function counts(userId) {
+  const all = await tx(["outbox"], "readonly", ({ outbox }) => req(outbox.getAll()));
+  let waiting = 0;
+  let attention = 0;
+  for (const e of all) {
+    if (e.user_id !== userId) continue;
+    if (e.state === "attention") attention += 1;
+    else waiting += 1;
+  }
+  return { waiting, attention };
+}
+
+export const attentionEntries = async (userId) =>
+  (await tx(["outbox"], "readonly", ({ outbox }) => req(outbox.getAll()))).filter(
+    (e) => e.state === "attention" && e.user_id === userId,
+  );
+
+/**
+ * Take the next batch to push (at most `size`): sent-but-unanswered entries first as they were, then new ones, at
+ * most one per record (the next change of a record needs the rev the previous one returns). Marks them sent, with
+ * their base_rev frozen, in the same transaction — so a retry resends exactly the same mutations.
+ */
+export function takeBatch(size, userId) {
+  return tx(
+    ["visits", "outbox"],
+    "readwrite",
+    async ({ visits, outbox }) => {
+      const all = await req(outbox.getAll());
+      const blocked = new Set(all.filter((e) => e.state === "attention").map((e) => e.record_id));
+      const inBatch = new Set();
+      const batch = [];
+      for (const e of all) {
+        if (batch.length >= size) break;
+        if (e.user_id !== userId || e.state !== "pending") continue;
+        if (blocked.has(e.record_id) || inBatch.has(e.record_id)) continue;
+        inBatch.add(e.record_id);
+        batch.push(e);
+      }
+      const fresh = batch.filter((e) => !e.sent);
+      const found = await Promise.all(fresh.map((e) => req(visits.get(e.record_id))));
+      fresh.forEach((e, i) => {
+        e.base_rev = found[i] && found[i].rev ? found[i].rev : null;
+        e.sent = true;
+        outbox.put(e);
+      });
+      return batch;
+    },
+    "strict",
+  );
+}
+
+export function mutationOf(e) {
+  const m = { mutation_id: e.mutation_id, type: e.type, record_id: e.record_id, base_rev: e.base_rev };
+  if (e.type === "visit.upsert") m.data = e.data;
+  return m;
+}
+
+/** Apply a push's results (one per mutation, in order) in one transaction. */
+export async function applyResults(batch, results) {
+  await tx(
+    ["visits", "outbox"],
+    "readwrite",
+    async ({ visits, outbox }) => {
+      const all = await req(outbox.getAll());
+      const byRecord = new Map();
+      for (const e of all) {
+        if (!byRecord.has(e.record_id)) byRecord.set(e.record_id, []);
+        byRecord.get(e.record_id).push(e);
+      }
+      const answered = new Map(); // record id -> [batch entry, result]
+      batch.forEach((entry, i) => {
+        const result = results[i];
+        if (!result || result.mutation_id !== entry.mutation_id) return;
+        const list = byRecord.get(entry.record_id) || [];
+        const stored = list.find((e) => e.seq === entry.seq);
+        if (!stored) return;
+        if (result.status === "applied") {
+          outbox.delete(entry.seq);
+          list.splice(list.indexOf(stored), 1);
+        } else {
+          Object.assign(stored, {
+            state: "attention",
+            reason: result.status,
+            error: result.error || null,
+            server: result.server || null,
+          });
+          outbox.put(stored);
+        }
+        answered.set(entry.record_id, [entry, result]);
+      });
+      const ids = [...answered.keys()];
+      const found = await Promise.all(ids.map((id) => req(visits.get(id))));
+      for (const [i, id] of ids.entries()) {
+        const [entry, result] = answered.get(id);
+        const visit = found[i];
+        if (!visit) continue;
+        const list = byRecord.get(id) || [];
+        if (result.status === "applied") {
+          if (entry.type === "visit.delete" && !list.length) {
+            visits.delete(id);
+            continue;
+          }
+          visit.rev = result.rev;
+          if (entry.type === "visit.upsert") {
+            visit.base = { ...entry.data, rev: result.rev };
+            // An edit clears a supervisor's flag (SPEC §3 rule 4).
+            if (entry.base_rev) visit.flag = null;
+          }
+        }
+        visit.sync = syncState(list);
+        visits.put(visit);
+      }
+    },
+    // Not "strict": if this write is lost in a crash, the same mutations go again and the server answers the same.
+    "relaxed",
+  );
+  changed("sync");
+}
+
+/** A whole batch that cannot go (e.g. one mutation alone is too large): each needs the officer's attention. */
+export async function markAttention(batch, error) {
+  await tx(["visits", "outbox"], "readwrite", async ({ visits, outbox }) => {
+    for (const e of batch) {
+      outbox.put({ ...e, state: "attention", reason: "rejected", error });
+      const visit = await req(visits.get(e.record_id));
+      if (visit) visits.put({ ...visit, sync: "attention" });
+    }
+  });
+  changed("sync");
+}

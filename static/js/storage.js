@@ -1,0 +1,101 @@
+// IndexedDB: the phone's copy of hot spots and own visits, the outbox of changes waiting to upload, and meta
+// (session, pull cursor, cached hot spot status). Only IndexedDB requests are awaited inside a transaction.
+
+const DB_NAME = "fieldlog";
+const DB_VERSION = 1;
+let dbPromise = null;
+
+export function openDb() {
+  if (!dbPromise) {
+    dbPromise = new Promise((resolve, reject) => {
+      const open = indexedDB.open(DB_NAME, DB_VERSION);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore("meta");
+        db.createObjectStore("hotspots", { keyPath: "id" });
+        const visits = db.createObjectStore("visits", { keyPath: "id" });
+        visits.createIndex("started_at", "started_at");
+        const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+        outbox.createIndex("record_id", "record_id");
+      };
+      open.onsuccess = () => {
+        const db = open.result;
+        // Another tab upgraded the schema: let it, and reopen next time.
+        db.onversionchange = () => {
+          db.close();
+          dbPromise = null;
+        };
+        resolve(db);
+      };
+      open.onerror = () => reject(open.error);
+      open.onblocked = () => reject(new Error("IndexedDB upgrade blocked by another tab"));
+    });
+  }
+  return dbPromise;
+}
+
+// Open at once: the first view waits for IndexedDB, so opening it overlaps with loading the other modules.
+openDb().catch(() => undefined);
+
+/** A request as a promise. Awaiting it inside `tx` keeps the transaction alive (microtasks). */
+export function req(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * Run `body(stores)` in one transaction over `names`; resolves with its result once the transaction has committed.
+ * `durability: "strict"` for writes that must survive a crash right after (the outbox).
+ */
+export async function tx(names, mode, body, durability = "default") {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const t = db.transaction(names, mode, { durability });
+    const stores = Object.fromEntries(names.map((n) => [n, t.objectStore(n)]));
+    let result;
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error || new Error("transaction aborted"));
+    Promise.resolve()
+      .then(() => body(stores, t))
+      .then(
+        (value) => {
+          result = value;
+        },
+        (error) => {
+          try {
+            t.abort();
+          } catch {
+            // already finished
+          }
+          reject(error);
+        },
+      );
+  });
+}
+
+export const getMeta = (key) => tx(["meta"], "readonly", ({ meta }) => req(meta.get(key)));
+export const setMeta = (key, value) => tx(["meta"], "readwrite", ({ meta }) => req(meta.put(value, key)));
+export const getAll = (name) => tx([name], "readonly", (s) => req(s[name].getAll()));
+export const getOne = (name, key) => tx([name], "readonly", (s) => req(s[name].get(key)));
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Forget what the server can give back (hot spots, synced visits, cursor, status); keep everything not uploaded. */
+export function clearServerCopy() {
+  return tx(["hotspots", "visits", "meta"], "readwrite", async ({ hotspots, visits, meta }) => {
+    hotspots.clear();
+    meta.delete("cursor");
+    meta.delete("status");
+    for (const v of await req(visits.getAll())) if (v.sync === "synced") visits.delete(v.id);
+  });
+}

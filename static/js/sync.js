@@ -1,0 +1,279 @@
+// Sync with the server (SPEC §3): push the outbox in batches, then pull changes page by page, then hot spot status.
+// One sync at a time (navigator.locks, across tabs). 401 pauses sync and asks for sign-in, dropping nothing;
+// network failures and 503 back off exponentially.
+import {
+  applyResults,
+  counts,
+  fromServer,
+  markAttention,
+  mutationOf,
+  onOutboxChange,
+  takeBatch,
+} from "./outbox.js";
+import { clearServerCopy, getMeta, req, setMeta, tx } from "./storage.js";
+
+export const MAX_BATCH = 500;
+const PULL_LIMIT = 500;
+const TIMER_MS = 60_000;
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+
+export const state = {
+  phase: "idle", // idle | pushing | pulling | offline | auth | retrying
+  done: 0,
+  total: 0,
+  waiting: 0,
+  attention: 0,
+  lastSyncAt: null,
+  authCode: null,
+};
+
+const listeners = new Set();
+export const onSyncChange = (fn) => listeners.add(fn);
+function emit(patch = {}) {
+  Object.assign(state, patch);
+  listeners.forEach((fn) => fn(state));
+}
+
+let session = null;
+export function setSession(value) {
+  session = value;
+  state.authCode = value?.needs_sign_in || null;
+  if (state.authCode) state.phase = "auth";
+  else if (state.phase === "auth") state.phase = "idle";
+}
+
+class SyncError extends Error {
+  constructor(kind, status, code, message) {
+    super(message || kind);
+    this.kind = kind; // network | auth | server | client
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Call the API with the session's bearer token. Throws SyncError; returns {status, body}. */
+export async function api(method, path, body, token = session?.token) {
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      cache: "no-store",
+      headers: {
+        Accept: "application/json",
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch (error) {
+    throw new SyncError("network", 0, "network", String(error));
+  }
+  let data = null;
+  if (response.status !== 204) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  const code = data?.error?.code;
+  if (response.status === 401) throw new SyncError("auth", 401, code || "unauthorized", data?.error?.message);
+  if (response.status === 503 || response.status >= 500) throw new SyncError("server", response.status, code);
+  return { status: response.status, body: data };
+}
+
+async function refreshCounts() {
+  if (!session) return emit({ waiting: 0, attention: 0 });
+  const c = await counts(session.user.id);
+  emit(c);
+}
+
+async function push() {
+  let size = MAX_BATCH;
+  const start = await counts(session.user.id);
+  emit({ phase: "pushing", done: 0, total: start.waiting });
+  for (;;) {
+    const batch = await takeBatch(size, session.user.id);
+    if (!batch.length) break;
+    const { status, body } = await api("POST", "/sync/push", { protocol: 1, mutations: batch.map(mutationOf) });
+    if (status === 413) {
+      if (size > 1) {
+        size = Math.max(1, Math.floor(Math.min(size, batch.length) / 2));
+        continue;
+      }
+      await markAttention(batch, body?.error || { code: "payload_too_large", message: "" });
+      continue;
+    }
+    if (status !== 200 && status !== 400 && status !== 415) throw new SyncError("server", status, body?.error?.code);
+    if (status !== 200 || !Array.isArray(body?.results)) {
+      // A request the server refuses as a whole (a client bug): keep the mutations and show them to the officer.
+      await markAttention(batch, body?.error || { code: "bad_request", message: `HTTP ${status}` });
+      continue;
+    }
+    await applyResults(batch, body.results);
+    const c = await counts(session.user.id);
+    const done = state.done + batch.length;
+    emit({ ...c, done, total: done + c.waiting });
+  }
+}
+
+/** Apply one pull page and its cursor in one transaction; a reset replaces the local copy. */
+function applyPage(page, userId) {
+  return tx(["hotspots", "visits", "meta"], "readwrite", async ({ hotspots, visits, meta }) => {
+    if (page.reset) {
+      hotspots.clear();
+      for (const v of await req(visits.getAll())) if (v.sync === "synced") visits.delete(v.id);
+    }
+    for (const change of page.changes || []) {
+      if (change.type === "hotspot") {
+        if (change.deleted) hotspots.delete(change.id);
+        else hotspots.put({ ...change.data, id: change.id, rev: change.rev });
+      } else if (change.type === "visit") {
+        const local = await req(visits.get(change.id));
+        if (local && local.sync !== "synced") {
+          // Changes of mine are waiting: keep them, remember the server's copy and its flag.
+          if (change.data) {
+            local.base = { ...fromServer({ ...change.data, id: change.id, rev: change.rev }, userId).base };
+            local.flag = change.data.flag || null;
+          }
+          visits.put(local);
+        } else if (change.deleted) {
+          visits.delete(change.id);
+        } else {
+          visits.put(fromServer({ ...change.data, id: change.id, rev: change.rev, deleted: false }, userId));
+        }
+      }
+    }
+    meta.put(page.cursor, "cursor");
+  });
+}
+
+async function pull() {
+  emit({ phase: "pulling" });
+  let cursor = await getMeta("cursor");
+  for (let page = 0; page < 10_000; page += 1) {
+    const query = new URLSearchParams({ limit: String(PULL_LIMIT) });
+    if (cursor) query.set("cursor", cursor);
+    const { status, body } = await api("GET", `/sync/pull?${query}`);
+    if (status !== 200 || !body) throw new SyncError("server", status, body?.error?.code);
+    await applyPage(body, session.user.id);
+    cursor = body.cursor;
+    if (!body.has_more) break;
+  }
+}
+
+/** Per hot spot: last visit, visits and presence in 7 days — cached for offline use. */
+async function fetchStatus() {
+  const { status, body } = await api("GET", "/hotspots/status");
+  if (status !== 200 || !body) return;
+  const list = Array.isArray(body) ? body : body.hotspots || body.statuses || body.items || [];
+  const byId = {};
+  if (Array.isArray(list)) for (const item of list) byId[item.id || item.hotspot_id] = item;
+  else Object.assign(byId, list);
+  await setMeta("status", { at: new Date().toISOString(), byId });
+}
+
+let failures = 0;
+let retryTimer = null;
+let again = false;
+let running = false;
+
+function scheduleRetry() {
+  clearTimeout(retryTimer);
+  const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failures) * (0.5 + Math.random() / 2);
+  failures += 1;
+  retryTimer = setTimeout(() => syncNow("retry"), delay);
+}
+
+async function run() {
+  if (!session || session.needs_sign_in) return;
+  if (!navigator.onLine) {
+    await refreshCounts();
+    emit({ phase: "offline" });
+    return;
+  }
+  try {
+    await push();
+    await pull();
+    emit({ phase: "idle", lastSyncAt: new Date().toISOString() });
+    failures = 0;
+    clearTimeout(retryTimer);
+    try {
+      await fetchStatus();
+    } catch (error) {
+      if (error.kind === "auth") throw error;
+    }
+  } catch (error) {
+    if (error.kind === "auth") {
+      // Pause; nothing is dropped. A revoked token also clears the server's copy on this phone.
+      const current = (await getMeta("session")) || session;
+      const paused = { ...current, needs_sign_in: error.code };
+      await setMeta("session", paused);
+      if (error.code === "token_revoked") await clearServerCopy();
+      setSession(paused);
+      emit({ phase: "auth", authCode: error.code });
+    } else {
+      // Network, 5xx, or a local failure: nothing is lost (the outbox is untouched), try again later.
+      if (error.kind !== "network" && error.kind !== "server") console.error("sync failed", error);
+      emit({ phase: navigator.onLine ? "retrying" : "offline" });
+      scheduleRetry();
+    }
+  } finally {
+    await refreshCounts();
+    listeners.forEach((fn) => fn(state, "synced"));
+  }
+}
+
+/** Start a sync unless one is running (then run once more after it). */
+export async function syncNow() {
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
+  try {
+    do {
+      again = false;
+      if (navigator.locks) await navigator.locks.request("fieldlog-sync", run);
+      else await run();
+    } while (again);
+  } finally {
+    running = false;
+  }
+}
+
+/** Sync at start, on `online`, when the page becomes visible, after each save, on a timer; Background Sync extra. */
+export function startTriggers() {
+  window.addEventListener("online", () => {
+    failures = 0;
+    syncNow();
+  });
+  window.addEventListener("offline", () => emit({ phase: "offline" }));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") syncNow();
+  });
+  setInterval(() => {
+    if (document.visibilityState === "visible") syncNow();
+  }, TIMER_MS);
+  onOutboxChange((kind) => {
+    if (kind !== "local") return;
+    refreshCounts();
+    syncNow();
+    requestBackgroundSync();
+  });
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "SYNC") syncNow();
+  });
+  refreshCounts();
+  syncNow();
+}
+
+async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    await registration?.sync?.register("fieldlog-sync");
+  } catch {
+    // Background Sync is an extra; the page's own triggers do the work.
+  }
+}

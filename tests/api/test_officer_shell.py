@@ -1,0 +1,66 @@
+"""The officer app's files as the server hands them out: shell, manifest, service worker, Leaflet."""
+
+from __future__ import annotations
+
+import json
+import re
+
+
+def test_shell_loads_scripts_and_styles_from_files_only_so_the_csp_holds(client):
+    response = client.get("/app")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Content-Security-Policy" in response.headers
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
+    assert "<style" not in html and "style=" not in html
+    assert '<script type="module" src="/static/js/app.js">' in html
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_service_worker_is_served_uncached_with_its_version_and_precache_list(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    version = re.search(r'const VERSION = "([0-9a-f]{16})";', body).group(1)
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+    assert precache[0] == "/app" and "/static/js/app.js" in precache and "/app/manifest.webmanifest" in precache
+    assert not any("leaflet" in url for url in precache)
+    for url in precache:
+        with client.get(url) as file:
+            assert file.status_code == 200, url
+    assert f'data-version="{version}"' in client.get("/app").get_data(as_text=True)
+
+
+def test_a_new_app_version_changes_the_service_worker_text(app, client):
+    before = client.get("/sw.js").get_data(as_text=True)
+    app.config["OFFICER_APP_VERSION"] = "2"
+    assert client.get("/sw.js").get_data(as_text=True) != before
+
+
+def test_manifest_names_the_app_its_start_page_and_icons(client):
+    response = client.get("/app/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    assert (manifest["start_url"], manifest["scope"], manifest["display"], manifest["lang"]) == (
+        "/app",
+        "/app",
+        "standalone",
+        "sv",
+    )
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+
+
+def test_leaflet_comes_from_the_xstatic_package(client):
+    response = client.get("/static/vendor/leaflet/leaflet-src.esm.js")
+    assert response.status_code == 200
+    assert b"export" in response.data
+    assert client.get("/static/vendor/leaflet/../../etc/passwd").status_code == 404
+
+
+def test_csp_allows_the_configured_tile_host_for_the_map(client):
+    csp = client.get("/app").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://tile.openstreetmap.org" in csp

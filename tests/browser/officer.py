@@ -1,0 +1,76 @@
+"""Helpers for the officer app's browser tests: sign in, log visits, read what the phone holds."""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+# Most of these tests pull hot spots and push visits: they need the sync API of SPEC §3 (built on branch `sync`).
+needs_sync = pytest.mark.skipif(find_spec("fieldlog.sync.api") is None, reason="needs the sync API (SPEC §3)")
+
+WAIT = 15_000  # ms: generous for a shared 2-core machine; expect() returns as soon as the condition holds
+
+READ_LOCAL_VISITS = """async () => {
+  const { getAll } = await import('/static/js/storage.js');
+  return (await getAll('visits')).filter((v) => !v.deleted).map((v) => v.id).sort();
+}"""
+
+
+def sign_in(page: Page, base: str, username: str = "anna", password: str = PASSWORD) -> None:
+    """Open the app, sign in on its own form, and wait until the service worker controls the page."""
+    page.goto(base + "/app")
+    fill_sign_in(page, username, password)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
+
+
+def fill_sign_in(page: Page, username: str = "anna", password: str = PASSWORD) -> None:
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Hot spots", exact=True)).to_be_visible(timeout=WAIT)
+
+
+def status(page: Page):
+    return page.locator("#sync-status")
+
+
+def arrive_and_leave(page: Page, hotspot: str) -> None:
+    """One visit through the real flow: Arrive at the spot, see the timer, Leave."""
+    page.get_by_role("link", name="Hot spots").click()
+    page.get_by_role("button", name=f"Anländ vid {hotspot}").click()
+    expect(page.get_by_role("heading", name=f"Besök: {hotspot}")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#clock")).to_have_text("00:00", timeout=WAIT)
+    page.get_by_role("button", name="Lämna", exact=True).click()
+    # The finished visit: its times are editable and it can be deleted.
+    expect(page.get_by_role("button", name="Ta bort besöket")).to_be_visible(timeout=WAIT)
+
+
+def local_visit_ids(page: Page) -> list[str]:
+    return page.evaluate(READ_LOCAL_VISITS)
+
+
+def eventually(read, check, timeout: float = 5.0):
+    """Re-read server state until ``check(value)`` holds (the app's own "synced" can be seen a moment before the
+    test's separate database connection sees the commit); returns the last value read."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if check(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def wait_uploaded(page: Page) -> None:
+    """Everything on the phone is uploaded: the outbox is empty, and the status line says so."""
+    page.wait_for_function(
+        "() => import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
+        timeout=WAIT,
+        polling=100,
+    )
+    expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
