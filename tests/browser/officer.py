@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 
 # Most of these tests pull hot spots and push visits: they need the sync API of SPEC §3 (built on branch `sync`).
-needs_sync = pytest.mark.skipif(find_spec("fieldlog.sync.api") is None, reason="needs the sync API (SPEC §3)")
 
 WAIT = 15_000  # ms: generous for a shared 2-core machine; expect() returns as soon as the condition holds
 

@@ -7,10 +7,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.officer import WAIT, arrive_and_leave, needs_sync, sign_in, status
+from tests.browser.officer import WAIT, arrive_and_leave, sign_in, status
 
 
-@needs_sync
 def test_signed_in_app_opens_offline_and_logs_a_visit_before_any_sync(page, context, live_server, officer, hotspot):
     sign_in(page, live_server)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
@@ -74,7 +73,6 @@ def check_view(page, name: str) -> None:
     assert small == [], f"{name}: touch targets under 44 px: {small}"
 
 
-@needs_sync
 def test_every_view_passes_axe_at_320_px_with_large_touch_targets(page, live_server, officer, hotspot):
     page.goto(live_server + "/app")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible(timeout=WAIT)

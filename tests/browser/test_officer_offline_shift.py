@@ -8,11 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, needs_sync, sign_in, status, wait_uploaded
+from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, sign_in, status, wait_uploaded
 
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
-
-pytestmark = needs_sync
 
 
 @pytest.fixture

@@ -15,13 +15,10 @@ from tests.browser.officer import (
     eventually,
     fill_sign_in,
     local_visit_ids,
-    needs_sync,
     sign_in,
     status,
     wait_uploaded,
 )
-
-pytestmark = needs_sync
 
 
 def server_visits(app, officer):

@@ -14,15 +14,12 @@ from tests.browser.officer import (
     arrive_and_leave,
     eventually,
     local_visit_ids,
-    needs_sync,
     sign_in,
     status,
     wait_uploaded,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-pytestmark = needs_sync
 
 
 def stored(app, visit_id):
