@@ -28,7 +28,7 @@ class MutationSchema(LeanSchema):
     data = api_fields.Dict(load_default=None, allow_none=True)
 
 
-class PushSchema(Schema):
+class PushSchema(LeanSchema):
     """The push envelope. Each mutation is then loaded by MutationSchema(many=True): one pass over the list is
     markedly cheaper than a nested field per item, and the ingest target counts microseconds."""
 
@@ -36,7 +36,7 @@ class PushSchema(Schema):
         unknown = RAISE
 
     protocol = StrictInteger(required=True)
-    mutations = fields.List(fields.Dict(), required=True)
+    mutations = api_fields.List(api_fields.Dict(), required=True)
 
 
 class MutationDocSchema(MutationSchema):

@@ -16,7 +16,7 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields
 
 from fieldlog.api import fields as api_fields
 from fieldlog.api.schemas import LeanSchema
-from fieldlog.sync.schemas import MutationSchema
+from fieldlog.sync.schemas import MutationSchema, PushSchema
 from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
 from fieldlog.visits.schemas import PositionInputSchema, VisitInputSchema
 
@@ -31,6 +31,10 @@ class PlainVisit(VisitInputSchema):
 
 
 class PlainMutation(MutationSchema):
+    _deserialize = Schema._deserialize
+
+
+class PlainPush(PushSchema):
     _deserialize = Schema._deserialize
 
 
@@ -123,6 +127,20 @@ def test_many_visits_load_as_with_marshmallows_own_loop(items):
 @given(data=st.one_of(mutations(), json_values))
 def test_mutation_loads_as_with_marshmallows_own_loop(data):
     assert outcome(MutationSchema(), data) == outcome(PlainMutation(), data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.fixed_dictionaries(
+            {"protocol": json_values, "mutations": st.lists(st.one_of(mutations(), json_values), max_size=3)},
+            optional={"extra": json_values},
+        ),
+        json_values,
+    )
+)
+def test_push_envelope_loads_as_with_marshmallows_own_loop(data):
+    assert outcome(PushSchema(), data) == outcome(PlainPush(), data)
 
 
 @pytest.mark.parametrize("unknown", [RAISE, EXCLUDE, INCLUDE])
