@@ -12,8 +12,10 @@
    bookkeeping — of the same rows. It runs three times (once before the push, twice after, each on a fresh file)
    and its fastest run is the yardstick: on a shared, noisy machine that makes the ratio err on the low side.
 
-Prints visits/s of both and their ratio (target ≥ 0.10). With --profile, the same pushes also run in-process under
-cProfile (a separate, fresh database) and the top functions by cumulative time are printed.
+Prints visits/s of both and their ratio (target ≥ 0.10), and the gunicorn worker's CPU time per visit (from
+/proc: on a shared machine it varies far less between runs than the wall clock, so it shows what a code change
+did). With --profile, the same pushes also run in-process under cProfile (a separate, fresh database) and the top
+functions by cumulative time are printed.
 """
 
 from __future__ import annotations
@@ -142,13 +144,33 @@ def wait_for(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise SystemExit("the server did not start")
 
 
-def http_push(port: int, token: str, bodies: list[bytes]) -> float:
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def worker_pid(master: int) -> int | None:
+    """The one gunicorn worker (a child of the master), or None where /proc does not tell."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if len(children) == 1 else None
+
+
+def http_push(port: int, token: str, bodies: list[bytes], worker: int | None = None) -> tuple[float, float | None]:
+    """Push the bodies; return the wall-clock seconds and the worker's CPU seconds (None if unknown)."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     # Warm up: the worker imports the app on its first request; that is not ingest.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("POST", "/api/v1/sync/push", body=b'{"protocol": 1, "mutations": []}', headers=headers)
     conn.getresponse().read()
     conn.close()
+    cpu_before = process_cpu_seconds(worker) if worker else None
     started = time.perf_counter()
     for body in bodies:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -162,7 +184,9 @@ def http_push(port: int, token: str, bodies: list[bytes]) -> float:
         bad = [r for r in results if r["status"] != "applied"]
         if bad:
             raise SystemExit(f"push not applied: {bad[:3]}")
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    cpu_after = process_cpu_seconds(worker) if worker else None
+    return elapsed, (cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None)
 
 
 BARE_COLUMNS = (
@@ -316,7 +340,7 @@ def main() -> None:
         bodies = push_bodies(visits, args.batch)
 
         bare_runs = [bare_insert(os.path.join(workdir, "bare0.sqlite3"), visits, args.batch)]
-        http_seconds = run_server_and_push(url, token, bodies)
+        http_seconds, server_cpu = run_server_and_push(url, token, bodies)
         check = sqlite3.connect(db_path)
         stored = check.execute("SELECT count(*) FROM visit").fetchone()[0]
         check.close()
@@ -333,14 +357,19 @@ def main() -> None:
         runs = ", ".join(f"{args.visits / b:.0f}" for b in bare_runs)
         print(f"bare sqlite3 insert        : {bare_rate:8.0f} visits/s  ({bare_seconds:.3f} s; fastest of {runs})")
         print(f"ratio push / bare          : {http_rate / bare_rate:8.3f}  (target >= 0.10)")
+        if server_cpu:
+            # Less sensitive to other processes on a shared machine than the wall clock; not the target's figure.
+            per_visit = 1e6 * server_cpu / args.visits
+            rate = args.visits / server_cpu
+            print(f"server worker CPU time     : {per_visit:8.1f} us/visit  ({rate:.0f} visits per CPU-s)")
 
         if args.profile:
             profile_in_process(workdir, visits, args.batch)
 
 
-def run_server_and_push(url: str, token: str, bodies: list[bytes]) -> float:
+def run_server_and_push(url: str, token: str, bodies: list[bytes]) -> tuple[float, float | None]:
     """Start gunicorn as in production (gunicorn.conf.py, 1 sync worker) on the database, push the bodies over HTTP;
-    return the seconds it took."""
+    return the wall-clock seconds it took and the worker's CPU seconds (None where /proc cannot tell)."""
     port = free_port()
     env = dict(
         os.environ,
@@ -360,7 +389,7 @@ def run_server_and_push(url: str, token: str, bodies: list[bytes]) -> float:
     server = subprocess.Popen(command, cwd=str(ROOT), env=env)
     try:
         wait_for(port, server)
-        return http_push(port, token, bodies)
+        return http_push(port, token, bodies, worker_pid(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=10)
