@@ -301,6 +301,7 @@ def profile_in_process(workdir: str, visits: list[dict], batch: int) -> None:
 
 CATEGORIES = (
     ("marshmallow (validation)", ("marshmallow/",)),
+    ("fieldlog validation (LeanSchema loop, strict fields)", ("fieldlog/api/schemas.py", "fieldlog/api/fields.py")),
     (
         "sqlite3 (C: executemany, commit, queries)",
         ("method 'executemany' of 'sqlite3", "method 'execute' of 'sqlite3", "method 'commit' of 'sqlite3"),
@@ -322,7 +323,7 @@ def print_breakdown(stats) -> None:
     whole = sum(totals.values())
     print("own time by component (cProfile, in-process test client):")
     for label, seconds in sorted(totals.items(), key=lambda item: -item[1]):
-        print(f"  {label:45s} {seconds:7.3f} s  {100 * seconds / whole:5.1f} %")
+        print(f"  {label:55s} {seconds:7.3f} s  {100 * seconds / whole:5.1f} %")
 
 
 def main() -> None:
