@@ -4,29 +4,31 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import OffsetDateTime, StrictInteger, StrictString
 from fieldlog.api.openapi import ErrorDetailSchema
+from fieldlog.api.schemas import LeanSchema
 from fieldlog.visits.schemas import VisitInputSchema, VisitSchema
 
 MUTATION_TYPES = ("visit.upsert", "visit.delete")
 
 
-class MutationSchema(Schema):
+class MutationSchema(LeanSchema):
     """One mutation's envelope. ``data`` is checked per mutation by VisitInputSchema, so that one bad visit is
     rejected on its own instead of failing the whole push (SPEC §3 rule 2)."""
 
     class Meta:
         unknown = RAISE
 
-    mutation_id = fields.UUID(required=True)
+    mutation_id = api_fields.UUID(required=True)
     # Any string: an unknown type rejects that mutation only (unknown_mutation_type).
     type = StrictString(required=True, validate=validate.Length(min=1, max=64))
-    record_id = fields.UUID(required=True)
+    record_id = api_fields.UUID(required=True)
     base_rev = StrictInteger(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    data = fields.Dict(load_default=None, allow_none=True)
+    data = api_fields.Dict(load_default=None, allow_none=True)
 
 
-class PushSchema(Schema):
+class PushSchema(LeanSchema):
     """The push envelope. Each mutation is then loaded by MutationSchema(many=True): one pass over the list is
     markedly cheaper than a nested field per item, and the ingest target counts microseconds."""
 
@@ -34,7 +36,7 @@ class PushSchema(Schema):
         unknown = RAISE
 
     protocol = StrictInteger(required=True)
-    mutations = fields.List(fields.Dict(), required=True)
+    mutations = api_fields.List(api_fields.Dict(), required=True)
 
 
 class MutationDocSchema(MutationSchema):

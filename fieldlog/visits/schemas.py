@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import OffsetDateTime, StrictFloat, StrictInteger, StrictString
+from fieldlog.api.schemas import LeanSchema
 from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
 
 
@@ -46,7 +48,7 @@ class VisitSchema(Schema):
     updated_at = OffsetDateTime()
 
 
-class PositionInputSchema(Schema):
+class PositionInputSchema(LeanSchema):
     """The GPS fix taken at *Arrive*."""
 
     class Meta:
@@ -57,7 +59,7 @@ class PositionInputSchema(Schema):
     accuracy_m = StrictFloat(load_default=None, allow_none=True, validate=validate.Range(0, 100_000))
 
 
-class VisitInputSchema(Schema):
+class VisitInputSchema(LeanSchema):
     """A visit as the phone sends it in ``visit.upsert``: the whole record, every time.
 
     Rules that need the server's clock, the configuration or the database (time windows, maximum duration, the hot
@@ -67,24 +69,24 @@ class VisitInputSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    hotspot_id = fields.UUID(required=True)
+    hotspot_id = api_fields.UUID(required=True)
     started_at = OffsetDateTime(required=True)
     ended_at = OffsetDateTime(load_default=None, allow_none=True)
     mode = StrictString(load_default="foot", validate=validate.OneOf(MODES))
     officers = StrictInteger(load_default=1, validate=validate.Range(1, 20))
-    observations = fields.List(
+    observations = api_fields.List(
         StrictString(validate=validate.OneOf(OBSERVATIONS)),
         load_default=list,
         validate=validate.Length(max=len(OBSERVATIONS)),
     )
-    activities = fields.List(
+    activities = api_fields.List(
         StrictString(validate=validate.OneOf(ACTIVITIES)),
         load_default=list,
         validate=validate.Length(max=len(ACTIVITIES)),
     )
     contacts = StrictInteger(load_default=0, validate=validate.Range(0, 999))
     notes = StrictString(load_default="", validate=validate.Length(max=2000))
-    position = fields.Nested(PositionInputSchema, load_default=None, allow_none=True)
+    position = api_fields.Nested(PositionInputSchema, load_default=None, allow_none=True)
 
     @validates_schema
     def check(self, data, **kwargs):

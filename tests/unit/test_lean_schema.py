@@ -1,0 +1,170 @@
+"""LeanSchema loads exactly as marshmallow's own Schema does: the same data, the same errors, for any input.
+
+Each input schema of the push is compared with a twin that uses marshmallow's unmodified ``Schema._deserialize``,
+on generated input: valid visits, every field replaced by values of every JSON type, missing and unknown keys.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from fieldlog.api import fields as api_fields
+from fieldlog.api.schemas import LeanSchema
+from fieldlog.sync.schemas import MutationSchema, PushSchema
+from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
+from fieldlog.visits.schemas import PositionInputSchema, VisitInputSchema
+
+
+class PlainPosition(PositionInputSchema):
+    _deserialize = Schema._deserialize
+
+
+class PlainVisit(VisitInputSchema):
+    _deserialize = Schema._deserialize
+    position = fields.Nested(PlainPosition, load_default=None, allow_none=True)
+
+
+class PlainMutation(MutationSchema):
+    _deserialize = Schema._deserialize
+
+
+class PlainPush(PushSchema):
+    _deserialize = Schema._deserialize
+
+
+def outcome(schema: Schema, data, **kwargs):
+    try:
+        return ("ok", schema.load(data, **kwargs))
+    except ValidationError as e:
+        return ("error", e.messages, e.valid_data)
+
+
+json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(["", "\x00", "foot", "disorder", "dialogue", str(uuid.uuid4()), "2026-01-01T10:00:00+01:00"]),
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@st.composite
+def visits(draw):
+    started = NOW - timedelta(minutes=draw(st.integers(0, 10_000)))
+    visit = {
+        "hotspot_id": str(uuid.UUID(int=draw(st.integers(0, 2**128 - 1)))),
+        "started_at": started.isoformat(),
+        "ended_at": (started + timedelta(minutes=draw(st.integers(-5, 600)))).isoformat(),
+        "mode": draw(st.sampled_from(MODES)),
+        "officers": draw(st.integers(0, 21)),
+        "observations": draw(st.lists(st.sampled_from(OBSERVATIONS), max_size=3)),
+        "activities": draw(st.lists(st.sampled_from(ACTIVITIES), max_size=3)),
+        "contacts": draw(st.integers(-1, 1000)),
+        "notes": draw(st.text(max_size=20)),
+        "position": {
+            "lat": draw(st.floats(-91, 91)),
+            "lon": draw(st.floats(-181, 181)),
+            "accuracy_m": draw(st.none() | st.floats(-1, 200)),
+        },
+    }
+    # Break it: drop keys, replace values with anything JSON, add unknown keys (also inside the position).
+    for key in draw(st.lists(st.sampled_from(sorted(visit)), max_size=3, unique=True)):
+        if draw(st.booleans()):
+            del visit[key]
+        else:
+            visit[key] = draw(json_values)
+    visit.update(draw(st.dictionaries(st.sampled_from(["extra", "id", "officer", "lat"]), json_values, max_size=2)))
+    if isinstance(visit.get("position"), dict) and draw(st.booleans()):
+        visit["position"]["altitude"] = draw(json_values)
+    return visit
+
+
+@st.composite
+def mutations(draw):
+    mutation = {
+        "mutation_id": str(uuid.uuid4()),
+        "type": draw(st.sampled_from(["visit.upsert", "visit.delete", "", "x" * 65])),
+        "record_id": str(uuid.uuid4()),
+        "base_rev": draw(st.none() | st.integers(-1, 3)),
+        "data": draw(st.none() | visits()),
+    }
+    for key in draw(st.lists(st.sampled_from(sorted(mutation)), max_size=2, unique=True)):
+        if draw(st.booleans()):
+            del mutation[key]
+        else:
+            mutation[key] = draw(json_values)
+    mutation.update(draw(st.dictionaries(st.sampled_from(["extra", "officer_id"]), json_values, max_size=1)))
+    return mutation
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(visits(), json_values))
+def test_visit_loads_as_with_marshmallows_own_loop(data):
+    assert outcome(VisitInputSchema(), data) == outcome(PlainVisit(), data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(st.one_of(visits(), json_values), max_size=4))
+def test_many_visits_load_as_with_marshmallows_own_loop(items):
+    assert outcome(VisitInputSchema(), items, many=True) == outcome(PlainVisit(), items, many=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(mutations(), json_values))
+def test_mutation_loads_as_with_marshmallows_own_loop(data):
+    assert outcome(MutationSchema(), data) == outcome(PlainMutation(), data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.fixed_dictionaries(
+            {"protocol": json_values, "mutations": st.lists(st.one_of(mutations(), json_values), max_size=3)},
+            optional={"extra": json_values},
+        ),
+        json_values,
+    )
+)
+def test_push_envelope_loads_as_with_marshmallows_own_loop(data):
+    assert outcome(PushSchema(), data) == outcome(PlainPush(), data)
+
+
+@pytest.mark.parametrize("unknown", [RAISE, EXCLUDE, INCLUDE])
+@settings(max_examples=100, deadline=None)
+@given(data=visits())
+def test_unknown_keys_handled_as_marshmallow_does(unknown, data):
+    assert outcome(VisitInputSchema(), data, unknown=unknown) == outcome(PlainVisit(), data, unknown=unknown)
+
+
+def test_partial_and_data_key_go_through_marshmallows_loop():
+    class Keyed(LeanSchema):
+        name = api_fields.Dict(data_key="Name", required=True)
+
+    assert Keyed()._lean_fields is None
+    assert Keyed().load({"Name": {}}) == {"name": {}}
+    assert outcome(VisitInputSchema(), {}, partial=True) == outcome(PlainVisit(), {}, partial=True)
+
+
+def test_direct_validators_give_the_messages_and_would():
+    one = api_fields.StrictInteger(validate=validate.Range(0, 5))
+    both = api_fields.StrictString(validate=[validate.Length(max=2), validate.OneOf(["a"])])
+    with pytest.raises(ValidationError) as single:
+        one.deserialize(9)
+    assert single.value.messages == ["Must be greater than or equal to 0 and less than or equal to 5."]
+    with pytest.raises(ValidationError) as several:
+        both.deserialize("abc")
+    assert several.value.messages == ["Longer than maximum length 2.", "Must be one of: a."]
