@@ -6,7 +6,7 @@ import shutil
 import threading
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -28,14 +28,25 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+class _OneRequestPerConnection(WSGIRequestHandler):
+    # No keep-alive: a handler thread ends with its response, so teardown can wait for every request in flight.
+    protocol_version = "HTTP/1.0"
+
+
 @pytest.fixture
 def live_server(app):
-    """The app under a real threaded WSGI server; yields its base URL (http://127.0.0.1:PORT)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app under a real threaded WSGI server; yields its base URL (http://127.0.0.1:PORT).
+
+    At teardown it stops accepting and waits for the requests in flight (the officer app syncs on a timer), so that
+    no request still holds a database connection when the test's app and engine are torn down.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_OneRequestPerConnection)
+    server.daemon_threads = False  # tracked, so that server_close() joins them
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
     thread.join(timeout=5)
 
 

@@ -147,6 +147,8 @@ def test_conflict_offers_keep_mine_and_take_the_servers(
         page.get_by_role("radio", name="Cykel").check()
         page.get_by_role("button", name="Spara").click()
         expect(page.get_by_role("status").filter(has_text="Sparat")).to_be_visible(timeout=WAIT)
+    # Both edits are in the outbox before the phone is back online (else the second could follow the pull).
+    expect(status(page)).to_contain_text("2 väntar på uppladdning", timeout=WAIT)
     context.set_offline(False)
     expect(status(page)).to_contain_text("2 behöver åtgärd", timeout=WAIT)
 
