@@ -376,7 +376,7 @@ function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit }) {
       notes,
     ),
   );
-  const form = h("form", { class: "visit-form", novalidate: true }, errors, parts);
+  const form = h("form", { class: "visit-form", novalidate: true, "data-visit-id": visit.id }, errors, parts);
   form.append(h("button", { type: "submit", class: "primary wide" }, submitLabel || t("save")));
 
   const read = () => {

@@ -142,23 +142,25 @@ def test_conflict_offers_keep_mine_and_take_the_servers(
         )
 
     # Offline, this phone edits both visits on top of the revs it had.
-    for visit_id in (first, second):
+    for waiting, visit_id in enumerate((first, second), start=1):
         page.goto(f"{live_server}/app#/visit/{visit_id}")
+        # The hash navigation redraws asynchronously: edit only once this visit's form is shown.
+        expect(page.locator(f'form.visit-form[data-visit-id="{visit_id}"]')).to_be_visible(timeout=WAIT)
         page.get_by_role("radio", name="Cykel").check()
         page.get_by_role("button", name="Spara").click()
-        expect(page.get_by_role("status").filter(has_text="Sparat")).to_be_visible(timeout=WAIT)
-    # Both edits are in the outbox before the phone is back online (else the second could follow the pull).
-    expect(status(page)).to_contain_text("2 väntar på uppladdning", timeout=WAIT)
+        expect(status(page)).to_contain_text(f"{waiting} väntar på uppladdning", timeout=WAIT)
     context.set_offline(False)
     expect(status(page)).to_contain_text("2 behöver åtgärd", timeout=WAIT)
 
     page.goto(f"{live_server}/app#/visit/{first}")
+    expect(page.locator(f'form.visit-form[data-visit-id="{first}"]')).to_be_visible(timeout=WAIT)
     region = page.get_by_role("region", name="Behöver åtgärd")
     expect(region).to_contain_text("ändrats på servern")
     region.get_by_role("button", name="Ta serverns").click()
     expect(page.get_by_role("radio", name="Bil, parkerad och synlig")).to_be_checked(timeout=WAIT)
 
     page.goto(f"{live_server}/app#/visit/{second}")
+    expect(page.locator(f'form.visit-form[data-visit-id="{second}"]')).to_be_visible(timeout=WAIT)
     page.get_by_role("region", name="Behöver åtgärd").get_by_role("button", name="Behåll min").click()
     wait_uploaded(page)
     assert (stored(app, first).mode, stored(app, first).rev) == ("vehicle", revs[first])
