@@ -168,33 +168,18 @@ def test_conflict_offers_keep_mine_and_take_the_servers(
     assert (mine.mode, mine.rev) == ("bicycle", revs[second] + 1)
 
 
-def flag_visit(app, visit_id, supervisor, comment):
-    """What the supervisor's flag does to the row (the flag endpoint is the supervisor feature's): a new rev, stamped
-    for pull."""
-    from fieldlog.db import utcnow
-    from fieldlog.extensions import db
-    from fieldlog.sync.changes import current_change_seq
-    from fieldlog.visits.models import Visit
-
-    with app.app_context():
-        visit = db.session.get(Visit, uuid.UUID(visit_id))
-        visit.flag_comment = comment
-        visit.flag_by_id = supervisor.id
-        visit.flag_at = utcnow()
-        visit.rev += 1
-        visit.change_seq = current_change_seq(db.session)
-        db.session.commit()
-
-
 def test_supervisor_flag_shows_on_the_visit_and_an_edit_answers_it(
-    page, live_server, app, officer, supervisor, hotspot
+    page, live_server, app, client, auth, officer, supervisor, hotspot
 ):
     sign_in(page, live_server)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     arrive_and_leave(page, "Torget")
     wait_uploaded(page)
     [visit_id] = local_visit_ids(page)
-    flag_visit(app, visit_id, supervisor, "Stämmer sluttiden?")
+    flagged = client.post(
+        f"/api/v1/visits/{visit_id}/flag", json={"comment": "Stämmer sluttiden?"}, headers=auth(supervisor)
+    )
+    assert flagged.status_code == 200
 
     page.goto(f"{live_server}/app#/today")
     page.reload()  # opening the app syncs
