@@ -158,7 +158,6 @@ def api_auth(*roles: str):
                 raise ApiError(403, "forbidden", "Your role may not do this.")
             return view(*args, **kwargs)
 
-        wrapped.api_roles = roles or ("officer", "supervisor", "admin")
         return wrapped
 
     return decorator

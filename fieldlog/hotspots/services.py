@@ -38,10 +38,6 @@ def area_by_slug(slug: str) -> Area | None:
     return db.session.scalar(select(Area).where(Area.slug == slug))
 
 
-def can_manage(user: User, hotspot_area_id: int) -> bool:
-    return user.role == "admin" or (user.role == "supervisor" and user.area_id == hotspot_area_id)
-
-
 def list_for(user: User, area_slug: str | None = None, include_deleted: bool = False) -> list[HotSpot]:
     """The hot spots this user may read: their own area's; an admin's choice of area, or all."""
     query = select(HotSpot).order_by(HotSpot.priority, HotSpot.name)
@@ -113,8 +109,6 @@ def update(user: User, hotspot: HotSpot, data: dict, expected_rev: int) -> HotSp
     _check_rev(hotspot, expected_rev)
     if hotspot.deleted:
         raise ApiError(409, "conflict", "The hot spot is archived.")
-    if "area" in data:
-        raise ApiError(400, "validation_error", "A hot spot cannot move to another area.", {"area": ["Read-only."]})
     changes = {name: value for name, value in data.items() if getattr(hotspot, name) != value}
     if not changes:
         return hotspot
