@@ -351,13 +351,7 @@ def bucket_rows(
     d = _Dialect(session.get_bind().dialect.name)
     params: dict = dict(hs_params)
     p = Period(date.min, date.min, timezone, buckets[0][0], buckets[-1][1])
-    bucket_sql, binds = _values(
-        "bucket",
-        ("k", "bs", "be"),
-        [(i, bs, be) for i, (bs, be) in enumerate(buckets)],
-        params,
-        {"bs": UTCDateTime, "be": UTCDateTime},
-    )
+    bucket_sql, binds = _bucket_values(buckets, params)
     sql = f"""
 WITH RECURSIVE {_seg_cte(p, params)},
 {bucket_sql},
@@ -371,16 +365,21 @@ FROM counts LEFT JOIN presence ON presence.h = counts.h AND presence.k = counts.
     return [dict(row) for row in session.execute(stmt, params).mappings()]
 
 
-def bucket_counts(session: Session, area_id: int, buckets: list[tuple[datetime, datetime]]) -> list[dict]:
-    """Counting visits per live hot spot of the area and bucket (e.g. weeks): rows (h, k, visits). One index pass."""
-    params: dict = {"area_id": area_id}
-    bucket_sql, binds = _values(
+def _bucket_values(buckets: list[tuple[datetime, datetime]], params: dict):
+    """The buckets as a VALUES table ``bucket(k, bs, be)``: k is the bucket's index, [bs, be) its UTC span."""
+    return _values(
         "bucket",
         ("k", "bs", "be"),
         [(i, bs, be) for i, (bs, be) in enumerate(buckets)],
         params,
         {"bs": UTCDateTime, "be": UTCDateTime},
     )
+
+
+def bucket_counts(session: Session, area_id: int, buckets: list[tuple[datetime, datetime]]) -> list[dict]:
+    """Counting visits per live hot spot of the area and bucket (e.g. weeks): rows (h, k, visits). One index pass."""
+    params: dict = {"area_id": area_id}
+    bucket_sql, binds = _bucket_values(buckets, params)
     sql = f"""
 WITH {bucket_sql}
 SELECT visit.hotspot_id AS h, bucket.k AS k, COUNT(*) AS visits
