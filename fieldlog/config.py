@@ -42,6 +42,8 @@ DEFAULTS: dict[str, object] = {
     "TILE_HOSTS": "https://tile.openstreetmap.org",
 }
 
+MAX_VISIT_HOURS = 23
+
 
 def load(app, overrides: dict | None = None) -> None:
     """Fill app.config: defaults, then FIELDLOG_* variables, then overrides (tests)."""
@@ -56,6 +58,9 @@ def load(app, overrides: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    # Coverage adds up days on the premise that a visit never reaches two local days past its own (coverage/days.py).
+    if not 0 < float(app.config["VISIT_MAX_HOURS"]) <= MAX_VISIT_HOURS:
+        raise ValueError(f"FIELDLOG_VISIT_MAX_HOURS must be more than 0 and at most {MAX_VISIT_HOURS}.")
 
 
 def _instance_secret(path: Path) -> str:

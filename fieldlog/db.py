@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import uuid
 from datetime import UTC, datetime
 
@@ -58,3 +59,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_aggregate("fieldlog_median", 1, _Median)
+
+
+class _Median:
+    """``fieldlog_median(x)``: the median of the non-NULL values (mean of the middle two), as PostgreSQL's
+    ``percentile_cont(0.5)``; SQLite has none built in (the coverage statements use it). ``step`` is the list's own
+    ``append``: SQLite calls it once per row, and a C method costs far less per call than a Python one."""
+
+    def __init__(self):
+        self.values: list = []
+        self.step = self.values.append
+
+    def finalize(self):
+        values = [v for v in self.values if v is not None]
+        return statistics.median(values) if values else None

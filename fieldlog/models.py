@@ -3,8 +3,20 @@
 from fieldlog.areas.models import Area
 from fieldlog.audit.models import AuditEntry
 from fieldlog.auth.models import Device, User
+from fieldlog.coverage.models import CoverageDay, CoverageStale
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.sync.models import ChangeCounter, SyncMutation
 from fieldlog.visits.models import Visit
 
-__all__ = ["Area", "AuditEntry", "ChangeCounter", "Device", "HotSpot", "SyncMutation", "User", "Visit"]
+__all__ = [
+    "Area",
+    "AuditEntry",
+    "ChangeCounter",
+    "CoverageDay",
+    "CoverageStale",
+    "Device",
+    "HotSpot",
+    "SyncMutation",
+    "User",
+    "Visit",
+]

@@ -1,22 +1,9 @@
-"""The coverage SQL, in one place (SPEC §3 "Coverage").
+"""The coverage reads (SPEC §3 "Coverage"), each one statement, on SQLite and PostgreSQL alike.
 
-Every figure is computed by the database, one statement per question, on SQLite and PostgreSQL alike. The two
-dialects differ only in a handful of spellings (time → seconds, floor, greatest/least, reading the hot-hours JSON);
-``_Dialect`` holds those, the statements are otherwise the same text.
-
-How the set logic works, so that the statement can be read:
-
-* ``v``: the visits that count — of the chosen hot spots, started inside the period (a half-open UTC range the
-  index ``ix_visit_hotspot_started`` serves, so the cost follows the period and not the table), ended, not deleted.
-  Times become seconds since the epoch (``s``, ``e``).
-* ``pc``: the union of a hot spot's visit intervals as disjoint pieces, in one sweep: in (start, end) order, a visit
-  adds the part of it after the latest end of the visits before it (``m``, a running maximum). Presence = Σ piece
-  length; two crews at once count once. One window pass, streamed in index order (no sort, no grouping of islands).
-* Local time: the area's UTC offset is piecewise constant; ``seg`` lists its pieces (computed by ``zoneinfo`` for the
-  period, so DST changes are exact). A piece is cut at the offset changes and shifted into local seconds, then cut
-  at local midnights (``split``, recursive: a visit may run past midnight) into (local day, from, to) pieces.
-* Hot hours: each window ``{"days", "from", "to"}`` becomes per-weekday second ranges (past midnight spills into
-  the next weekday), merged per weekday so that overlapping windows count once, and intersected with the pieces.
+The figures that add up over days come from ``coverage_day`` (``coverage.days``: a period reads its days, so the cost
+follows the period and not the table); the median duration and distinct officers come from the visits of the period
+through the covering index ``ix_visit_coverage``; the weekday × hour grid of one hot spot is computed from its
+visits. SQL fragments and the set logic: ``coverage.sql``.
 """
 
 from __future__ import annotations
@@ -29,12 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Uuid, bindparam, text
 from sqlalchemy.orm import Session
 
+from fieldlog.coverage import days
+from fieldlog.coverage.sql import Dialect, day_number, local_split, seg_cte, sweep, values
 from fieldlog.db import UTCDateTime
-
-FAR = 10**12  # seconds: "before/after anything stored"
-# Durations come from stored times; a thousandth of a second absorbs floating-point noise at the Koper bounds.
-EPS = 0.001
-KOPER_MIN_S, KOPER_MAX_S = 10 * 60, 16 * 60
 
 
 @dataclass(frozen=True)
@@ -59,270 +43,144 @@ def period(first: date, last: date, timezone: str) -> Period:
     return Period(first, last, timezone, start, end)
 
 
-def offset_segments(timezone: str, start: datetime, end: datetime) -> list[tuple[int, int, int]]:
-    """The area's UTC offset as pieces (from_s, to_s, offset_s) covering all time, exact over [start−2d, end+3d]."""
-    tz = ZoneInfo(timezone)
-    lo = int((start - timedelta(days=2)).timestamp()) // 3600 * 3600
-    hi = int((end + timedelta(days=3)).timestamp())
-
-    def offset(t: int) -> int:
-        return int(datetime.fromtimestamp(t, tz).utcoffset().total_seconds())
-
-    segments, seg_start, current = [], -FAR, offset(lo)
-    t = lo
-    while t < hi:
-        nxt = t + 3600
-        if offset(nxt) != current:
-            # Transitions fall on whole seconds within this hour: find the exact one by bisection.
-            a, b = t, nxt
-            while b - a > 1:
-                mid = (a + b) // 2
-                if offset(mid) == current:
-                    a = mid
-                else:
-                    b = mid
-            segments.append((seg_start, b, current))
-            seg_start, current = b, offset(b)
-        t = nxt
-    segments.append((seg_start, FAR, current))
-    return segments
+def _stale_bounds(first: date, last: date, timezone: str, params: dict) -> None:
+    """Queued changes that matter to the days first..last: visits started from the day before (its overlap) on."""
+    params["stale_from"] = period(first - timedelta(days=1), first, timezone).start
+    params["stale_to"] = period(last, last, timezone).end
 
 
-_AREA_HOTSPOTS = (
-    "SELECT id, name, priority, target_visits_per_week, hot_hours FROM hotspot WHERE area_id = :area_id AND NOT deleted"
+_TIMES = (
+    bindparam("start", type_=UTCDateTime),
+    bindparam("end", type_=UTCDateTime),
+    bindparam("stale_from", type_=UTCDateTime),
+    bindparam("stale_to", type_=UTCDateTime),
 )
 
 
-class _Dialect:
-    def __init__(self, name: str):
-        self.pg = name == "postgresql"
-
-    def secs(self, col: str) -> str:
-        if self.pg:
-            return f"CAST(EXTRACT(EPOCH FROM {col}) AS DOUBLE PRECISION)"
-        return f"ROUND((julianday({col}) - 2440587.5) * 86400.0, 3)"
-
-    def floor(self, expr: str) -> str:
-        return f"CAST(FLOOR({expr}) AS BIGINT)" if self.pg else f"CAST({expr} AS INTEGER)"
-
-    def greatest(self, a: str, b: str) -> str:
-        return f"GREATEST({a}, {b})" if self.pg else f"MAX({a}, {b})"
-
-    def least(self, a: str, b: str) -> str:
-        return f"LEAST({a}, {b})" if self.pg else f"MIN({a}, {b})"
-
-    def hot_hours_from(self) -> str:
-        """FROM clause yielding (hot spot id h, window w_from 'HH:MM', w_to, weekday dow) per window and day."""
-        if self.pg:
-            return (
-                "SELECT hs.id AS h, w.value ->> 'from' AS w_from, w.value ->> 'to' AS w_to, "
-                "CAST(d.value AS INTEGER) AS dow "
-                "FROM hs, json_array_elements(hs.hot_hours) AS w, json_array_elements_text(w.value -> 'days') AS d"
-            )
-        return (
-            "SELECT hs.id AS h, json_extract(w.value, '$.from') AS w_from, json_extract(w.value, '$.to') AS w_to, "
-            "CAST(d.value AS INTEGER) AS dow FROM hs, json_each(hs.hot_hours) AS w, json_each(w.value, '$.days') AS d"
-        )
+def _read(session: Session, stmt, params: dict) -> tuple[list[dict], bool]:
+    """Rows of a statement whose first column is ``stale`` (the same in every row; one row of NULLs but ``stale``
+    when the result is empty)."""
+    rows = [dict(row) for row in session.execute(stmt, params).mappings()]
+    return [r for r in rows if r["h"] is not None], bool(rows[0]["stale"])
 
 
-def _hhmm(col: str) -> str:
-    return f"(CAST(substr({col}, 1, 2) AS INTEGER) * 3600 + CAST(substr({col}, 4, 2) AS INTEGER) * 60)"
+def _per_hotspot(d: Dialect, name: str, aggregates: str, table: str, where: str) -> tuple[str, str]:
+    """Aggregates of ``table``'s rows per hot spot of ``hs``, each hot spot's rows read in index order: (CTE to add,
+    join to add to ``FROM hs``), the result named ``name``.
 
-
-def _values(name: str, columns: tuple[str, ...], rows: list[tuple], params: dict, types: dict | None = None):
-    """A CTE of literal rows as bound parameters: ``name(cols) AS (VALUES (...), ...)``; returns (sql, binds)."""
-    binds, lines = [], []
-    for i, row in enumerate(rows):
-        names = []
-        for col, value in zip(columns, row, strict=True):
-            key = f"{name}_{col}_{i}"
-            params[key] = value
-            names.append(f":{key}")
-            if types and col in types:
-                binds.append(bindparam(key, type_=types[col]))
-        lines.append("(" + ", ".join(names) + ")")
-    return f"{name}({', '.join(columns)}) AS (VALUES {', '.join(lines)})", binds
-
-
-def _common(d: _Dialect, hs_sql: str, bucketed: bool) -> str:
-    """The CTEs up to the local-day pieces. ``bucketed`` partitions everything by a period bucket ``k`` as well."""
-    k = "bucket.k" if bucketed else "0"
-    if bucketed:
-        v_from = "FROM visit JOIN bucket ON visit.started_at >= bucket.bs AND visit.started_at < bucket.be"
-        v_range = ""
-    else:
-        v_from = "FROM visit"
-        v_range = "AND visit.started_at >= :start AND visit.started_at < :end"
-    part = "visit.hotspot_id, bucket.k" if bucketed else "visit.hotspot_id"
-    gs, ls_ = d.greatest, d.least
-    # MATERIALIZED: each figure's CTE is computed once; the planners cannot estimate their sizes and would otherwise
-    # re-run them per hot spot in a nested loop.
-    # The window orders by the stored columns, as the index does, and the hot spots come as an IN list (sorted):
-    # SQLite then streams the window without a sort. Times become seconds only outside the window.
-    if d.pg and not bucketed:
-        # PostgreSQL: per hot spot, the index hands the visits over in window order, so no sort at all.
-        vw = """vw AS (
-  SELECT hs.id AS h, 0 AS k, x.o, x.n, x.on_site, x.s_at, x.e_at, x.m_at
-  FROM hs CROSS JOIN LATERAL (
-    SELECT visit.officer_id AS o, visit.officers AS n, visit.on_site AS on_site,
-           visit.started_at AS s_at, visit.ended_at AS e_at,
-           MAX(visit.ended_at) OVER (ORDER BY visit.started_at, visit.ended_at
-                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS m_at
-    FROM visit
-    WHERE visit.hotspot_id = hs.id AND NOT visit.deleted AND visit.ended_at IS NOT NULL
-      AND visit.started_at >= :start AND visit.started_at < :end
-  ) AS x
-)"""
-    else:
-        vw = f"""vw AS (
-  SELECT visit.hotspot_id AS h, {k} AS k, visit.officer_id AS o, visit.officers AS n, visit.on_site AS on_site,
-         visit.started_at AS s_at, visit.ended_at AS e_at,
-         MAX(visit.ended_at) OVER (PARTITION BY {part} ORDER BY visit.started_at, visit.ended_at
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS m_at
-  {v_from}
-  WHERE visit.hotspot_id IN (SELECT id FROM hs) AND NOT visit.deleted AND visit.ended_at IS NOT NULL {v_range}
-)"""  # noqa: S608
-    return f"""
-hs AS ({hs_sql}),
-{vw},
-v AS MATERIALIZED (
-  SELECT h, k, o, n, on_site, {d.secs("s_at")} AS s, {d.secs("e_at")} AS e, {d.secs("m_at")} AS m FROM vw
-),
-pc AS MATERIALIZED (
-  SELECT h, k, ps, e AS pe FROM (
-    SELECT h, k, e, CASE WHEN m IS NOT NULL AND m > s THEN m ELSE s END AS ps FROM v
-  ) AS swept WHERE e > ps
-),
-pieces AS (
-  SELECT h, k, ls, le, {d.floor("ls / 86400")} AS d0 FROM (
-    SELECT pc.h AS h, pc.k AS k, {gs("pc.ps", "seg.a")} + seg.off AS ls, {ls_("pc.pe", "seg.b")} + seg.off AS le
-    FROM pc JOIN seg ON seg.a < pc.pe AND seg.b > pc.ps
-  ) AS cut WHERE le > ls
-),
-{_split(d)}"""  # noqa: S608 (constant fragments only; every value is a bound parameter)
-
-
-def _split(d: _Dialect) -> str:
-    """Pieces cut at local midnights: (hot spot, bucket, local day number, from, to in seconds of that day)."""
+    PostgreSQL: one small aggregate per hot spot (LATERAL); grouping the whole period's rows would sort them all, and
+    joining grouped CTEs it cannot estimate makes it compare every pair. SQLite: one grouped pass, which walks the
+    index hot spot by hot spot (the IN list is sorted) without a sort, joined by an automatic index."""
     if d.pg:
-        return """split AS (
-  SELECT h, k, g.d AS d, GREATEST(ls, g.d * 86400) - g.d * 86400 AS a, LEAST(le, (g.d + 1) * 86400) - g.d * 86400 AS b
-  FROM pieces CROSS JOIN LATERAL generate_series(d0, CAST(FLOOR((le - 0.000001) / 86400) AS BIGINT)) AS g(d)
-)"""
-    return """split(h, k, d, a, b, rest) AS (
-  SELECT h, k, d0, ls - d0 * 86400, MIN(le, (d0 + 1) * 86400) - d0 * 86400, le FROM pieces
-  UNION ALL
-  SELECT h, k, d + 1, CAST(0 AS DOUBLE PRECISION), MIN(rest - (d + 1) * 86400, 86400), rest
-  FROM split WHERE rest > (d + 1) * 86400
-)"""
-
-
-def _hot_windows(d: _Dialect) -> str:
-    """Hot-hour windows per hot spot and ISO weekday in seconds of the local day, merged where they overlap."""
-    return f"""
-hw_raw AS ({d.hot_hours_from()}),
-hw_sec AS (SELECT h, dow, {_hhmm("w_from")} AS f, {_hhmm("w_to")} AS t FROM hw_raw),
-hw_day AS (
-  SELECT h, dow, f AS a, CASE WHEN t > f THEN t ELSE 86400 END AS b FROM hw_sec
-  UNION ALL
-  SELECT h, dow % 7 + 1, 0, t FROM hw_sec WHERE t < f AND t > 0
-),
-hw_marked AS (
-  SELECT h, dow, a, b,
-         CASE WHEN a <= MAX(b) OVER (PARTITION BY h, dow ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-              THEN 0 ELSE 1 END AS fresh
-  FROM hw_day
-),
-hw_grouped AS (
-  SELECT h, dow, a, b, SUM(fresh) OVER (PARTITION BY h, dow ORDER BY a, b ROWS UNBOUNDED PRECEDING) AS g FROM hw_marked
-),
-hw AS (SELECT h, dow, MIN(a) AS wa, MAX(b) AS wb FROM hw_grouped GROUP BY h, dow, g)"""  # noqa: S608
-
-
-def _seg_cte(p: Period, params: dict) -> str:
-    sql, _ = _values("seg", ("a", "b", "off"), offset_segments(p.timezone, p.start, p.end), params)
-    return sql
-
-
-def _prepare(session: Session, d: _Dialect) -> None:
-    """Let the sorts and window partitions of a large period run in memory rather than in temporary files.
-
-    PostgreSQL: for this transaction only. SQLite: for the pooled connection (the pragmas only size caches).
-    """
-    if d.pg:
-        session.execute(text("SET LOCAL work_mem = '32MB'"))
-    else:
-        session.execute(text("PRAGMA temp_store = MEMORY"))
-        session.execute(text("PRAGMA cache_size = -32768"))
-
-
-def _median(d: _Dialect) -> str:
-    """The median duration per hot spot: PostgreSQL's ordered-set aggregate; on SQLite the middle row(s) by rank."""
-    if d.pg:
-        return "med AS MATERIALIZED (SELECT h, median_sec AS sec FROM stats)"
-    return """ranked AS (
-  SELECT h, e - s AS dur, ROW_NUMBER() OVER (PARTITION BY h ORDER BY e - s) AS rn, COUNT(*) OVER (PARTITION BY h) AS c
-  FROM v
-),
-med AS MATERIALIZED (SELECT h, AVG(dur) AS sec FROM ranked WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY h)"""
+        lateral = f"SELECT {aggregates} FROM {table} WHERE hotspot_id = hs.id AND {where}"  # noqa: S608
+        return "", f"CROSS JOIN LATERAL ({lateral}) AS {name}"
+    cte = f"""{name} AS MATERIALIZED (
+  SELECT hotspot_id AS h, {aggregates} FROM {table}
+  WHERE hotspot_id IN (SELECT id FROM hs) AND {where} GROUP BY hotspot_id
+),"""  # noqa: S608 (constant fragments only)
+    return cte, f"LEFT JOIN {name} ON {name}.h = hs.id"
 
 
 def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
     """One row per live hot spot of the area with every coverage figure (seconds; see ``coverage.services``)."""
-    d = _Dialect(session.get_bind().dialect.name)
-    _prepare(session, d)
-    params: dict = {"area_id": area_id, "start": p.start, "end": p.end}
-    gs, ls_ = d.greatest, d.least
-    sql = f"""
-WITH RECURSIVE {_seg_cte(p, params)},
-{_common(d, _AREA_HOTSPOTS, False)},
-{_hot_windows(d)},
-presence AS MATERIALIZED (SELECT h, SUM(pe - ps) AS sec FROM pc GROUP BY h),
-hot AS MATERIALIZED (
-  SELECT split.h AS h, SUM({ls_("split.b", "hw.wb")} - {gs("split.a", "hw.wa")}) AS sec
-  FROM split JOIN hw ON hw.h = split.h AND hw.dow = (split.d + 3) % 7 + 1 AND hw.wa < split.b AND hw.wb > split.a
-  GROUP BY split.h
-),
-stats AS MATERIALIZED (
-  SELECT h, COUNT(*) AS visits, SUM((e - s) * n) AS officer_sec,
-         SUM(CASE WHEN e - s >= {KOPER_MIN_S - EPS} AND e - s <= {KOPER_MAX_S + EPS} THEN 1 ELSE 0 END) AS koper,
-         SUM(CASE WHEN on_site THEN 1 ELSE 0 END) AS on_site, COUNT(DISTINCT o) AS officers_distinct
-         {", PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY e - s) AS median_sec" if d.pg else ""}
-  FROM v GROUP BY h
-),
-{_median(d)}
-SELECT hs.id AS id, hs.name AS name, hs.priority AS priority, hs.target_visits_per_week AS target_per_week,
-       COALESCE(stats.visits, 0) AS visits, COALESCE(presence.sec, 0) AS presence_sec,
-       COALESCE(stats.officer_sec, 0) AS officer_sec, med.sec AS median_sec, COALESCE(stats.koper, 0) AS koper,
-       COALESCE(stats.on_site, 0) AS on_site, COALESCE(hot.sec, 0) AS hot_sec,
-       COALESCE(stats.officers_distinct, 0) AS officers_distinct,
-       (SELECT lv.started_at FROM visit AS lv
-         WHERE lv.hotspot_id = hs.id AND lv.started_at < :end AND NOT lv.deleted AND lv.ended_at IS NOT NULL
-         ORDER BY lv.started_at DESC LIMIT 1) AS last_visit_at
-FROM hs
-LEFT JOIN stats ON stats.h = hs.id
-LEFT JOIN presence ON presence.h = hs.id
-LEFT JOIN hot ON hot.h = hs.id
-LEFT JOIN med ON med.h = hs.id
-ORDER BY hs.priority, hs.name, hs.id
-"""  # noqa: S608
-    stmt = (
-        text(sql)
-        .bindparams(bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime))
-        .columns(last_visit_at=UTCDateTime, id=Uuid)
+    d = Dialect(session.get_bind().dialect.name)
+    params: dict = {
+        "area_id": area_id,
+        "start": p.start,
+        "end": p.end,
+        "first": day_number(p.first),
+        "last": day_number(p.last),
+    }
+    _stale_bounds(p.first, p.last, p.timezone, params)
+    day_cte, day_join = _per_hotspot(
+        d,
+        "cd",
+        "SUM(visits) AS visits, SUM(koper) AS koper, SUM(on_site) AS on_site, SUM(officer_sec) AS officer_sec,"
+        " SUM(presence_sec - CASE WHEN day = :first THEN 0 ELSE overlap_sec END) AS presence_sec,"
+        " SUM(hot_sec - CASE WHEN day = :first THEN 0 ELSE overlap_hot_sec END) AS hot_sec",
+        "coverage_day",
+        "day >= :first AND day <= :last",
     )
-    return [dict(row) for row in session.execute(stmt, params).mappings()]
+    visit_cte, visit_join = _per_hotspot(
+        d,
+        "vs",
+        f"COUNT(DISTINCT officer_id) AS officers_distinct, {d.median_duration()} AS median_sec",
+        "visit",
+        "started_at >= :start AND started_at < :end AND ended_at IS NOT NULL AND NOT deleted",
+    )
+    sql = f"""
+WITH hs AS (
+  SELECT id, name, priority, target_visits_per_week FROM hotspot WHERE area_id = :area_id AND NOT deleted
+),
+{day_cte}
+{visit_cte}
+result AS (
+  SELECT hs.id AS h, hs.name AS name, hs.priority AS priority, hs.target_visits_per_week AS target_per_week,
+         COALESCE(cd.visits, 0) AS visits, COALESCE(cd.presence_sec, 0) AS presence_sec,
+         COALESCE(cd.officer_sec, 0) AS officer_sec, vs.median_sec AS median_sec, COALESCE(cd.koper, 0) AS koper,
+         COALESCE(cd.on_site, 0) AS on_site, COALESCE(cd.hot_sec, 0) AS hot_sec,
+         COALESCE(vs.officers_distinct, 0) AS officers_distinct,
+         (SELECT lv.started_at FROM visit AS lv
+           WHERE lv.hotspot_id = hs.id AND lv.started_at < :end AND NOT lv.deleted AND lv.ended_at IS NOT NULL
+           ORDER BY lv.started_at DESC LIMIT 1) AS last_visit_at
+  FROM hs {day_join} {visit_join}
+),
+{days.stale_check("stale_from", "stale_to")}
+SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
+ORDER BY result.priority, result.name, result.h
+"""  # noqa: S608 (constant fragments only; every value is a bound parameter)
+    stmt = text(sql).bindparams(*_TIMES).columns(last_visit_at=UTCDateTime, h=Uuid)
+    rows = days.read_fresh(session, area_id, p.timezone, lambda: _read(session, stmt, params))
+    for r in rows:
+        r["id"] = r.pop("h")
+    return rows
+
+
+def bucket_rows(
+    session: Session, area_id: int, timezone: str, buckets: list[tuple[date, date]], archived: bool = False
+) -> list[dict]:
+    """Visits and presence seconds per hot spot and bucket of inclusive local days (e.g. weeks or months): rows
+    (h, k = the bucket's index, visits, presence_sec). The area's live hot spots, and with ``archived`` the archived
+    ones too. A visit belongs to the bucket its start falls in, and so does all of its presence."""
+    params: dict = {"area_id": area_id}
+    _stale_bounds(buckets[0][0], buckets[-1][1], timezone, params)
+    bucket, _ = values(
+        "bucket", ("k", "dlo", "dhi"), [(i, day_number(a), day_number(b)) for i, (a, b) in enumerate(buckets)], params
+    )
+    live = "" if archived else "AND NOT deleted"
+    sql = f"""
+WITH {bucket},
+result AS (
+  SELECT cd.hotspot_id AS h, bucket.k AS k, SUM(cd.visits) AS visits,
+         SUM(cd.presence_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_sec END) AS presence_sec
+  FROM coverage_day AS cd JOIN bucket ON cd.day >= bucket.dlo AND cd.day <= bucket.dhi
+  WHERE cd.hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id {live})
+  GROUP BY cd.hotspot_id, bucket.k
+),
+{days.stale_check("stale_from", "stale_to")}
+SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
+"""  # noqa: S608
+    stmt = text(sql).bindparams(*_TIMES[2:]).columns(h=Uuid)
+    return days.read_fresh(session, area_id, timezone, lambda: _read(session, stmt, params))
 
 
 def grid_rows(session: Session, hotspot_id: uuid.UUID, p: Period) -> list[list[float]]:
-    """Presence seconds per local weekday (Mon..Sun) × hour (0..23) for one hot spot over the period."""
-    d = _Dialect(session.get_bind().dialect.name)
+    """Presence seconds per local weekday (Mon..Sun) × hour (0..23) for one hot spot over the period, from its
+    visits (one hot spot's period is a few hundred visits at most)."""
+    d = Dialect(session.get_bind().dialect.name)
     params: dict = {"hotspot_id": hotspot_id, "start": p.start, "end": p.end}
     gs, ls_ = d.greatest, d.least
     hours = ", ".join(f"({h})" for h in range(24))
     sql = f"""
-WITH RECURSIVE {_seg_cte(p, params)},
-{_common(d, "SELECT id, hot_hours FROM hotspot WHERE id = :hotspot_id", False)},
+WITH RECURSIVE {seg_cte(p.timezone, p.start, p.end, params)},
+v AS MATERIALIZED (
+  SELECT hotspot_id AS h, 0 AS k, {d.secs("started_at")} AS s, {d.secs("ended_at")} AS e FROM visit
+  WHERE hotspot_id = :hotspot_id AND started_at >= :start AND started_at < :end
+    AND ended_at IS NOT NULL AND NOT deleted
+),
+pc AS MATERIALIZED ({sweep("v", "h")}),
+sp AS (SELECT h, k, 1 AS sg, ps, pe FROM pc),
+{local_split(d, "sp")},
 hours(hr) AS (VALUES {hours})
 SELECT (split.d + 3) % 7 AS wd, hours.hr AS hr,
        SUM({ls_("split.b", "(hours.hr + 1) * 3600")} - {gs("split.a", "hours.hr * 3600")}) AS sec
@@ -338,55 +196,3 @@ GROUP BY (split.d + 3) % 7, hours.hr
     for wd, hr, sec in session.execute(stmt, params):
         grid[int(wd)][int(hr)] = float(sec)
     return grid
-
-
-def bucket_rows(
-    session: Session, hs_sql: str, hs_params: dict, timezone: str, buckets: list[tuple[datetime, datetime]]
-) -> list[dict]:
-    """Visits and presence seconds per hot spot and bucket (e.g. weeks or months): rows (h, k, visits, presence_sec).
-
-    ``hs_sql`` selects the hot spots (columns ``id`` and ``hot_hours``). A visit belongs to the bucket its start
-    falls in; its island stays within that bucket.
-    """
-    d = _Dialect(session.get_bind().dialect.name)
-    params: dict = dict(hs_params)
-    p = Period(date.min, date.min, timezone, buckets[0][0], buckets[-1][1])
-    bucket_sql, binds = _bucket_values(buckets, params)
-    sql = f"""
-WITH RECURSIVE {_seg_cte(p, params)},
-{bucket_sql},
-{_common(d, hs_sql, True)},
-presence AS MATERIALIZED (SELECT h, k, SUM(pe - ps) AS sec FROM pc GROUP BY h, k),
-counts AS (SELECT h, k, COUNT(*) AS visits FROM v GROUP BY h, k)
-SELECT counts.h AS h, counts.k AS k, counts.visits AS visits, COALESCE(presence.sec, 0) AS presence_sec
-FROM counts LEFT JOIN presence ON presence.h = counts.h AND presence.k = counts.k
-"""  # noqa: S608
-    stmt = text(sql).bindparams(*binds).columns(h=Uuid)
-    return [dict(row) for row in session.execute(stmt, params).mappings()]
-
-
-def _bucket_values(buckets: list[tuple[datetime, datetime]], params: dict):
-    """The buckets as a VALUES table ``bucket(k, bs, be)``: k is the bucket's index, [bs, be) its UTC span."""
-    return _values(
-        "bucket",
-        ("k", "bs", "be"),
-        [(i, bs, be) for i, (bs, be) in enumerate(buckets)],
-        params,
-        {"bs": UTCDateTime, "be": UTCDateTime},
-    )
-
-
-def bucket_counts(session: Session, area_id: int, buckets: list[tuple[datetime, datetime]]) -> list[dict]:
-    """Counting visits per live hot spot of the area and bucket (e.g. weeks): rows (h, k, visits). One index pass."""
-    params: dict = {"area_id": area_id}
-    bucket_sql, binds = _bucket_values(buckets, params)
-    sql = f"""
-WITH {bucket_sql}
-SELECT visit.hotspot_id AS h, bucket.k AS k, COUNT(*) AS visits
-FROM visit JOIN bucket ON visit.started_at >= bucket.bs AND visit.started_at < bucket.be
-WHERE visit.hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id AND NOT deleted)
-  AND NOT visit.deleted AND visit.ended_at IS NOT NULL
-GROUP BY visit.hotspot_id, bucket.k
-"""  # noqa: S608
-    stmt = text(sql).bindparams(*binds).columns(h=Uuid)
-    return [dict(row) for row in session.execute(stmt, params).mappings()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from fieldlog.api.errors import ApiError
@@ -90,23 +90,14 @@ def hotspot_for(user: User, hotspot_id: uuid.UUID) -> HotSpot:
     return hotspot
 
 
-def week_buckets(area: Area, weeks: int, last_day: date | None = None) -> list[tuple[date, datetime, datetime]]:
-    """The last ``weeks`` ISO weeks up to the one holding ``last_day``: local Mondays and UTC ranges."""
+def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tuple[list[date], dict]:
+    """Counting visits per live hot spot per ISO week, the last ``weeks`` weeks up to the one holding ``last_day``:
+    ``(mondays, {hotspot_id: [visits, ...]})``, oldest week first."""
     last_day = last_day or today_in(area)
     monday = last_day - timedelta(days=last_day.weekday())
-    out = []
-    for i in range(weeks - 1, -1, -1):
-        first = monday - timedelta(weeks=i)
-        p = queries.period(first, first + timedelta(days=6), area.timezone)
-        out.append((first, p.start, p.end))
-    return out
-
-
-def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tuple[list[date], dict]:
-    """Counting visits per hot spot per ISO week: ``(mondays, {hotspot_id: [visits, ...]})``, oldest week first."""
-    buckets = week_buckets(area, weeks, last_day)
-    rows = queries.bucket_counts(db.session, area.id, [(bs, be) for _, bs, be in buckets])
+    mondays = [monday - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    rows = queries.bucket_rows(db.session, area.id, area.timezone, [(m, m + timedelta(days=6)) for m in mondays])
     trend: dict = {}
     for r in rows:
         trend.setdefault(r["h"], [0] * weeks)[int(r["k"])] = int(r["visits"])
-    return [m for m, _, _ in buckets], trend
+    return mondays, trend

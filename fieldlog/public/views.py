@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, jsonify, render_template
 from sqlalchemy import select
@@ -36,18 +36,9 @@ def _months(area: Area) -> list[tuple[str, date, date]]:
 
 def report(area: Area) -> dict:
     months = _months(area)
-    buckets = []
-    for _label, first, nxt in months:
-        # [first day 00:00, first day of the next month 00:00) in local time, as UTC.
-        buckets.append(
-            (queries.period(first, first, area.timezone).start, queries.period(nxt, nxt, area.timezone).start)
-        )
+    # Every hot spot of the area counts towards its totals, archived ones too.
     rows = queries.bucket_rows(
-        db.session,
-        "SELECT id, hot_hours FROM hotspot WHERE area_id = :area_id",
-        {"area_id": area.id},
-        area.timezone,
-        buckets,
+        db.session, area.id, area.timezone, [(first, nxt - timedelta(days=1)) for _, first, nxt in months], True
     )
     totals = [[0, 0.0] for _ in months]
     per_spot: dict = {}
