@@ -56,7 +56,7 @@ from fieldlog.db import UTCDateTime
 # pg_advisory_xact_lock key for refreshes (any constant of our own: "fieldlog coverage").
 _LOCK_KEY = 0x46_4C_43_56
 # Days within this many of each other are recomputed in one run: fewer, larger runs; runs stay far enough apart that
-# the visits each one reads (its days, padded by two on each side) never overlap.
+# the visits each one reads (its days and the one before) never overlap.
 _MERGE_GAP = 8
 _RUNS_PER_STATEMENT = 400
 READ_ATTEMPTS = 3
@@ -70,6 +70,9 @@ def refresh(session: Session, area_id: int, timezone: str) -> int:
     conn = session.connection()
     d = Dialect(conn.dialect.name)
     if d.pg:
+        # The planner cannot estimate the statement's CTEs and costs it high enough to JIT-compile it: a second of
+        # compiling for tens of milliseconds of work.
+        conn.execute(text("SET LOCAL jit = off"))
         conn.execute(text("SET LOCAL work_mem = '64MB'"))
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     queued = conn.execute(
@@ -117,8 +120,7 @@ def _runs(queued, timezone: str) -> list[Run]:
     """Queue rows → runs (hot spot, first day, last day, visits from, visits to) to recompute.
 
     Queued starts from day A to day B make the days A..B+1 stale (B+1's overlap depends on B). A run reads the
-    visits of its days padded by two days on each side (the day before its first for the overlap, and slack for
-    local midnights that zoneinfo places oddly)."""
+    visits of its days and of the day before its first (for that day's overlap)."""
     spans: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     for hotspot_id, start_from, start_to in queued:
         spans[hotspot_id].append((day_of(start_from, timezone), day_of(start_to, timezone) + 1))
@@ -137,10 +139,15 @@ def _runs(queued, timezone: str) -> list[Run]:
 
 
 def _run(hotspot_id: uuid.UUID, first: int, last: int, timezone: str) -> Run:
-    return hotspot_id, first, last, day_start(first - 2, timezone), day_start(last + 3, timezone)
+    return hotspot_id, first, last, day_start(first - 1, timezone), day_start(last + 1, timezone)
 
 
 def _recompute(conn: Connection, d: Dialect, runs: list[Run], timezone: str) -> None:
+    """Delete the runs' day rows and insert them anew from their visits.
+
+    ``vr`` looks the visits up run by run through the covering index, and only then are deleted and unfinished ones
+    dropped (``v``): given any other condition on the visit, SQLite first reads every visit to build a Bloom filter.
+    """
     params: dict = {}
     rng, binds = values(
         "rng",
@@ -149,10 +156,15 @@ def _recompute(conn: Connection, d: Dialect, runs: list[Run], timezone: str) -> 
         params,
         {"h": Uuid, "lo": UTCDateTime, "hi": UTCDateTime},
     )
-    delete = f"""WITH {rng}
-DELETE FROM coverage_day WHERE EXISTS (
-  SELECT 1 FROM rng
-  WHERE rng.h = coverage_day.hotspot_id AND coverage_day.day >= rng.dlo AND coverage_day.day <= rng.dhi
+    # Driven by the runs through the primary key (a correlated EXISTS would test every stored day against every run).
+    if d.pg:
+        delete = f"""WITH {rng}
+DELETE FROM coverage_day AS cd USING rng
+WHERE cd.hotspot_id = rng.h AND cd.day >= rng.dlo AND cd.day <= rng.dhi"""  # noqa: S608
+    else:
+        delete = f"""WITH {rng}
+DELETE FROM coverage_day WHERE rowid IN (
+  SELECT cd.rowid FROM rng JOIN coverage_day AS cd ON cd.hotspot_id = rng.h AND cd.day >= rng.dlo AND cd.day <= rng.dhi
 )"""  # noqa: S608
     conn.execute(text(delete).bindparams(*binds), params)
     seg = seg_cte(timezone, min(r[3] for r in runs), max(r[4] for r in runs), params)
@@ -161,14 +173,16 @@ DELETE FROM coverage_day WHERE EXISTS (
 WITH RECURSIVE {seg},
 {rng},
 hs AS (SELECT id, hot_hours FROM hotspot WHERE id IN (SELECT h FROM rng)),
+vr AS MATERIALIZED (
+  SELECT visit.hotspot_id AS h, visit.officers AS n, visit.on_site AS on_site, visit.deleted AS gone,
+         {d.secs("visit.started_at")} AS s, {d.secs("visit.ended_at")} AS e
+  FROM rng CROSS JOIN visit
+  WHERE visit.hotspot_id = rng.h AND visit.started_at >= rng.lo AND visit.started_at < rng.hi
+),
 v AS MATERIALIZED (
-  SELECT x.h AS h, x.n AS n, x.on_site AS on_site, x.s AS s, x.e AS e, {d.floor("(x.s + seg.off) / 86400")} AS k
-  FROM (
-    SELECT visit.hotspot_id AS h, visit.officers AS n, visit.on_site AS on_site,
-           {d.secs("visit.started_at")} AS s, {d.secs("visit.ended_at")} AS e
-    FROM visit JOIN rng ON visit.hotspot_id = rng.h AND visit.started_at >= rng.lo AND visit.started_at < rng.hi
-    WHERE NOT visit.deleted AND visit.ended_at IS NOT NULL
-  ) AS x JOIN seg ON seg.a <= x.s AND x.s < seg.b
+  SELECT vr.h AS h, vr.n AS n, vr.on_site AS on_site, vr.s AS s, vr.e AS e, {d.floor("(vr.s + seg.off) / 86400")} AS k
+  FROM vr JOIN seg ON seg.a <= vr.s AND vr.s < seg.b
+  WHERE NOT vr.gone AND vr.e IS NOT NULL
 ),
 pc AS MATERIALIZED ({sweep("v", "h, k")}),
 ov AS MATERIALIZED (
