@@ -13,9 +13,9 @@ Both stages hold the very same visits inside the period (the answers are checked
 whether the cost follows the period asked for or the size of the table. Figures: median of ``--repeat`` warm runs.
 
 Coverage reads per-day figures that triggers keep current (``fieldlog/coverage/days.py``). The bulk loads go through
-the triggers like any write, so the first read after each load brings the day rows up to date (every day of a year
-after the 900,000); the script reports that read apart, and the first read after 500 visits of the period were
-edited — the price a supervisor pays after a busy shift's pushes.
+the triggers like any write; after each, the script brings every day up to date as ``fieldlog coverage refresh``
+does (the README's step after a bulk load) and reports that time apart, and it reports the first read after 500
+visits of the period were edited — the price a supervisor pays after a busy shift's pushes.
 """
 
 from __future__ import annotations
@@ -203,18 +203,19 @@ def load_postgres(url: str, rows) -> None:
 
 
 def time_coverage(app, area_id: int, repeat: int) -> tuple[float, float, list]:
-    """(ms of the first read, which brings the day rows up to date after a load; median ms of warm reads; rows)."""
+    """(ms to bring the day rows up to date after a load, as ``fieldlog coverage refresh`` does; median ms of warm
+    reads; rows)."""
     from fieldlog.areas.models import Area
-    from fieldlog.coverage import queries, services
+    from fieldlog.coverage import days, queries, services
 
     with app.app_context():
         area = db.session.get(Area, area_id)
         p = queries.period(FIRST_DAY, LAST_DAY, area.timezone)
         assert (p.start, p.end) == (PERIOD_START, PERIOD_END), (p.start, p.end)
         t0 = time.perf_counter()
-        services.coverage(area, p)
+        days.refresh(db.session, area.id, area.timezone)
         db.session.commit()
-        first_ms = (time.perf_counter() - t0) * 1000
+        refresh_ms = (time.perf_counter() - t0) * 1000
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does within its naptime after a load drained ~1M queue rows (migration 0003 sets the
             # queue to be vacuumed after every thousand); until then reads wade through the dead index entries.
@@ -229,7 +230,7 @@ def time_coverage(app, area_id: int, repeat: int) -> tuple[float, float, list]:
             result = services.coverage(area, p)
             db.session.commit()
             times.append((time.perf_counter() - t0) * 1000)
-        return first_ms, statistics.median(times), result["hotspots"]
+        return refresh_ms, statistics.median(times), result["hotspots"]
 
 
 def time_after_changes(app, area_id: int, changed: int) -> float:
@@ -281,11 +282,11 @@ def run(name: str, url: str, loader, total: int, repeat: int) -> dict:
     t0 = time.perf_counter()
     loader(period_rows + small_rest)
     small_n = count_visits(app)
-    small_first, small_ms, small_result = time_coverage(app, area_id, repeat)
+    small_refresh, small_ms, small_result = time_coverage(app, area_id, repeat)
     loader(big_rest)
     load_s = time.perf_counter() - t0
     big_n = count_visits(app)
-    big_first, big_ms, big_result = time_coverage(app, area_id, repeat)
+    big_refresh, big_ms, big_result = time_coverage(app, area_id, repeat)
     assert small_result == big_result, "the period's figures must not depend on visits outside it"
     visits_in_period = sum(h["visits"] for h in big_result)
     after_changes_ms = time_after_changes(app, area_id, 500)
@@ -301,8 +302,8 @@ def run(name: str, url: str, loader, total: int, repeat: int) -> dict:
         "ratio_big_over_small": round(big_ms / small_ms, 2),
         "target_ms": 150,
         "target_ratio": 1.3,
-        "first_read_after_loading_small_ms": round(small_first),
-        "first_read_after_loading_900k_more_ms": round(big_first),
+        "refresh_after_loading_small_ms": round(small_refresh),
+        "refresh_after_loading_900k_more_ms": round(big_refresh),
         "first_read_after_500_visits_changed_ms": round(after_changes_ms, 1),
         "load_seconds": round(load_s, 1),
     }
@@ -332,9 +333,9 @@ def main() -> None:
             f"{r['database']:>10}: 28-day coverage, {HOTSPOTS} hot spots, {r['counting_visits_in_period']:,} counting "
             f"visits in the period: {r['coverage_ms_small']} ms with {r['visits_stored_small']:,} stored, "
             f"{r['coverage_ms_big']} ms with {r['visits_stored_big']:,} stored → ratio {r['ratio_big_over_small']} "
-            f"({'meets' if ok else 'MISSES'} ≤ {r['target_ms']} ms and ≤ {r['target_ratio']}×); first read after the "
-            f"loads {r['first_read_after_loading_small_ms']:,} ms and {r['first_read_after_loading_900k_more_ms']:,} "
-            f"ms, after 500 edited visits {r['first_read_after_500_visits_changed_ms']} ms"
+            f"({'meets' if ok else 'MISSES'} ≤ {r['target_ms']} ms and ≤ {r['target_ratio']}×); refresh after the "
+            f"loads {r['refresh_after_loading_small_ms']:,} ms and {r['refresh_after_loading_900k_more_ms']:,} ms; "
+            f"first read after 500 edited visits {r['first_read_after_500_visits_changed_ms']} ms"
         )
 
 

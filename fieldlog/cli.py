@@ -95,6 +95,7 @@ def register_commands(app) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(coverage_group)
 
 
 def _create_app():
@@ -130,3 +131,34 @@ def purge_command(older_than_months: int | None, dry_run: bool):
     else:
         db.session.commit()
         click.echo(f"Removed the notes of {count} visits older than {months} months.")
+
+
+@click.group("coverage", help="Coverage figures kept per hot spot and day.")
+def coverage_group():
+    pass
+
+
+@coverage_group.command(
+    "refresh",
+    help="Bring the per-day coverage figures up to date now (after a bulk load or an upgrade); reads do it "
+    "themselves for the days they show.",
+)
+@click.option("--area", "area_slug", help="Only this area (default: every area).")
+@with_appcontext
+def coverage_refresh(area_slug: str | None):
+    from sqlalchemy import select
+
+    from fieldlog.areas.models import Area
+    from fieldlog.coverage.days import refresh
+    from fieldlog.extensions import db
+
+    query = select(Area).order_by(Area.slug)
+    if area_slug is not None:
+        query = query.where(Area.slug == area_slug)
+    areas = db.session.scalars(query).all()
+    if not areas:
+        _fail("--area", f"No area {area_slug!r}.")
+    for area in areas:
+        drained = refresh(db.session, area.id, area.timezone)
+        db.session.commit()
+        click.echo(f"{area.slug}: {drained} queued changes applied.")

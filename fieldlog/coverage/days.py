@@ -32,9 +32,9 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Uuid, text
+from sqlalchemy import Connection, Uuid, bindparam, text
 from sqlalchemy.orm import Session
 
 from fieldlog.coverage.sql import (
@@ -60,10 +60,16 @@ _LOCK_KEY = 0x46_4C_43_56
 _MERGE_GAP = 8
 _RUNS_PER_STATEMENT = 400
 READ_ATTEMPTS = 3
+_TICK = timedelta(microseconds=1)  # the stored times' resolution
+_DRAIN = "DELETE FROM coverage_stale WHERE hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id)"
 
 
-def refresh(session: Session, area_id: int, timezone: str) -> int:
+def refresh(session: Session, area_id: int, timezone: str, window: tuple[datetime, datetime] | None = None) -> int:
     """Recompute the queued days of one area's hot spots; returns how many queue rows it drained.
+
+    With ``window`` (UTC from, to), only the days of visits starting in it: the queue keeps the rest, so that a read
+    does no more than its period needs (after a bulk load the whole queue can be hours of work; ``fieldlog coverage
+    refresh`` drains it outside any request).
 
     It writes in the session's transaction, which the caller commits (the request boundary, the CLI): on SQLite a
     second connection would wait for the write lock a request may already hold (a token's sliding expiry)."""
@@ -75,26 +81,55 @@ def refresh(session: Session, area_id: int, timezone: str) -> int:
         conn.execute(text("SET LOCAL jit = off"))
         conn.execute(text("SET LOCAL work_mem = '64MB'"))
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    drain = _DRAIN if window is None else _DRAIN + " AND start_from < :hi AND start_to >= :lo"
+    params = {"area_id": area_id} if window is None else {"area_id": area_id, "lo": window[0], "hi": window[1]}
     queued = conn.execute(
-        text(
-            "DELETE FROM coverage_stale WHERE hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id)"
-            " RETURNING hotspot_id, start_from, start_to"
-        ).columns(hotspot_id=Uuid, start_from=UTCDateTime, start_to=UTCDateTime),
-        {"area_id": area_id},
+        text(drain + " RETURNING hotspot_id, start_from, start_to")
+        .bindparams(*(bindparam(key, type_=UTCDateTime) for key in ("lo", "hi") if key in params))
+        .columns(hotspot_id=Uuid, start_from=UTCDateTime, start_to=UTCDateTime),
+        params,
     ).all()
+    if window is not None:
+        queued = _clip(conn, queued, *window)
     runs = _runs(queued, timezone)
     for i in range(0, len(runs), _RUNS_PER_STATEMENT):
         _recompute(conn, d, runs[i : i + _RUNS_PER_STATEMENT], timezone)
     return len(queued)
 
 
-def read_fresh(session: Session, area_id: int, timezone: str, read: Callable[[], tuple[list, bool]]) -> list:
-    """Run ``read`` (rows, stale?) until the day rows it read were current, refreshing in between."""
+def _clip(conn: Connection, queued, lo: datetime, hi: datetime) -> list[tuple[uuid.UUID, datetime, datetime]]:
+    """The parts of the drained rows inside [lo, hi); the parts outside go back into the queue."""
+    inside, outside = [], []
+    for hotspot_id, start_from, start_to in queued:
+        if start_from < lo:
+            outside.append({"h": hotspot_id, "f": start_from, "t": lo - _TICK})
+        if start_to >= hi:
+            outside.append({"h": hotspot_id, "f": hi, "t": start_to})
+        inside.append((hotspot_id, max(start_from, lo), min(start_to, hi - _TICK)))
+    if outside:
+        conn.execute(
+            text("INSERT INTO coverage_stale (hotspot_id, start_from, start_to) VALUES (:h, :f, :t)").bindparams(
+                bindparam("h", type_=Uuid), bindparam("f", type_=UTCDateTime), bindparam("t", type_=UTCDateTime)
+            ),
+            outside,
+        )
+    return inside
+
+
+def read_fresh(
+    session: Session,
+    area_id: int,
+    timezone: str,
+    window: tuple[datetime, datetime],
+    read: Callable[[], tuple[list, bool]],
+) -> list:
+    """Run ``read`` (rows, stale?) until the day rows it read were current, refreshing the days of visits starting
+    within ``window`` in between."""
     for _ in range(READ_ATTEMPTS - 1):
         rows, stale = read()
         if not stale:
             return rows
-        refresh(session, area_id, timezone)
+        refresh(session, area_id, timezone, window)
     # Still behind after refreshing: pushes are arriving right now. The rows are at most that far behind.
     rows, _stale = read()
     return rows

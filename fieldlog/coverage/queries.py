@@ -49,6 +49,10 @@ def _stale_bounds(first: date, last: date, timezone: str, params: dict) -> None:
     params["stale_to"] = period(last, last, timezone).end
 
 
+def _window(params: dict) -> tuple[datetime, datetime]:
+    return params["stale_from"], params["stale_to"]
+
+
 _TIMES = (
     bindparam("start", type_=UTCDateTime),
     bindparam("end", type_=UTCDateTime),
@@ -130,7 +134,7 @@ SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
 ORDER BY result.priority, result.name, result.h
 """  # noqa: S608 (constant fragments only; every value is a bound parameter)
     stmt = text(sql).bindparams(*_TIMES).columns(last_visit_at=UTCDateTime, h=Uuid)
-    rows = days.read_fresh(session, area_id, p.timezone, lambda: _read(session, stmt, params))
+    rows = days.read_fresh(session, area_id, p.timezone, _window(params), lambda: _read(session, stmt, params))
     for r in rows:
         r["id"] = r.pop("h")
     return rows
@@ -161,7 +165,7 @@ result AS (
 SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
 """  # noqa: S608
     stmt = text(sql).bindparams(*_TIMES[2:]).columns(h=Uuid)
-    return days.read_fresh(session, area_id, timezone, lambda: _read(session, stmt, params))
+    return days.read_fresh(session, area_id, timezone, _window(params), lambda: _read(session, stmt, params))
 
 
 def grid_rows(session: Session, hotspot_id: uuid.UUID, p: Period) -> list[list[float]]:

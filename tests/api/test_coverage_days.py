@@ -177,6 +177,39 @@ def test_reading_drains_the_queue_and_keeps_one_row_per_day(
     assert days == [(first, 2), (first + 1, 1), (first + 3, 1)]
 
 
+def test_a_read_refreshes_only_its_own_days_and_the_command_refreshes_the_rest(
+    client, auth, supervisor, make_hotspot, make_visit, area, officer, db, runner
+):
+    spot = make_hotspot(area, "Torget", hot_hours=[])
+    make_visit(spot, officer, utc(2026, 9, 1, 8, 0), 20)
+    make_visit(spot, officer, utc(2026, 11, 17, 9, 0), 20)
+    # New hot hours queue every day from the first visit to the last, in one row.
+    db.session.get(HotSpot, spot.id).hot_hours = [{"days": [2], "from": "10:00", "to": "12:00"}]
+    db.session.commit()
+    headers = auth(supervisor)
+    assert _row(client, headers, spot, "2026-11-16", "2026-11-22")["hot_hour_minutes"] == 20.0
+    db.session.commit()
+
+    def queued_days() -> list[date]:
+        rows = db.session.execute(sa.select(CoverageStale.start_from, CoverageStale.start_to)).all()
+        return sorted({moment.astimezone(ZoneInfo(TZ)).date() for row in rows for moment in row})
+
+    def stored_days() -> list[int]:
+        return db.session.scalars(sa.select(CoverageDay.day).order_by(CoverageDay.day)).all()
+
+    # Only the days the read needed were recomputed; September waits in the queue, outside the read's days.
+    assert queued_days() == [date(2026, 9, 1), date(2026, 11, 14)]
+    assert stored_days() == [(date(2026, 11, 17) - date(1970, 1, 1)).days]
+    result = runner.invoke(args=["coverage", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "svenljunga: " in result.output
+    db.session.commit()
+    assert queued_days() == []
+    assert len(stored_days()) == 2
+    assert _row(client, headers, spot, "2026-09-01", "2026-09-01")["hot_hour_minutes"] == 20.0
+    assert "No area" in runner.invoke(args=["coverage", "refresh", "--area", "nowhere"]).output
+
+
 def test_a_visit_that_could_reach_two_days_ahead_is_refused_at_start_up(database_url, tmp_path):
     with pytest.raises(ValueError, match="VISIT_MAX_HOURS"):
         create_app({**base_config(database_url, str(tmp_path)), "VISIT_MAX_HOURS": 24})
