@@ -15,11 +15,11 @@ the visits' covering index (``queries.coverage_rows``).
 
 Keeping it true. Triggers (migration 0003) queue (hot spot, visit starts from, to) in ``coverage_stale`` in the
 transaction that writes a counting visit, changes a figure of one, removes one (its start), or changes a hot spot's
-hot hours (its first to its last visit). ``refresh`` drains
-the queue of one area and recomputes the days it names and the day after each (whose overlap depends on it).
-Readers run their statement together with a look at the queue (``stale``, same statement, so the same snapshot):
-no queued row in the snapshot means every change the snapshot holds is in the day rows, because the refresh that
-drained a row committed its day rows with the deletion. Otherwise they refresh and read again.
+hot hours (its first to its last visit). ``refresh`` drains the queue of one area (or of the days a read shows) and
+recomputes the days it names and the day after each (whose overlap depends on it). Readers run their statement
+together with a look at the queue (``stale``, same statement, so the same snapshot): no queued row in the snapshot
+means every change the snapshot holds is in the day rows, because the refresh that drained a row committed its day
+rows with the deletion. Otherwise they refresh and read again.
 
 Concurrency: the refresh deletes only queue rows it can see (committed ones), and recomputes after that, so it sees
 those changes; a change committed meanwhile leaves its own row for the next refresh. Refreshes of PostgreSQL are
