@@ -43,14 +43,12 @@ def period(first: date, last: date, timezone: str) -> Period:
     return Period(first, last, timezone, start, end)
 
 
-def _stale_bounds(first: date, last: date, timezone: str, params: dict) -> None:
-    """Queued changes that matter to the days first..last: visits started from the day before (its overlap) on."""
-    params["stale_from"] = period(first - timedelta(days=1), first, timezone).start
-    params["stale_to"] = period(last, last, timezone).end
-
-
-def _window(params: dict) -> tuple[datetime, datetime]:
-    return params["stale_from"], params["stale_to"]
+def _stale_window(first: date, last: date, timezone: str, params: dict) -> tuple[datetime, datetime]:
+    """The starts of visits whose queued changes matter to the days first..last (from the day before, whose visits
+    the first day's overlap depends on), also set as the statement's ``stale_from`` and ``stale_to``."""
+    window = period(first - timedelta(days=1), first, timezone).start, period(last, last, timezone).end
+    params["stale_from"], params["stale_to"] = window
+    return window
 
 
 _TIMES = (
@@ -95,7 +93,7 @@ def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
         "first": day_number(p.first),
         "last": day_number(p.last),
     }
-    _stale_bounds(p.first, p.last, p.timezone, params)
+    window = _stale_window(p.first, p.last, p.timezone, params)
     day_cte, day_join = _per_hotspot(
         d,
         "cd",
@@ -134,7 +132,7 @@ SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
 ORDER BY result.priority, result.name, result.h
 """  # noqa: S608 (constant fragments only; every value is a bound parameter)
     stmt = text(sql).bindparams(*_TIMES).columns(last_visit_at=UTCDateTime, h=Uuid)
-    rows = days.read_fresh(session, area_id, p.timezone, _window(params), lambda: _read(session, stmt, params))
+    rows = days.read_fresh(session, area_id, p.timezone, window, lambda: _read(session, stmt, params))
     for r in rows:
         r["id"] = r.pop("h")
     return rows
@@ -147,7 +145,7 @@ def bucket_rows(
     (h, k = the bucket's index, visits, presence_sec). The area's live hot spots, and with ``archived`` the archived
     ones too. A visit belongs to the bucket its start falls in, and so does all of its presence."""
     params: dict = {"area_id": area_id}
-    _stale_bounds(buckets[0][0], buckets[-1][1], timezone, params)
+    window = _stale_window(buckets[0][0], buckets[-1][1], timezone, params)
     bucket, _ = values(
         "bucket", ("k", "dlo", "dhi"), [(i, day_number(a), day_number(b)) for i, (a, b) in enumerate(buckets)], params
     )
@@ -165,7 +163,7 @@ result AS (
 SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
 """  # noqa: S608
     stmt = text(sql).bindparams(*_TIMES[2:]).columns(h=Uuid)
-    return days.read_fresh(session, area_id, timezone, _window(params), lambda: _read(session, stmt, params))
+    return days.read_fresh(session, area_id, timezone, window, lambda: _read(session, stmt, params))
 
 
 def grid_rows(session: Session, hotspot_id: uuid.UUID, p: Period) -> list[list[float]]:
