@@ -101,16 +101,17 @@ def _init_request_boundary(app: Flask, db) -> None:
     from sqlalchemy.exc import OperationalError
 
     from fieldlog.api.errors import error_response, is_api_request
+    from fieldlog.db import rollback_quietly
 
     @app.after_request
     def commit_or_rollback(response):
         if response.status_code >= 400:
-            db.session.rollback()
+            rollback_quietly(db.session)
             return response
         try:
             db.session.commit()
         except OperationalError:
-            db.session.rollback()
+            rollback_quietly(db.session)
             message = "The database is unavailable. Nothing was stored; try again."
             if is_api_request():
                 return error_response(503, "service_unavailable", message, headers={"Retry-After": "5"})

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event, types
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 
 def utcnow() -> datetime:
@@ -79,3 +81,14 @@ class _Median:
     def finalize(self):
         values = [v for v in self.values if v is not None]
         return statistics.median(values) if values else None
+
+
+def rollback_quietly(session) -> None:
+    """Roll the session back after a failure. When the database has dropped the connection, the rollback itself
+    fails (its work is gone anyway): then let go of the connection instead, so that answering "unavailable" never
+    turns into a server error of its own."""
+    try:
+        session.rollback()
+    except DBAPIError:
+        with contextlib.suppress(DBAPIError):
+            session.close()

@@ -115,9 +115,10 @@ def register_error_handlers(app) -> None:
     def handle_database_unavailable(e: OperationalError):
         # The database is down or unreachable: nothing of this request was committed; the client may retry.
         log.error("database unavailable: %s", type(e.orig).__name__ if e.orig else e)
+        from fieldlog.db import rollback_quietly
         from fieldlog.extensions import db
 
-        db.session.rollback()
+        rollback_quietly(db.session)
         message = "The database is unavailable. Nothing was stored; try again."
         if is_api_request():
             return error_response(503, "service_unavailable", message, headers={"Retry-After": "5"})

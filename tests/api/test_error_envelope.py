@@ -73,6 +73,28 @@ def test_database_down_is_503(database_url, tmp_path):
     assert response.headers["Retry-After"]
 
 
+def test_database_dropping_the_connection_mid_request_is_503_not_500(app):
+    """The connection dies under a request that already used it: even rolling it back then fails (seen in CI under a
+    database outage), and the answer must still be 503."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError
+
+    from fieldlog.extensions import db
+
+    app.testing = False
+
+    @app.get("/api/v1/_dropped")
+    def dropped():
+        db.session.execute(sa.select(sa.literal(1)))
+        connection = db.session.connection().connection.dbapi_connection
+        connection.close()  # what the server closing the socket leaves behind
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    response = app.test_client().get("/api/v1/_dropped")
+    assert_envelope(response, 503, "service_unavailable")
+    assert app.test_client().get("/api/v1/_dropped").status_code == 503  # and the pool recovers
+
+
 def test_openapi_document_lists_every_api_route(client, app):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
