@@ -37,9 +37,8 @@ def _months(area: Area) -> list[tuple[str, date, date]]:
 def report(area: Area) -> dict:
     months = _months(area)
     # Every hot spot of the area counts towards its totals, archived ones too.
-    rows = queries.bucket_rows(
-        db.session, area.id, area.timezone, [(first, nxt - timedelta(days=1)) for _, first, nxt in months], True
-    )
+    buckets = [(first, nxt - timedelta(days=1)) for _, first, nxt in months]
+    rows = queries.bucket_rows(db.session, area.id, area.timezone, buckets, archived=True)
     totals = [[0, 0.0] for _ in months]
     per_spot: dict = {}
     for r in rows:
