@@ -110,6 +110,14 @@ def chosen_period(area: Area, default: str = "last_week") -> tuple[str, queries.
     return preset, queries.period(first, last, area.timezone), errors
 
 
+def _page_period(area: Area, default: str = "last_week") -> tuple[str, queries.Period]:
+    """The period picker of a page: its messages about bad custom input are flashed onto the page."""
+    preset, p, errors = chosen_period(area, default)
+    for message in errors:
+        flash(message, "error")
+    return preset, p
+
+
 def _status(row: dict) -> str:
     if row["visit_compliance"] is None:
         return "none"
@@ -126,9 +134,7 @@ def _tiles() -> str:
 @supervisor_required
 def dashboard():
     area = _area_or_404()
-    preset, p, errors = chosen_period(area)
-    for message in errors:
-        flash(message, "error")
+    preset, p = _page_period(area)
     table = coverage.coverage(area, p)["hotspots"]
     spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
     mondays, trend = coverage.weekly_trend(area, 8, p.last)
@@ -195,9 +201,7 @@ def _hotspot_or_404(hotspot_id: uuid.UUID) -> HotSpot:
 @supervisor_required
 def hotspot_detail(hotspot_id: uuid.UUID):
     spot = _hotspot_or_404(hotspot_id)
-    preset, p, errors = chosen_period(spot.area, "last_4_weeks")
-    for message in errors:
-        flash(message, "error")
+    preset, p = _page_period(spot.area, "last_4_weeks")
     row = next((r for r in coverage.coverage(spot.area, p)["hotspots"] if r["id"] == spot.id), None)
     grid = coverage.grid(spot, p)
     return render_template(
@@ -331,9 +335,7 @@ def hotspot_archive(hotspot_id: uuid.UUID):
 @supervisor_required
 def visits():
     area = _area_or_404()
-    preset, p, errors = chosen_period(area, "last_4_weeks")
-    for message in errors:
-        flash(message, "error")
+    preset, p = _page_period(area, "last_4_weeks")
     hotspot_id = None
     try:
         hotspot_id = uuid.UUID(request.args["hotspot"]) if request.args.get("hotspot") else None
@@ -459,9 +461,7 @@ def export_geojson():
 @supervisor_required
 def report():
     area = _area_or_404()
-    preset, p, errors = chosen_period(area, "last_4_weeks")
-    for message in errors:
-        flash(message, "error")
+    preset, p = _page_period(area, "last_4_weeks")
     rows = [{**r, "status": _status(r)} for r in coverage.coverage(area, p)["hotspots"]]
     totals = {
         "visits": sum(r["visits"] for r in rows),
