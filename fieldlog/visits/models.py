@@ -24,6 +24,8 @@ OBSERVATIONS = (
     "other",
 )
 ACTIVITIES = ("visible_presence", "dialogue", "check", "intervention", "report_filed")
+# How a visit was logged (SPEC §2): with *Arrive*/*Leave* on the spot, or after the fact.
+ENTRIES = ("live", "after")
 
 
 class Visit(db.Model):
@@ -39,6 +41,7 @@ class Visit(db.Model):
             "mode IN ('foot', 'vehicle', 'bicycle', 'drive_through', 'other')",
             name="mode",
         ),
+        CheckConstraint("entry IN ('live', 'after')", name="entry"),
         # Coverage: a hot spot's visits in a period.
         Index("ix_visit_hotspot_started", "hotspot_id", "started_at"),
         # Coverage reads only the index (migration 0003).
@@ -63,6 +66,7 @@ class Visit(db.Model):
     activities: Mapped[list] = mapped_column(JSON, default=list)
     contacts: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    entry: Mapped[str] = mapped_column(String(8), default="live", server_default="live")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)

@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import OffsetDateTime, StrictFloat, StrictInteger, StrictString
 from fieldlog.api.schemas import LeanSchema
-from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
+from fieldlog.visits.models import ACTIVITIES, ENTRIES, MODES, OBSERVATIONS
 
 
 class PositionSchema(Schema):
@@ -39,6 +39,7 @@ class VisitSchema(Schema):
     contacts = fields.Integer()
     notes = fields.String()
     position = fields.Nested(PositionSchema, allow_none=True)
+    entry = fields.String()
     distance_m = fields.Float(allow_none=True)
     on_site = fields.Boolean(allow_none=True)
     flag = fields.Nested(FlagSchema, allow_none=True)
@@ -87,6 +88,7 @@ class VisitInputSchema(LeanSchema):
     contacts = StrictInteger(load_default=0, validate=validate.Range(0, 999))
     notes = StrictString(load_default="", validate=validate.Length(max=2000))
     position = api_fields.Nested(PositionInputSchema, load_default=None, allow_none=True)
+    entry = StrictString(load_default="live", validate=validate.OneOf(ENTRIES))
 
     @validates_schema
     def check(self, data, **kwargs):

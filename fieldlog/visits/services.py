@@ -82,6 +82,7 @@ def stored_fields(data: dict, hotspot) -> dict:
         "activities": data["activities"],
         "contacts": data["contacts"],
         "notes": data["notes"],
+        "entry": data["entry"],
         "lat": position["lat"] if position else None,
         "lon": position["lon"] if position else None,
         "accuracy_m": position.get("accuracy_m") if position else None,
@@ -101,6 +102,7 @@ CLIENT_COLUMNS = (
     "activities",
     "contacts",
     "notes",
+    "entry",
     "lat",
     "lon",
     "accuracy_m",
@@ -155,6 +157,7 @@ def _wire_source(visit, usernames: Mapping[int, str]) -> dict:
         "contacts": get("contacts"),
         "notes": get("notes") or "",
         "position": None if lat is None else {"lat": lat, "lon": get("lon"), "accuracy_m": get("accuracy_m")},
+        "entry": get("entry") or "live",
         "distance_m": get("distance_m"),
         "on_site": get("on_site"),
         "flag": None

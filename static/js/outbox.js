@@ -18,6 +18,7 @@ export const WIRE_FIELDS = [
   "contacts",
   "notes",
   "position",
+  "entry",
 ];
 
 const listeners = new Set();
@@ -60,6 +61,7 @@ export function newVisit(fields, userId) {
     contacts: fields.contacts ?? 0,
     notes: fields.notes ?? "",
     position: fields.position ?? null,
+    entry: fields.entry ?? "live",
     rev: 0,
     deleted: false,
     flag: null,

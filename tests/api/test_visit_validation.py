@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldlog.hotspots.models import HotSpot
-from tests.api.sync_support import iso, push_results, upsert, visit_data
+from tests.api.sync_support import iso, pull_all, push_results, upsert, visit_data
 
 
 @pytest.fixture
@@ -42,8 +42,21 @@ def test_minimal_visit_takes_defaults(client, headers, hotspot, db):
     started = now() - timedelta(minutes=30)
     data = {"hotspot_id": str(hotspot.id), "started_at": iso(started), "ended_at": iso(started + timedelta(minutes=5))}
     assert result_of(client, headers, data)["status"] == "applied"
-    row = db.session.execute(sa.text("SELECT mode, officers, contacts, notes FROM visit")).one()
-    assert tuple(row) == ("foot", 1, 0, "")
+    row = db.session.execute(sa.text("SELECT mode, officers, contacts, notes, entry FROM visit")).one()
+    assert tuple(row) == ("foot", 1, 0, "", "live")
+
+
+def test_visit_logged_after_the_fact_keeps_its_entry_through_pull(client, headers, hotspot):
+    record_id = uuid.uuid4()
+    [result] = push_results(client, headers, upsert(record_id, visit_data(hotspot, entry="after", position=None)))
+    assert result["status"] == "applied"
+    changes, _cursor = pull_all(client, headers)
+    [visit] = [c for c in changes if c["type"] == "visit"]
+    assert visit["data"]["entry"] == "after"
+
+
+def test_unknown_entry_is_rejected(client, headers, hotspot):
+    assert "entry" in rejected_on(client, headers, visit_data(hotspot, entry="later"))
 
 
 def test_unknown_mode_is_rejected(client, headers, hotspot):

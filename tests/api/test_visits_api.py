@@ -163,6 +163,7 @@ def test_csv_export_has_a_header_and_one_row_per_visit(client, auth, supervisor,
     assert rows[0]["duration_minutes"] == "12.0"
     assert rows[0]["notes"].startswith("'=")  # not run as a formula by spreadsheets
     assert rows[1]["observations"] == "youth_gathering"
+    assert [r["entry"] for r in rows] == ["live", "live"]
 
 
 def test_geojson_export_holds_visits_with_a_position(client, auth, supervisor, visits):
