@@ -53,7 +53,7 @@ function parseHash() {
 }
 
 let currentView = "";
-async function route() {
+async function route(toTop = true) {
   teardown();
   const { parts, params } = parseHash();
   const notice = routeNotice;
@@ -79,13 +79,14 @@ async function route() {
     await renderHotspots(main, ctx);
   }
   markTabs();
-  // Each view starts at its top, not at the previous view's scroll position (B3).
-  window.scrollTo(0, 0);
+  // Each view starts at its top, not at the previous view's scroll position (B3) — but a redraw after a sync leaves
+  // the officer where they were.
+  if (toTop) window.scrollTo(0, 0);
 }
 
 /** Redraw after data changed underneath — but never a form the officer may be filling in. */
 async function refresh(why) {
-  if (currentView === "hotspots" || currentView === "today") await route();
+  if (currentView === "hotspots" || currentView === "today") await route(false);
   else if (currentView === "visit" && why === "force") {
     teardown();
     await renderVisit(main, ctx, parseHash().parts[1]);

@@ -541,7 +541,7 @@ function attentionBox(entry, ctx, onFix) {
     if (entry.server && !entry.server.deleted) buttons.push(h("button", { type: "button", onclick: act("mine") }, t("keep_mine")));
     buttons.push(h("button", { type: "button", onclick: act("server") }, t("take_server")));
   } else {
-    buttons.push(h("button", { type: "button", class: "primary", onclick: onFix }, t("fix")));
+    buttons.push(h("button", { type: "button", class: "primary", onclick: () => onFix(entry) }, t("fix")));
   }
   buttons.push(h("button", { type: "button", onclick: act("discard") }, t("discard")));
   return h(
@@ -574,10 +574,10 @@ export async function renderVisit(main, ctx, id, notice) {
     window.scrollTo(0, 0);
   };
   let formApi;
-  const onFix = () => {
+  // The entry as it is now (a sync may have brought it after the view opened): its first named field gets focus.
+  const onFix = (current) => {
     status.textContent = t("fix_hint");
-    const current = entry || {};
-    const [field] = Object.keys(current.error?.fields || {});
+    const [field] = Object.keys(current?.error?.fields || {});
     formApi.focusField(field);
   };
   // Sync state, flag and what needs attention: redrawn in place when a sync changes them, never the form.
@@ -842,6 +842,8 @@ export async function renderToday(main, ctx) {
     .filter((v) => inShift(v) && !attentionIds.has(v.id))
     .sort((a, b) => b.started_at.localeCompare(a.started_at));
   const shown = new Set(visits.map((v) => v.id));
+  const today = zonedInputs(new Date().toISOString()).date;
+  const sameDay = (iso) => zonedInputs(iso).date === today;
   const item = (v) =>
     h(
       "li",
@@ -851,7 +853,8 @@ export async function renderToday(main, ctx) {
         { href: `#/visit/${v.id}` },
         h("strong", {}, spotName(data.byId, v.hotspot_id)),
         " ",
-        `${formatTime(v.started_at)}–${v.ended_at ? formatTime(v.ended_at) : ""}`,
+        // A shift crosses midnight: an earlier day's visit says its date.
+        `${sameDay(v.started_at) ? formatTime(v.started_at) : formatDateTime(v.started_at)}–${v.ended_at ? formatTime(v.ended_at) : ""}`,
         v.ended_at ? ` (${t("duration_min", { n: minutesBetween(v.started_at, v.ended_at) })})` : "",
       ),
       " ",
