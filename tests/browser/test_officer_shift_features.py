@@ -239,22 +239,39 @@ def test_device_is_named_by_what_it_is_and_the_officer_can_rename_it(page, live_
     expect(page.get_by_label("Enhetens namn")).to_have_value("Annas tjänstetelefon", timeout=WAIT)
 
 
-NAMES = """async () => {
+USER_AGENTS = [
+    (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile "
+        "Safari/537.36",
+        "sv",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile "
+        "Safari/537.36",
+        "sv",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36",
+        "sv",
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.5 Mobile/15E148 Safari/604.1",
+        "sv",
+    ),
+    ("Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0", "en"),
+]
+NAMES = """async (agents) => {
   const { deviceName } = await import('/static/js/app.js');
-  return [
-    deviceName('Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', 'sv'),
-    deviceName('Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', 'sv'),
-    deviceName('Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36', 'sv'),
-    deviceName('Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 'sv'),
-    deviceName('Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0', 'en'),
-  ];
+  return agents.map(([ua, lang]) => deviceName(ua, lang));
 }"""
 
 
 def test_device_names_from_user_agents(page, live_server):
     page.goto(live_server + "/app")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible(timeout=WAIT)
-    assert page.evaluate(NAMES) == [
+    assert page.evaluate(NAMES, USER_AGENTS) == [
         "Chrome på Android (Pixel 7)",
         "Chrome på Android",
         "Samsung Internet på Android (SAMSUNG SM-S911B)",
