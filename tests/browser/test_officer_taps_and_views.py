@@ -124,7 +124,9 @@ def test_saved_notice_is_on_screen_after_saving_at_the_foot_of_the_form(page, li
 
     # Saving an edit at the foot of the visit's own form: the notice comes back into view.
     page.get_by_role("button", name="Spara").scroll_into_view_if_needed()
+    before = notice.element_handle()
     page.get_by_role("button", name="Spara").click()
+    page.wait_for_function("(el) => !el.isConnected", arg=before, timeout=WAIT)  # the view was drawn again
     expect(notice).to_contain_text("Sparat", timeout=WAIT)
     assert in_viewport(page, "#visit-notice")
 
@@ -138,11 +140,11 @@ def test_signed_out_banner_is_seen_wherever_the_officer_is(page, context, live_s
     expect(page.locator(".spot")).to_have_count(len(SPOTS), timeout=WAIT)
     last_card_arrive(page).scroll_into_view_if_needed()
     with app.app_context():
-        db.session.execute(update(Device).values(revoked_at=utcnow()))
+        db.session.execute(update(Device).values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     context.set_offline(True)
-    context.set_offline(False)  # back online: the app syncs, and hears that the device was signed out
-    banner = page.get_by_role("alert").filter(has_text="Enheten har loggats ut")
+    context.set_offline(False)  # back online: the app syncs, and hears that the sign-in has expired
+    banner = page.get_by_role("alert").filter(has_text="Inloggningen har gått ut")
     expect(banner).to_be_visible(timeout=WAIT)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     assert page.evaluate("window.scrollY") > 400
