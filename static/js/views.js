@@ -565,7 +565,9 @@ export async function renderVisit(main, ctx, id, notice) {
   const entry = (await attentionEntries(ctx.userId)).find((e) => e.record_id === id);
   // notice: a string, or {kind: "saved" | "done", text} — "saved" follows the upload state as it changes.
   const note = typeof notice === "string" ? { kind: "text", text: notice } : notice || null;
-  const savedText = (v) => (v.sync === "synced" ? t("saved_synced") : t("saved"));
+  // The notice follows the record: never "waiting to upload" beside "uploaded" or "needs attention" (B6).
+  const savedText = (v) =>
+    v.sync === "synced" ? t("saved_synced") : v.sync === "attention" ? t("saved_plain") : t("saved");
   const status = h("p", { role: "status", class: "saved", id: "visit-notice" }, note?.kind === "saved" ? savedText(visit) : note?.text || "");
   const content = [h("h1", {}, t("visit_at", { name })), status];
   const rerender = async (message) => {

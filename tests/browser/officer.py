@@ -107,3 +107,12 @@ def in_viewport(page: Page, selector: str) -> bool:
         }""",
         selector,
     )
+
+
+def shot(page: Page, name: str, full_page: bool = False) -> None:
+    """A screenshot for people to look at, only when FIELDLOG_SCREENSHOTS names a folder (off in CI)."""
+    import os
+
+    folder = os.environ.get("FIELDLOG_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=full_page)

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, fill_after_the_fact, local_visits, sign_in, wait_uploaded
+from tests.browser.officer import WAIT, fill_after_the_fact, local_visits, shot, sign_in, wait_uploaded
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}  # at Torget
@@ -121,14 +121,14 @@ def test_timer_vibrates_and_tells_at_10_and_16_minutes_and_keeps_the_screen_on(p
     expect(done).to_contain_text("16 min")
     expect(done).to_contain_text("Kvar att fylla i: Iakttagelser, Åtgärder, Kontakter")
     expect(done.get_by_role("button", name="Ja, genomkörning")).to_have_count(0)  # not a short visit
-    page.screenshot(path="/tmp/officer-done.png", full_page=False)
+    shot(page, "done", full_page=False)
 
 
 def test_short_visit_is_offered_as_a_drive_through(page, live_server, app, officer, spots):
     sign_in(page, live_server)
     page.get_by_role("button", name="Anländ vid Torget").click()
     expect(page.locator("#clock")).to_be_visible(timeout=WAIT)
-    page.screenshot(path="/tmp/officer-timer.png", full_page=False)
+    shot(page, "timer", full_page=False)
     page.get_by_role("checkbox", name="Inget att rapportera").check()
     page.get_by_role("button", name="Lämna", exact=True).click()
     done = page.locator("#done")
@@ -163,7 +163,7 @@ def test_today_is_the_shift_of_16_hours_and_marks_visits_logged_after_the_fact(
     expect(items.filter(has_text="ICA-området")).to_have_count(0)
     expect(items.filter(has_text="Busstationen")).to_contain_text("I efterhand")
     expect(items.filter(has_text="Torget")).not_to_contain_text("I efterhand")
-    page.screenshot(path="/tmp/officer-today.png", full_page=True)
+    shot(page, "today", full_page=True)
     entries = {str(v.hotspot_id): v.entry for v in server_visits(app, officer)}
     assert entries[str(spots["Busstationen"].id)] == "after"
 
@@ -179,7 +179,7 @@ def test_hot_spots_hot_now_come_first_within_their_priority_and_cards_say_when(p
     torget = page.locator(".spot").filter(has_text="Torget")
     expect(torget).to_contain_text("Het nu")
     expect(torget.locator(".hot-hours")).to_contain_text("Het: alla dagar")
-    page.screenshot(path="/tmp/officer-hotspots.png", full_page=True)
+    shot(page, "hotspots", full_page=True)
 
 
 def test_on_site_verdict_is_shown_offline_from_the_phones_copy(page, context, live_server, officer, spots):
@@ -203,17 +203,17 @@ def test_dark_theme_follows_the_phone_and_passes_axe(page, live_server, officer,
     assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
-    page.screenshot(path="/tmp/officer-dark-hotspots.png", full_page=False)
+    shot(page, "dark-hotspots", full_page=False)
     page.get_by_role("button", name="Anländ vid Torget").click()
     expect(page.locator("#clock")).to_be_visible(timeout=WAIT)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
-    page.screenshot(path="/tmp/officer-dark-timer.png", full_page=False)
+    shot(page, "dark-timer", full_page=False)
     page.get_by_role("button", name="Lämna", exact=True).click()
     expect(page.locator("#done")).to_be_visible(timeout=WAIT)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
-    page.screenshot(path="/tmp/officer-dark-done.png", full_page=False)
+    shot(page, "dark-done", full_page=False)
 
 
 def test_device_is_named_by_what_it_is_and_the_officer_can_rename_it(page, live_server, app, officer, spots):

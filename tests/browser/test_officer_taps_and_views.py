@@ -16,6 +16,7 @@ from tests.browser.officer import (
     fill_after_the_fact,
     in_viewport,
     local_visits,
+    shot,
     sign_in,
     status,
     wait_uploaded,
@@ -226,6 +227,12 @@ def test_rejection_reads_in_swedish_and_fix_focuses_the_field_it_names(page, con
     expect(attention).not_to_contain_text("hours")  # the server's English message is not shown
     expect(attention).not_to_contain_text("ended_at")
 
+    shot(page, "error-sv")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("region", name="Needs attention")).to_contain_text("End: the end is not accepted")
+    shot(page, "error-en")
+    page.get_by_role("button", name="Svenska").click()
+    attention = page.get_by_role("region", name="Behöver åtgärd")
     attention.get_by_role("button", name="Rätta").click()
     assert page.evaluate("document.activeElement.id") == "to"
     app.config["VISIT_MAX_HOURS"] = 12
