@@ -107,7 +107,7 @@ function renderChrome() {
       "div",
       { class: "tools" },
       h("button", { type: "button", lang: getLang() === "sv" ? "en" : "sv", onclick: switchLang }, t("switch_lang")),
-      session ? h("button", { type: "button", onclick: signOut }, t("sign_out")) : null,
+      session ? h("button", { type: "button", onclick: signOutOnce }, t("sign_out")) : null,
     ),
   );
   tabs.hidden = !session;
@@ -312,6 +312,18 @@ async function signIn(username, password) {
   ctx.navigate("#/");
   startSync();
   return null;
+}
+
+// One sign-out at a time: a double tap must not open two dialogs or revoke twice.
+let signingOut = false;
+async function signOutOnce() {
+  if (signingOut) return;
+  signingOut = true;
+  try {
+    await signOut();
+  } finally {
+    signingOut = false;
+  }
 }
 
 async function signOut() {
