@@ -13,6 +13,7 @@ import {
   formatHotHours,
   formatTime,
   t,
+  timezone,
   zonedInputs,
   zonedToIso,
 } from "./i18n.js";
@@ -197,6 +198,13 @@ export async function renderHotspots(main, ctx) {
   });
 }
 
+// Hot hours are wall-clock times of the area; a phone set to another zone is told which zone they are in.
+const phoneZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const hotHoursText = (windows) => {
+  const text = formatHotHours(windows);
+  return phoneZone && phoneZone !== timezone() ? `${text} (${timezone()})` : text;
+};
+
 function spotCard(row, ctx, open) {
   const s = row.hotspot;
   const priority = t(`priority_${s.priority}`) || t("priority", { p: s.priority });
@@ -221,7 +229,7 @@ function spotCard(row, ctx, open) {
       { "aria-labelledby": nameId },
       h("h2", { id: nameId }, s.name),
       h("p", { class: "facts" }, facts),
-      h("p", { class: "hot-hours" }, s.hot_hours?.length ? t("hot_when", { v: formatHotHours(s.hot_hours) }) : t("hot_none")),
+      h("p", { class: "hot-hours" }, s.hot_hours?.length ? t("hot_when", { v: hotHoursText(s.hot_hours) }) : t("hot_none")),
       h("p", {}, row.last ? t("last_visit", { v: formatAgo(row.last) }) : t("never_visited")),
       s.target_visits_per_week ? h("p", {}, t("target", { n: s.target_visits_per_week })) : null,
       row.distance != null ? h("p", {}, t("distance", { v: formatDistance(row.distance) })) : null,
@@ -675,7 +683,6 @@ function doneBox(visit, name, minutes, rerender) {
   const left = [];
   if (!visit.observations?.length) left.push(t("observations"));
   if (!visit.activities?.length) left.push(t("activities"));
-  if (!visit.contacts) left.push(t("field_contacts"));
   const short = new Date(visit.ended_at) - new Date(visit.started_at) < DRIVE_THROUGH_MIN * 60000;
   const drive =
     short && visit.mode !== "drive_through"
