@@ -7,7 +7,7 @@
  * - A module worker: it imports the page's own sync module, so that Background Sync uploads the outbox with no page
  *   open (same mutation ids, one sync at a time under the same lock as the pages).
  */
-import { syncInWorker } from "/static/js/sync.js";
+import { syncInWorker } from "/static/js/sync.js"; // classic fallback: the server makes this line `const syncInWorker = null;`
 
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
@@ -47,7 +47,8 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(
     (async () => {
       try {
-        await syncInWorker();
+        // A browser without module workers got the classic worker: it can only ask an open page to sync.
+        if (syncInWorker) await syncInWorker();
       } finally {
         const clients = await self.clients.matchAll({ type: "window" });
         clients.forEach((c) => c.postMessage({ type: "SYNCED" }));

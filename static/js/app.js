@@ -367,6 +367,8 @@ function registerServiceWorker() {
   navigator.serviceWorker
     // A module worker: it imports the page's own sync module and pushes the outbox itself (Background Sync, D2).
     .register("/sw.js", { scope: "/app", type: "module" })
+    // No module workers here (older browsers): the classic worker, whose Background Sync only wakes open pages.
+    .catch(() => navigator.serviceWorker.register("/sw.js?classic=1", { scope: "/app" }))
     .then((registration) => {
       const offer = (worker) => {
         if (!navigator.serviceWorker.controller) return;
