@@ -251,15 +251,17 @@ function spotCard(row, ctx, open) {
 
 // One Arrive at a time across every card: a double tap (or two cards tapped at once) starts one visit.
 let arriving = false;
-const onArrive = (hotspot, ctx) => async (event) => {
+const onArrive = (hotspot, ctx) => async () => {
   if (arriving) return;
   arriving = true;
-  for (const button of document.querySelectorAll(".spot .primary")) button.disabled = true;
-  event?.currentTarget?.setAttribute?.("aria-busy", "true");
+  const buttons = [...document.querySelectorAll(".spot .primary")];
+  for (const button of buttons) button.disabled = true;
   try {
     await arrive(hotspot, ctx);
   } finally {
     arriving = false;
+    // Still on the list (the save failed): the buttons work again.
+    for (const button of buttons) if (button.isConnected) button.disabled = false;
   }
 };
 
