@@ -100,6 +100,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/auth/token"): Case("/api/v1/auth/token", by_role(401, 204, 204, 204, 204, 204)),
     ("GET", "/api/v1/me"): Case("/api/v1/me", by_role(401, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/me/device"): Case("/api/v1/me/device", by_role(401, 200, 200, 200, 200, 200)),
+    ("PATCH", "/api/v1/me/device"): Case(
+        "/api/v1/me/device", by_role(401, 200, 200, 200, 200, 200), json={"name": "Chrome på Android (Pixel 7)"}
+    ),
     ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", by_role(200, 200, 200, 200, 200, 200)),
     # Hot spots
     ("GET", "/api/v1/hotspots"): Case("/api/v1/hotspots", by_role(401, 200, 200, 200, 200, 200)),
