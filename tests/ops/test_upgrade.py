@@ -302,7 +302,7 @@ def supervisor_pages(app, rows: dict[str, list[dict]]) -> list[str]:
 
 
 def test_downgrading_to_the_previous_release_keeps_the_visits_and_drops_only_what_it_added(old_release):
-    """The README's downgrade note: 0004 can be reversed, at the price of the `entry` marker (live or after the fact)."""
+    """The README's downgrade note: 0004 can be reversed, at the price of the `entry` marker (live or after)."""
     from flask_migrate import downgrade
 
     with old_release.app_context():
