@@ -33,6 +33,10 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     _init_login(app, login_manager)
 
+    from fieldlog import ops
+
+    ops.init_app(app)  # first of the after_request hooks to register, so the last to run (fieldlog/ops/__init__.py)
+
     from fieldlog import api, security, templating
     from fieldlog.auth.views import bp as auth_bp
     from fieldlog.main.views import bp as main_bp

@@ -14,8 +14,3 @@ def index():
     if current_user.role in ("supervisor", "admin"):
         return redirect(url_for("supervisor.dashboard"))
     return render_template("main/index.html", hotspots=hotspots.list_for(current_user))
-
-
-@bp.get("/healthz")
-def healthz():
-    return {"status": "ok"}
