@@ -220,14 +220,24 @@ def hotspot_detail(hotspot_id: uuid.UUID):
 
 
 def _form_errors_from(e: ValidationError, form: HotSpotForm) -> None:
+    """The service schema's objections, beside the fields they concern (never a raw field name on the page)."""
     fields = e.messages if isinstance(e.messages, dict) else {"_schema": e.messages}
     for name, messages in fields.items():
+        if name == "hot_hours":
+            rows = messages if isinstance(messages, dict) else {}
+            filled = [i for i, row in enumerate(form.hot_hours) if not row.form.is_empty()]
+            problems = dict(form.hot_hour_problems)
+            for index in rows or [None]:
+                position = filled[index] if isinstance(index, int) and index < len(filled) else 0
+                problems[position] = _("Window %(n)s:", n=position + 1) + " " + _("Check the days and times.")
+            form.hot_hour_problems = problems
+            continue
         target = getattr(form, name, None)
         text = [m if isinstance(m, str) else str(m) for m in (messages if isinstance(messages, list) else [messages])]
         if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
             target.errors.extend(text)
         else:
-            flash(f"{name}: {'; '.join(text)}", "error")
+            flash(_("The hot spot could not be saved. Check the form."), "error")
 
 
 @bp.route("/hotspots/new", methods=["GET", "POST"])
@@ -252,7 +262,7 @@ def hotspot_new():
             flash(_("Hot spot %(name)s created.", name=spot.name), "info")
             return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id))
     return render_template("supervisor/hotspot_form.html", form=form, spot=None, area=area, tiles=_tiles()), (
-        400 if form.errors else 200
+        400 if request.method == "POST" else 200
     )
 
 
