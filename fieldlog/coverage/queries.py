@@ -112,12 +112,14 @@ def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
     )
     sql = f"""
 WITH hs AS (
-  SELECT id, name, priority, target_visits_per_week FROM hotspot WHERE area_id = :area_id AND NOT deleted
+  SELECT id, name, priority, target_visits_per_week, created_at, deleted_at FROM hotspot
+  WHERE area_id = :area_id AND NOT deleted
 ),
 {day_cte}
 {visit_cte}
 result AS (
   SELECT hs.id AS h, hs.name AS name, hs.priority AS priority, hs.target_visits_per_week AS target_per_week,
+         hs.created_at AS created_at, hs.deleted_at AS deleted_at,
          COALESCE(cd.visits, 0) AS visits, COALESCE(cd.presence_sec, 0) AS presence_sec,
          COALESCE(cd.officer_sec, 0) AS officer_sec, vs.median_sec AS median_sec, COALESCE(cd.koper, 0) AS koper,
          COALESCE(cd.on_site, 0) AS on_site, COALESCE(cd.hot_sec, 0) AS hot_sec,
@@ -131,7 +133,11 @@ result AS (
 SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
 ORDER BY result.priority, result.name, result.h
 """  # noqa: S608 (constant fragments only; every value is a bound parameter)
-    stmt = text(sql).bindparams(*_TIMES).columns(last_visit_at=UTCDateTime, h=Uuid)
+    stmt = (
+        text(sql)
+        .bindparams(*_TIMES)
+        .columns(last_visit_at=UTCDateTime, created_at=UTCDateTime, deleted_at=UTCDateTime, h=Uuid)
+    )
     rows = days.read_fresh(session, area_id, p.timezone, window, lambda: _read(session, stmt, params))
     for r in rows:
         r["id"] = r.pop("h")

@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 USERNAME = r"^[A-Za-z0-9._-]{1,64}$"

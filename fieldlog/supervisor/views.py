@@ -142,7 +142,15 @@ def dashboard():
     for r in table:
         spot = spots.get(r["id"])
         series = trend.get(r["id"], [0] * len(mondays))
-        rows.append({**r, "status": _status(r), "spot": spot, "trend": series})
+        targets = [
+            coverage.target_visits(
+                spot.target_visits_per_week, m, m + timedelta(days=6), area.timezone, spot.created_at, spot.deleted_at
+            )
+            if spot
+            else None
+            for m in mondays
+        ]
+        rows.append({**r, "status": _status(r), "spot": spot, "trend": series, "trend_targets": targets})
     below = [r for r in rows if r["status"] == "below"]
     return render_template(
         "supervisor/dashboard.html",

@@ -63,3 +63,65 @@ def test_new_hot_spot_with_a_time_but_no_days_says_so(client, login, supervisor,
         from fieldlog.hotspots.models import HotSpot
 
         assert db.session.query(HotSpot).count() == 0
+
+
+# -- B5: targets count from the day a hot spot was created (and until it was archived)
+
+
+def _monday_this_week(app, area):
+    from fieldlog.areas.models import Area
+    from fieldlog.coverage.services import today_in
+    from fieldlog.extensions import db
+
+    with app.app_context():
+        today = today_in(db.session.get(Area, area.id))
+    return today - timedelta(days=today.weekday())
+
+
+def test_coverage_target_counts_only_the_days_a_spot_existed(client, auth, supervisor, area, make_hotspot, app):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    monday = _monday_this_week(app, area)
+    # Created on the Thursday of last week (local noon): 4 of last week's 7 days.
+    thursday = monday - timedelta(days=4)
+    created = datetime.combine(thursday, datetime.min.time(), ZoneInfo("Europe/Stockholm")).replace(hour=12)
+    make_hotspot(area, "Nya torget", target_visits_per_week=7, created_at=created)
+    make_hotspot(area, "Gamla torget", target_visits_per_week=7)
+    last_week = f"from={monday - timedelta(days=7)}&to={monday - timedelta(days=1)}"
+    body = client.get(f"/api/v1/coverage?{last_week}", headers=auth(supervisor)).get_json()
+    rows = {h["name"]: h for h in body["hotspots"]}
+    assert rows["Nya torget"]["target_visits"] == 4.0
+    assert rows["Gamla torget"]["target_visits"] == 7.0
+    two_weeks_ago = f"from={monday - timedelta(days=14)}&to={monday - timedelta(days=8)}"
+    body = client.get(f"/api/v1/coverage?{two_weeks_ago}", headers=auth(supervisor)).get_json()
+    row = next(h for h in body["hotspots"] if h["name"] == "Nya torget")
+    assert row["target_visits"] == 0.0 and row["visit_compliance"] is None
+
+
+def test_a_spot_created_this_week_is_not_below_target_for_earlier_weeks(client, login, supervisor, area, make_hotspot):
+    make_hotspot(area, "Nya torget", target_visits_per_week=5, created_at=utcnow())
+    login("sven")
+    for url in ("/supervisor/?period=last_week", "/supervisor/report?period=last_week"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Nya torget" in html
+        assert "▼ Under målet" not in html and 'data-status="below"' not in html, url
+        assert "fick för få besök" not in html, url
+
+
+def test_trend_targets_start_in_the_week_a_spot_was_created(app, area, make_hotspot):
+    from fieldlog.areas.models import Area
+    from fieldlog.coverage.services import target_visits, today_in
+    from fieldlog.extensions import db
+
+    spot = make_hotspot(area, "Nya torget", target_visits_per_week=5, created_at=utcnow())
+    with app.app_context():
+        today = today_in(db.session.get(Area, area.id))
+    monday = today - timedelta(days=today.weekday())
+    earlier = target_visits(5, monday - timedelta(days=7), monday - timedelta(days=1), area.timezone, spot.created_at)
+    assert earlier == 0
+    assert target_visits(5, monday, monday + timedelta(days=6), area.timezone, spot.created_at) > 0
+    archived = target_visits(
+        7, monday - timedelta(days=7), monday - timedelta(days=1), area.timezone, None, spot.created_at
+    )
+    assert archived == 7  # archived today: every day of last week counts
