@@ -34,6 +34,17 @@ WEEKDAY_CHOICES = [
 ]
 
 
+class CoordinateField(FloatField):
+    """A latitude or longitude: shown with at most 6 decimals (about 10 cm), never 57.496401666666664."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{round(float(self.data), 6):.6f}".rstrip("0").rstrip(".")
+
+
 class HotHoursRowForm(Form):
     """One hot-hours window; a row left empty is ignored. Whether a started row is complete is checked by
     ``HotSpotForm.validate`` (the times' own ``Optional`` would stop an inline check on an empty field)."""
@@ -66,8 +77,8 @@ class HotHoursRowForm(Form):
 class HotSpotForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    lat = FloatField(_l("Latitude"), validators=[DataRequired(), NumberRange(-90, 90)])
-    lon = FloatField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
+    lat = CoordinateField(_l("Latitude"), validators=[DataRequired(), NumberRange(-90, 90)])
+    lon = CoordinateField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
     radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[DataRequired(), NumberRange(1, 5000)])
     priority = SelectField(
         _l("Priority"),

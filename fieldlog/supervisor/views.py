@@ -118,6 +118,11 @@ def _page_period(area: Area, default: str = "last_week") -> tuple[str, queries.P
     return preset, p
 
 
+def confirmed() -> bool:
+    """A destructive button's confirmation: a required checkbox in its form (works without JavaScript)."""
+    return request.form.get("confirm") == "yes"
+
+
 def _status(row: dict) -> str:
     if row["visit_compliance"] is None:
         return "none"
@@ -340,6 +345,9 @@ def hotspot_archive(hotspot_id: uuid.UUID):
     form = RevForm()
     if not form.validate_on_submit() or not form.rev.data.isdigit():
         abort(400)
+    if not confirmed():
+        flash(_("Nothing was archived: tick the box to confirm first."), "error")
+        return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id) + "#archive", 303)
     try:
         hotspots.archive(current_user, spot, int(form.rev.data))
     except ApiError:

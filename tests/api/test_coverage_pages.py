@@ -197,7 +197,7 @@ def test_revoke_a_device_signs_the_phone_out(client, login, supervisor, officer,
     assert "Annas telefon" in html
     match = re.search(r'action="(/supervisor/devices/[^"]+/revoke)"', html)
     csrf = _form_token(html, match.group(1))
-    assert client.post(match.group(1), data={"csrf_token": csrf}).status_code == 303
+    assert client.post(match.group(1), data={"csrf_token": csrf, "confirm": "yes"}).status_code == 303
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "token_revoked"

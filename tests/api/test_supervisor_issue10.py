@@ -125,3 +125,74 @@ def test_trend_targets_start_in_the_week_a_spot_was_created(app, area, make_hots
         7, monday - timedelta(days=7), monday - timedelta(days=1), area.timezone, None, spot.created_at
     )
     assert archived == 7  # archived today: every day of last week counts
+
+
+# -- B7: numbers in Swedish, coordinates, checkboxes, confirmations
+
+
+def test_minutes_have_a_decimal_comma_in_swedish(client, login, supervisor, hotspot, officer, make_visit):
+    visit = make_visit(hotspot, officer, utcnow() - timedelta(days=1), 12)
+    login("sven")
+    html = client.get("/supervisor/visits?period=last_4_weeks").get_data(as_text=True)
+    assert "12,0" in html and "12.0" not in html
+    html = client.get(f"/supervisor/visits/{visit.id}").get_data(as_text=True)
+    assert "12,0" in html and "12.0" not in html
+    html = client.get("/supervisor/?period=last_4_weeks").get_data(as_text=True)
+    assert "12,0" in html
+
+
+def test_coordinates_on_the_form_have_at_most_six_decimals(client, login, supervisor, area, make_hotspot):
+    spot = make_hotspot(area, "Torget", lat=57.496401666666664, lon=13.108912345678)
+    login("sven")
+    html = client.get(f"/supervisor/hotspots/{spot.id}/edit").get_data(as_text=True)
+    assert 'value="57.496402"' in html and 'value="13.108912"' in html
+    assert "57.496401666666664" not in html
+    html = client.get("/supervisor/hotspots/new").get_data(as_text=True)
+    import re
+
+    lat = re.search(r'id="lat"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*id="lat"', html)
+    value = lat.group(1) or lat.group(2)
+    assert len(value.split(".")[1]) <= 6
+
+
+def test_checkboxes_sit_inside_their_own_labels(client, login, supervisor, hotspot):
+    login("sven")
+    html = client.get(f"/supervisor/hotspots/{hotspot.id}/edit").get_data(as_text=True)
+    assert '<label class="choice" for="public"><input id="public" name="public" type="checkbox"' in html
+    assert '<label class="choice" for="active"><input checked id="active" name="active" type="checkbox"' in html
+
+
+def test_archiving_needs_the_confirmation_box(client, login, supervisor, hotspot, app):
+    login("sven")
+    url = f"/supervisor/hotspots/{hotspot.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="confirm" value="yes" required' in html and "Ja, arkivera Torget" in html
+    token = csrf_token(client, url)
+    response = client.post(f"{url}/archive", data={"csrf_token": token, "rev": "1"}, follow_redirects=True)
+    assert "kryssa först i rutan" in response.get_data(as_text=True)
+    with app.app_context():
+        from fieldlog.extensions import db
+        from fieldlog.hotspots.models import HotSpot
+
+        assert not db.session.get(HotSpot, hotspot.id).deleted
+    response = client.post(f"{url}/archive", data={"csrf_token": token, "rev": "1", "confirm": "yes"})
+    assert response.status_code == 303
+    with app.app_context():
+        from fieldlog.extensions import db
+        from fieldlog.hotspots.models import HotSpot
+
+        assert db.session.get(HotSpot, hotspot.id).deleted
+
+
+def test_revoking_a_device_needs_the_confirmation_box(client, login, supervisor, officer, make_token):
+    token = make_token(officer, "Annas telefon")
+    login("sven")
+    url = f"/supervisor/people/{officer.id}"
+    html = client.get(url).get_data(as_text=True)
+    import re
+
+    action = re.search(r'action="(/supervisor/devices/[^"]+/revoke)"', html).group(1)
+    csrf = csrf_token(client, url)
+    response = client.post(action, data={"csrf_token": csrf}, follow_redirects=True)
+    assert "fortfarande inloggad" in response.get_data(as_text=True)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200

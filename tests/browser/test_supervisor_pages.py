@@ -135,6 +135,7 @@ def test_revoking_a_lost_phone(page, live_server, svenljunga, officer, make_toke
     row = page.get_by_role("row").filter(has_text="Annas telefon")
     expect(row).to_contain_text("inloggad")
     assert_accessible(page)
+    row.get_by_role("checkbox").check()
     row.get_by_role("button", name="Logga ut enheten Annas telefon").click()
     expect(page.get_by_text("Enheten Annas telefon är utloggad.")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Annas telefon")).to_contain_text("utloggad")
