@@ -67,6 +67,14 @@ def _labels():
     }
 
 
+@bp.app_template_global("describe_audit")
+def _describe_audit(rows):
+    """Audit rows as sentences (a global: the macros are imported without the page's context)."""
+    from fieldlog.supervisor.audit_text import describe
+
+    return describe(rows)
+
+
 def _area_or_404() -> Area:
     area = current_area()
     if area is None:
@@ -193,7 +201,7 @@ def _audit_for(entity_type: str, entity_ids: list[str], limit: int = 50) -> list
     if not entity_ids:
         return []
     query = (
-        select(AuditEntry, User.username)
+        select(AuditEntry, User.username, User.display_name.label("actor_name"))
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(entity_ids))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -505,7 +513,7 @@ def report():
 @supervisor_required
 def audit_log():
     query = (
-        select(AuditEntry, User.username)
+        select(AuditEntry, User.username, User.display_name.label("actor_name"))
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(200)

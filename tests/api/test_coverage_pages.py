@@ -279,7 +279,7 @@ def test_audit_log_shows_flag_changes(client, login, supervisor, recent):
     token = _form_token(html, f"/supervisor/visits/{recent.id}/flag")
     client.post(f"/supervisor/visits/{recent.id}/flag", data={"csrf_token": token, "comment": "Titta"})
     html = client.get("/supervisor/audit").get_data(as_text=True)
-    assert "visit: flag" in html and "sven" in html
+    assert "Sven flaggade besöket vid Torget" in html and "”Titta”" in html
 
 
 def test_leaflet_is_served_from_the_package(client):

@@ -196,3 +196,40 @@ def test_revoking_a_device_needs_the_confirmation_box(client, login, supervisor,
     response = client.post(action, data={"csrf_token": csrf}, follow_redirects=True)
     assert "fortfarande inloggad" in response.get_data(as_text=True)
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+# -- C2: the audit log in words
+
+
+def test_audit_log_reads_as_sentences_in_swedish(client, login, make_user, area, make_hotspot):
+    hotspot = make_hotspot(area, "Torget", hot_hours=[{"days": [5], "from": "20:00", "to": "02:00"}])
+    make_user("supervisor", area, username="lena", display_name="Lena")
+    login("lena")
+    url = f"/supervisor/hotspots/{hotspot.id}/edit"
+    token = csrf_token(client, url)
+    data = _form(token, 1, **{"hot_hours-0-days": ["5", "6"], "public": "y", "priority": "1"})
+    assert client.post(url, data=data).status_code == 302
+    for page in ("/supervisor/audit", f"/supervisor/hotspots/{hotspot.id}"):
+        html = client.get(page).get_data(as_text=True)
+        assert "Lena ändrade Torget" in html
+        assert "heta timmar fre 20:00–02:00 → fre–lör 20:00–02:00" in html
+        assert "namnges i den offentliga rapporten nej → ja" in html
+        assert "prioritet 2 – normal → 1 – hög" in html
+        for raw in ("hot_hours", "\\u00e4", "target_visits_per_week", "&#34;", "hotspot: update", "<code>"):
+            assert raw not in html, (page, raw)
+
+
+def test_audit_log_names_flags_and_people(client, login, supervisor, officer, hotspot, make_visit, make_token):
+    visit = make_visit(hotspot, officer, utcnow() - timedelta(days=1), 12)
+    make_token(officer, "Annas telefon")
+    login("sven")
+    url = f"/supervisor/visits/{visit.id}"
+    client.post(f"{url}/flag", data={"csrf_token": csrf_token(client, url), "comment": "Stämmer tiden?"})
+    person = f"/supervisor/people/{officer.id}"
+    import re
+
+    action = re.search(r'action="(/supervisor/devices/[^"]+/revoke)"', client.get(person).get_data(as_text=True))
+    client.post(action.group(1), data={"csrf_token": csrf_token(client, person), "confirm": "yes"})
+    html = client.get("/supervisor/audit").get_data(as_text=True)
+    assert "Sven flaggade besöket vid Torget" in html and "”Stämmer tiden?”" in html
+    assert "Sven loggade ut enheten Annas telefon (Anna)" in html
