@@ -147,9 +147,10 @@ ORDER BY result.priority, result.name, result.h
 def bucket_rows(
     session: Session, area_id: int, timezone: str, buckets: list[tuple[date, date]], archived: bool = False
 ) -> list[dict]:
-    """Visits and presence seconds per hot spot and bucket of inclusive local days (e.g. weeks or months): rows
-    (h, k = the bucket's index, visits, presence_sec). The area's live hot spots, and with ``archived`` the archived
-    ones too. A visit belongs to the bucket its start falls in, and so does all of its presence."""
+    """Visits, Koper visits, presence and hot-hour seconds per hot spot and bucket of inclusive local days (e.g. weeks
+    or months): rows (h, k = the bucket's index, visits, koper, presence_sec, hot_sec). The area's live hot spots,
+    and with ``archived`` the archived ones too. A visit belongs to the bucket its start falls in, and so does all
+    of its presence."""
     params: dict = {"area_id": area_id}
     window = _stale_window(buckets[0][0], buckets[-1][1], timezone, params)
     bucket, _ = values(
@@ -159,8 +160,9 @@ def bucket_rows(
     sql = f"""
 WITH {bucket},
 result AS (
-  SELECT cd.hotspot_id AS h, bucket.k AS k, SUM(cd.visits) AS visits,
-         SUM(cd.presence_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_sec END) AS presence_sec
+  SELECT cd.hotspot_id AS h, bucket.k AS k, SUM(cd.visits) AS visits, SUM(cd.koper) AS koper,
+         SUM(cd.presence_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_sec END) AS presence_sec,
+         SUM(cd.hot_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_hot_sec END) AS hot_sec
   FROM coverage_day AS cd JOIN bucket ON cd.day >= bucket.dlo AND cd.day <= bucket.dhi
   WHERE cd.hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id {live})
   GROUP BY cd.hotspot_id, bucket.k

@@ -120,3 +120,38 @@ def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tu
     for r in rows:
         trend.setdefault(r["h"], [0] * weeks)[int(r["k"])] = int(r["visits"])
     return mondays, trend
+
+
+def weekly_figures(area: Area, weeks: int, last_day: date, spots: list[HotSpot]) -> tuple[list[date], dict]:
+    """Per hot spot and ISO week (oldest first, the last one holding ``last_day``): visits, Koper visits, presence
+    and hot-hour minutes, and the week's visit target (counted from the day the spot was created)."""
+    monday = last_day - timedelta(days=last_day.weekday())
+    mondays = [monday - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    rows = queries.bucket_rows(
+        db.session, area.id, area.timezone, [(m, m + timedelta(days=6)) for m in mondays], archived=True
+    )
+    found = {(r["h"], int(r["k"])): r for r in rows}
+    out = {}
+    for spot in spots:
+        series = []
+        for i, m in enumerate(mondays):
+            r = found.get((spot.id, i), {})
+            series.append(
+                {
+                    "monday": m,
+                    "visits": int(r.get("visits") or 0),
+                    "koper": int(r.get("koper") or 0),
+                    "presence_minutes": round1((r.get("presence_sec") or 0) / 60),
+                    "hot_hour_minutes": round1((r.get("hot_sec") or 0) / 60),
+                    "target": target_visits(
+                        spot.target_visits_per_week,
+                        m,
+                        m + timedelta(days=6),
+                        area.timezone,
+                        spot.created_at,
+                        spot.deleted_at,
+                    ),
+                }
+            )
+        out[spot.id] = series
+    return mondays, out

@@ -18,11 +18,13 @@ from fieldlog.audit.models import AuditEntry
 from fieldlog.auth.models import Device, User
 from fieldlog.coverage import queries
 from fieldlog.coverage import services as coverage
+from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.geo import distance_m
 from fieldlog.hotspots import services as hotspots
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.hotspots.schemas import HotSpotInputSchema
+from fieldlog.supervisor import charts, followup, targets, xlsx
 from fieldlog.supervisor import visits as visit_service
 from fieldlog.supervisor.access import all_areas, check_area, current_area, supervisor_required
 from fieldlog.supervisor.forms import ButtonForm, FlagForm, HotSpotForm, RevForm
@@ -65,6 +67,20 @@ def _labels():
         "mode_label": lambda code: str(MODE_LABELS.get(code, code)),
         "code_label": lambda code: str(CODE_LABELS.get(code, code)),
     }
+
+
+@bp.app_template_global("term_title")
+def _term_title(key: str) -> str:
+    from fieldlog.supervisor.terms import term_title
+
+    return term_title(key)
+
+
+@bp.app_template_global("coverage_terms")
+def _coverage_terms() -> list[tuple[str, str]]:
+    from fieldlog.supervisor.terms import TERMS
+
+    return [(str(label), str(text)) for label, text in TERMS.values()]
 
 
 @bp.app_template_global("describe_audit")
@@ -131,16 +147,26 @@ def confirmed() -> bool:
     return request.form.get("confirm") == "yes"
 
 
-def _status(row: dict) -> str:
-    if row["visit_compliance"] is None:
-        return "none"
-    return "met" if row["visit_compliance"] >= 1 else "below"
-
-
 def _tiles() -> str:
     """The map tile URL template (FIELDLOG_TILE_URL, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; its host
     must also be in FIELDLOG_TILE_HOSTS for the CSP). Without it the maps show their markers on a blank background."""
     return current_app.config.get("TILE_URL") or ""
+
+
+def previous_period(p: queries.Period) -> queries.Period:
+    """The period of the same length just before ``p``."""
+    return queries.period(p.first - timedelta(days=p.days), p.first - timedelta(days=1), p.timezone)
+
+
+def judged_rows(area: Area, p: queries.Period, spots: dict) -> list[dict]:
+    """The coverage rows of a period, each judged on all of its target and beside the previous period's figures."""
+    before = {r["id"]: r for r in coverage.coverage(area, previous_period(p))["hotspots"]}
+    rows = []
+    for r in coverage.coverage(area, p)["hotspots"]:
+        spot = spots.get(r["id"])
+        verdict = targets.judge(r, spot.target_minutes if spot else None, bool(spot and spot.hot_hours))
+        rows.append({**r, "status": verdict.status, "short": verdict.short, "spot": spot, "prev": before.get(r["id"])})
+    return rows
 
 
 @bp.get("/")
@@ -148,22 +174,12 @@ def _tiles() -> str:
 def dashboard():
     area = _area_or_404()
     preset, p = _page_period(area)
-    table = coverage.coverage(area, p)["hotspots"]
-    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
-    mondays, trend = coverage.weekly_trend(area, 8, p.last)
-    rows = []
-    for r in table:
-        spot = spots.get(r["id"])
-        series = trend.get(r["id"], [0] * len(mondays))
-        targets = [
-            coverage.target_visits(
-                spot.target_visits_per_week, m, m + timedelta(days=6), area.timezone, spot.created_at, spot.deleted_at
-            )
-            if spot
-            else None
-            for m in mondays
-        ]
-        rows.append({**r, "status": _status(r), "spot": spot, "trend": series, "trend_targets": targets})
+    spot_list = hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)
+    spots = {h.id: h for h in spot_list}
+    rows = judged_rows(area, p, spots)
+    mondays, weekly = coverage.weekly_figures(area, 8, p.last, spot_list)
+    for r in rows:
+        r["weekly"] = weekly.get(r["id"], [])
     below = [r for r in rows if r["status"] == "below"]
     return render_template(
         "supervisor/dashboard.html",
@@ -171,9 +187,13 @@ def dashboard():
         areas=all_areas() if current_user.role == "admin" else [],
         preset=preset,
         period=p,
+        previous=previous_period(p),
         rows=rows,
         below=below,
         mondays=mondays,
+        officers=followup.per_officer(area, p.start, p.end),
+        open_visits=followup.open_visits(area),
+        answered=followup.answered_flags(area, min(p.start, utcnow() - timedelta(days=14))),
         tiles=_tiles(),
     )
 
@@ -223,8 +243,12 @@ def _hotspot_or_404(hotspot_id: uuid.UUID) -> HotSpot:
 def hotspot_detail(hotspot_id: uuid.UUID):
     spot = _hotspot_or_404(hotspot_id)
     preset, p = _page_period(spot.area, "last_4_weeks")
-    row = next((r for r in coverage.coverage(spot.area, p)["hotspots"] if r["id"] == spot.id), None)
+    row = next((r for r in judged_rows(spot.area, p, {spot.id: spot}) if r["id"] == spot.id), None)
     grid = coverage.grid(spot, p)
+    _mondays, weekly = coverage.weekly_figures(spot.area, 12, p.last, [spot])
+    chart = charts.weekly_chart(
+        weekly[spot.id], "weekly", _("Visits per week at %(name)s, the last 12 weeks", name=spot.name)
+    )
     return render_template(
         "supervisor/hotspot.html",
         spot=spot,
@@ -234,6 +258,9 @@ def hotspot_detail(hotspot_id: uuid.UUID):
         grid=grid,
         heat=_heat(grid),
         hot=_hot_mask(spot.hot_hours),
+        weekly=weekly[spot.id],
+        chart=chart,
+        previous=previous_period(p),
         archive_form=RevForm(rev=spot.rev),
         audit=_audit_for("hotspot", [str(spot.id)]),
         tiles=_tiles(),
@@ -491,12 +518,53 @@ def export_geojson():
     return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_LABELS = {"met": _l("Target met"), "below": _l("Below target"), "none": _l("No target")}
+
+
+@bp.get("/export/visits.xlsx")
+@supervisor_required
+def export_xlsx():
+    area = _area_or_404()
+    _preset, p, _errors = chosen_period(area, "last_4_weeks")
+    query = visit_service.filtered(area, p.start, p.end).order_by(None).order_by(*_export_order())
+    rows = db.session.execute(query).all()
+    body = xlsx.visits_workbook(
+        rows, area.timezone, lambda c: str(MODE_LABELS.get(c, c)), lambda c: str(CODE_LABELS.get(c, c))
+    )
+    return Response(
+        body,
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="visits-{area.slug}-{p.first}-{p.last}.xlsx"'},
+    )
+
+
+@bp.get("/export/coverage.xlsx")
+@supervisor_required
+def export_coverage_xlsx():
+    area = _area_or_404()
+    _preset, p, _errors = chosen_period(area, "last_4_weeks")
+    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
+    body = xlsx.coverage_workbook(
+        judged_rows(area, p, spots),
+        followup.per_officer(area, p.start, p.end),
+        area.timezone,
+        lambda status: str(STATUS_LABELS[status]),
+    )
+    return Response(
+        body,
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="coverage-{area.slug}-{p.first}-{p.last}.xlsx"'},
+    )
+
+
 @bp.get("/report")
 @supervisor_required
 def report():
     area = _area_or_404()
     preset, p = _page_period(area, "last_4_weeks")
-    rows = [{**r, "status": _status(r)} for r in coverage.coverage(area, p)["hotspots"]]
+    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
+    rows = judged_rows(area, p, spots)
     totals = {
         "visits": sum(r["visits"] for r in rows),
         "presence_minutes": coverage.round1(sum(r["presence_minutes"] for r in rows)),
