@@ -50,7 +50,7 @@ def test_dashboard_shows_shortfalls_and_sorts(page, live_server, svenljunga):
     expect(page.get_by_label("Eget val")).to_be_checked()  # a changed day means a custom period
     page.get_by_label("Senaste 4 veckorna").check()
     page.get_by_role("button", name="Visa").first.click()
-    expect(page.get_by_role("status").filter(has_text="fick för få besök")).to_contain_text("Torget")
+    expect(page.get_by_role("status").filter(has_text="nådde inte målet")).to_contain_text("Torget")
     table = page.locator("table.coverage")
     expect(table.get_by_text("Under målet")).to_be_visible()
     page.get_by_role("button", name="Besök", exact=True).click()
