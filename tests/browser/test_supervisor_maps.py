@@ -35,3 +35,30 @@ def test_hostile_hot_spot_name_is_text_on_the_maps(
     expect(page.locator("#coverage-map .leaflet-popup-content")).to_contain_text(HOSTILE)
     assert page.locator("#coverage-map img[src='x'], #coverage-map b").count() == 0
     assert page.evaluate("window.__pwned") is None and dialogs == []
+
+
+def test_coverage_table_keeps_names_in_view_and_is_cards_on_a_phone(
+    browser, live_server, area, supervisor, officer, make_hotspot, make_visit
+):
+    for i, name in enumerate(("Torget", "Busstationen", "ICA-området")):
+        spot = make_hotspot(area, name, lat=57.495 + i / 1000)
+        make_visit(spot, officer, utcnow() - timedelta(days=1 + i), 12)
+    wide = browser.new_page(viewport={"width": 1000, "height": 800})
+    sign_in(wide, live_server)
+    wide.goto(live_server + "/supervisor/?period=last_4_weeks")
+    region = wide.get_by_role("region", name="Täckning per hot spot")
+    name_cell = wide.locator("table.coverage tbody th[scope=row]").first
+    before = name_cell.bounding_box()["x"]
+    region.evaluate("el => { el.scrollLeft = 400; }")
+    assert region.evaluate("el => el.scrollLeft") > 0  # the figures do scroll sideways
+    assert abs(name_cell.bounding_box()["x"] - before) < 5  # the name stays in view at the left edge
+    wide.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 800})
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/supervisor/?period=last_4_weeks")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    card = phone.locator("table.coverage tbody tr").first
+    assert card.evaluate("el => getComputedStyle(el).display") == "block"
+    visits = card.locator("td[data-label='Besök']")
+    assert visits.evaluate("el => getComputedStyle(el, '::before').content") == '"Besök"'
+    expect(visits).to_contain_text("förra:")
