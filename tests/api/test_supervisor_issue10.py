@@ -460,3 +460,16 @@ def test_an_officers_edit_that_clears_a_flag_tells_the_supervisor(
     assert f"/supervisor/visits/{visit_id}" in section and "”Stämmer tiden?”" in section and "Anna ändrade" in section
     html = client.get("/supervisor/audit").get_data(as_text=True)
     assert "Anna ändrade besöket vid Torget" in html and "besvarade därmed flaggan" in html
+
+
+def test_times_are_shown_in_the_areas_time_zone(client, login, make_area, make_user, make_hotspot, make_visit):
+    from tests.conftest import utc
+
+    helsinki = make_area("pargas", name="Pargas", timezone="Europe/Helsinki")
+    make_user("supervisor", helsinki, username="pia")
+    officer = make_user("officer", helsinki, username="pekka")
+    spot = make_hotspot(helsinki, "Torget")
+    visit = make_visit(spot, officer, utc(2026, 11, 20, 10, 0), 12)
+    login("pia")
+    html = client.get(f"/supervisor/visits/{visit.id}").get_data(as_text=True)
+    assert "2026-11-20 12:00" in html  # UTC+2 in Helsinki, not 11:00 Stockholm time
