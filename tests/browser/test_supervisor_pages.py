@@ -112,7 +112,7 @@ def test_hot_hours_are_edited_on_the_form(page, live_server, svenljunga):
     window.get_by_label("Sön").check()
     assert_accessible(page)
     page.get_by_role("button", name="Spara").click()
-    expect(page.get_by_text("fre–sön 19:00–02:00", exact=False)).to_be_visible()
+    expect(page.locator("dl.facts").get_by_text("fre–sön 19:00–02:00", exact=False)).to_be_visible()
 
 
 def test_flagging_a_visit(page, live_server, svenljunga):
