@@ -256,7 +256,7 @@ def test_after_the_fact_visits_are_marked_in_list_page_and_exports(
     assert ",after," in csv and ",live," in csv
     ws = load_workbook(io.BytesIO(client.get("/supervisor/export/visits.xlsx?period=last_4_weeks").data)).active
     logged = [c.value for c in ws[1]].index("Registrering")
-    assert sorted(row[logged].value for row in ws.iter_rows(min_row=2)) == ["I efterhand", "På plats (Anländ/Lämna)"]
+    assert sorted(row[logged].value for row in ws.iter_rows(min_row=2)) == ["Direkt (Anländ/Lämna)", "I efterhand"]
 
 
 # -- D5: Excel exports
