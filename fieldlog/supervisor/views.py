@@ -69,6 +69,15 @@ def _labels():
     }
 
 
+@bp.app_template_global("zone_name")
+def _zone_name(timezone: str) -> str:
+    """A time zone as people call it ("Sverigetid"), never its database id."""
+    from babel.dates import get_timezone, get_timezone_location
+    from flask_babel import get_locale
+
+    return get_timezone_location(get_timezone(timezone), locale=get_locale())
+
+
 @bp.app_template_global("term_title")
 def _term_title(key: str) -> str:
     from fieldlog.supervisor.terms import term_title

@@ -473,3 +473,9 @@ def test_times_are_shown_in_the_areas_time_zone(client, login, make_area, make_u
     login("pia")
     html = client.get(f"/supervisor/visits/{visit.id}").get_data(as_text=True)
     assert "2026-11-20 12:00" in html  # UTC+2 in Helsinki, not 11:00 Stockholm time
+
+
+def test_report_names_the_time_zone_in_words(client, login, supervisor, hotspot):
+    login("sven")
+    html = client.get("/supervisor/report").get_data(as_text=True)
+    assert "tider enligt Sverigetid" in html and "Europe/Stockholm" not in html
