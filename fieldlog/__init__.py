@@ -30,7 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    from fieldlog.templating import select_timezone
+
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=select_timezone)
     _init_login(app, login_manager)
 
     from fieldlog import ops

@@ -227,6 +227,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/supervisor/export/visits.geojson"): Case(
         "/supervisor/export/visits.geojson", by_role(302, 403, 403, 200, 200, 200), page=True
     ),
+    ("GET", "/supervisor/export/visits.xlsx"): Case(
+        "/supervisor/export/visits.xlsx", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/export/coverage.xlsx"): Case(
+        "/supervisor/export/coverage.xlsx", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
     ("GET", "/supervisor/report"): Case("/supervisor/report", by_role(302, 403, 403, 200, 200, 200), page=True),
     ("GET", "/supervisor/audit"): Case("/supervisor/audit", by_role(302, 403, 403, 200, 200, 200), page=True),
     ("GET", "/supervisor/people"): Case("/supervisor/people", by_role(302, 403, 403, 200, 200, 200), page=True),
