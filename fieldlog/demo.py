@@ -218,8 +218,8 @@ def load_demo(today: date | None = None) -> list[str]:
     total = db.session.scalar(select(func.count()).select_from(Visit).join(HotSpot).where(HotSpot.area_id == area.id))
     live = sum(1 for s in spots.values() if not s.deleted)
     return [
-        f"Svenljunga demo: {live} hot spots (and {len(spots) - live} archived), {len(officers)} officers (1 deactivated), "
-        f"{len(SUPERVISORS)} supervisors, 1 admin, "
+        f"Svenljunga demo: {live} hot spots (and {len(spots) - live} archived), "
+        f"{len(officers)} officers (1 deactivated), {len(SUPERVISORS)} supervisors, 1 admin, "
         f"{total} visits ({'added ' + str(created) if created else 'nothing added, already loaded'}).",
         "Sign in (http://127.0.0.1:5000 with `make run`) as:",
         f"  supervisor  lena   / {DEMO_PASSWORD}   (also johan)",
