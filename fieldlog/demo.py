@@ -538,6 +538,12 @@ def _audit_flags(rows: list[dict], users: dict[str, User]) -> None:
         _audit_at(row["flag_at"], by, "visit", row["id"], "flag", None, after)
 
 
+def particular_visit_id(key: str) -> uuid.UUID:
+    """The fixed id of one of the particular visits ("forgotten", "ongoing", "busy-evening", "after-the-fact",
+    "drive-through", "deleted"), for tests and screenshots."""
+    return uuid.uuid5(_IDS, f"particular-{key}")
+
+
 def _particular_visits(spots: dict[str, HotSpot], users: dict[str, User], now: datetime) -> int:
     """The visits every demo has whatever the dice said: open, long, flagged, after the fact, deleted."""
     torget, ica, park = spots["Torget"], spots["ICA-området"], spots["Thilanderska parken"]
@@ -546,7 +552,7 @@ def _particular_visits(spots: dict[str, HotSpot], users: dict[str, User], now: d
 
     def visit(key, spot, officer, started, minutes, **fields) -> dict:
         row = {
-            "id": uuid.uuid5(_IDS, f"particular-{key}"),
+            "id": particular_visit_id(key),
             "hotspot_id": spot.id,
             "officer_id": users[officer].id,
             "device_id": None,
