@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -300,3 +301,59 @@ def test_every_demo_visit_and_hot_spot_page_opens(app, demo, db):
         if edit.status_code != (302 if deleted else 200):
             problems.append(f"{edit.status_code} on /supervisor/hotspots/{spot_id}/edit")
     assert not problems, "\n".join(problems)
+
+
+def _api_token(client, username: str) -> dict:
+    response = client.post(
+        "/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD, "device_name": "crawl"}
+    )
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def _get_all(client, url: str, headers: dict, key: str, cursor_key: str) -> list:
+    """Every page of a paged API list, following its cursor."""
+    items, cursor = [], None
+    for _ in range(100):
+        separator = "&" if "?" in url else "?"
+        response = client.get(url + (f"{separator}cursor={cursor}" if cursor else ""), headers=headers)
+        assert response.status_code == 200, f"{response.status_code} on {url}: {response.get_data(as_text=True)}"
+        body = response.get_json()
+        items += body[key]
+        cursor = body.get(cursor_key)
+        if not cursor or (cursor_key == "cursor" and not body.get("has_more")):
+            return items
+    raise AssertionError(f"{url} never ended")
+
+
+@pytest.mark.parametrize("username", ["anna", "erik", "sara", "omar"])
+def test_what_the_officer_app_loads_works_for_every_demo_officer(app, demo, username):
+    """The app's first screen on the demo's data: who am I, the area's hot spots and their status, a full pull
+    (the open visit forgotten since yesterday, flagged visits, visits logged after the fact, the archived hot spot)."""
+    client = app.test_client()
+    headers = _api_token(client, username)
+    for url in ("/api/v1/me", "/api/v1/hotspots", "/api/v1/hotspots/status"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, f"{response.status_code} on {url}"
+    changes = _get_all(client, "/api/v1/sync/pull?limit=50", headers, "changes", "cursor")
+    assert any(c["type"] == "hotspot" for c in changes) and any(c["type"] == "visit" for c in changes)
+
+
+@pytest.mark.parametrize(("username", "area"), [("lena", ""), ("admin", "area=svenljunga")])
+def test_supervisor_api_answers_on_the_demo(app, demo, username, area):
+    """What other programs read on the demo's data: coverage and its grids, the visit list to its end, exports."""
+    client = app.test_client()
+    headers = _api_token(client, username)
+    today = date.today()
+    days = f"from={today - timedelta(days=60)}&to={today + timedelta(days=1)}"
+    query = f"{area}&{days}" if area else days
+    coverage = client.get(f"/api/v1/coverage?{query}", headers=headers)
+    assert coverage.status_code == 200, coverage.get_data(as_text=True)
+    for spot in coverage.get_json()["hotspots"]:
+        grid = client.get(f"/api/v1/coverage/{spot['id']}/grid?{query}", headers=headers)
+        assert grid.status_code == 200, f"{grid.status_code} on the grid of {spot['name']}"
+    visits = _get_all(client, f"/api/v1/visits?{area}", headers, "visits", "next_cursor")
+    assert len(visits) > 100
+    for export in ("visits.csv", "visits.geojson"):
+        response = client.get(f"/api/v1/{export}?{query}", headers=headers)
+        assert response.status_code == 200, f"{response.status_code} on {export}"
