@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from datetime import date, timedelta
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
