@@ -188,3 +188,26 @@ def test_supervisor_pages_fit_a_phone(browser, live_server, app, demo):
 def test_admin_pages_fit_a_phone(browser, live_server, app, demo):
     problems = check_pages(browser, live_server, "admin", admin_pages(app))
     assert not problems, "\n".join(problems)
+
+
+def test_layout_check_finds_what_sticks_out_and_spares_scrolling_tables(browser):
+    """The check itself: a wide block and a hidden overflow are found; a wide table in its wrapper is not."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<div style="overflow-x:auto"><table><tr><td style="min-width:900px">wide data</td></tr></table></div>'
+        )
+        assert page.evaluate(LAYOUT_PROBLEMS, PHONE["width"]) == []
+        page.set_content(
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<p id="wide" style="width:600px">too wide</p>'
+            '<div id="clipped" style="width:100px;overflow:hidden;white-space:nowrap">a line longer than its box</div>'
+        )
+        problems = page.evaluate(LAYOUT_PROBLEMS, PHONE["width"])
+        assert any("scrolls sideways" in p for p in problems)
+        assert any(p.startswith('p#wide "too wide" spans') for p in problems)
+        assert any(p.startswith("div#clipped") and "cuts off" in p for p in problems)
+    finally:
+        context.close()
