@@ -3,7 +3,8 @@
 Loads `fieldlog demo`, signs in through the real sign-in page (form POST with its CSRF token, as a browser does), then
 follows every same-site link breadth-first: ``a[href]`` (pages and downloads), and the stylesheets, scripts, icons and
 manifest a page loads; GET forms (period pickers, filters) are submitted once with the values they show. Any 5xx
-fails, and so does a 4xx for a link the page offered, naming the page and the link that led there.
+fails, and so does a 4xx for a link the page offered, naming the page and the link that led there; so does a stored
+code (``youth_gathering``) shown to a reader as such.
 
 Links that would change state are skipped (none should be a GET, but a link to sign out must not end the crawl), and
 so are other sites. Pages of one kind (the same path with the ids taken out, and the same query keys) are capped, so
@@ -22,6 +23,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 
 from fieldlog.demo import DEMO_PASSWORD
+from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
 from tests.conftest import csrf_token
 
 # Paths that act on something; the pages reach them only through POST forms, and a crawl never follows them.
@@ -31,12 +33,15 @@ PER_KIND = 12
 # 4xx answers a link may give on purpose, with the reason: {(kind, status): reason}. Empty: a link shown works.
 EXPECTED_4XX: dict[tuple[str, int], str] = {}
 HTML = "text/html"
+# Stored codes a person must never read as such (SPEC §2: stored as codes, shown translated).
+MACHINE_CODES = re.compile(r"\b(" + "|".join(c for c in (*MODES, *OBSERVATIONS, *ACTIVITIES) if "_" in c) + r")\b")
 
 
 @dataclass
 class Page:
     links: list[str] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)  # what a reader sees (no scripts, styles or attributes)
 
 
 class LinkParser(HTMLParser):
@@ -48,6 +53,10 @@ class LinkParser(HTMLParser):
         self._form: dict | None = None
         self._select: str | None = None
         self._select_first: str | None = None
+
+    def handle_data(self, data: str) -> None:
+        if self.lasttag not in ("script", "style"):
+            self.page.text.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v for k, v in attrs}
@@ -162,6 +171,9 @@ def crawl(client, start: str, offered_only_by_links: bool = True) -> Crawl:
         if response.mimetype != HTML:
             continue
         page = parse(response.get_data(as_text=True))
+        shown = MACHINE_CODES.findall(" ".join(page.text))
+        if shown:
+            result.problems.append(f"codes {sorted(set(shown))} shown as such on {where}")
         base = "http://localhost" + url
         for link in page.links:
             target = same_site(base, link)
