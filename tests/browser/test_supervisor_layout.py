@@ -137,7 +137,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r".*/supervisor/.*"))
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
 
 
 def screenshot(page, name: str) -> None:
@@ -149,7 +149,14 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(folder / name), full_page=True, clip=clip)
 
 
-def check_pages(browser, base: str, username: str, pages: dict[str, str]) -> list[str]:
+def check(page, label: str) -> list[str]:
+    page.wait_for_load_state("networkidle")
+    if SCREENSHOTS:
+        screenshot(page, f"{label}-390.png")
+    return [f"{label} ({page.url}): {p}" for p in page.evaluate(LAYOUT_PROBLEMS, PHONE["width"])]
+
+
+def check_pages(browser, base: str, username: str, pages: dict[str, str], form_errors: bool = False) -> list[str]:
     context = browser.new_context(
         viewport=PHONE,
         device_scale_factor=1,
@@ -161,14 +168,19 @@ def check_pages(browser, base: str, username: str, pages: dict[str, str]) -> lis
     problems: list[str] = []
     try:
         page = context.new_page()
+        page.goto(base + "/login")
+        problems += check(page, "sign-in")
         sign_in(page, base, username)
         for label, path in pages.items():
             response = page.goto(base + path)
             assert response is not None and response.status == 200, f"{path}: {response and response.status}"
-            page.wait_for_load_state("networkidle")
-            problems += [f"{label} ({path}): {p}" for p in page.evaluate(LAYOUT_PROBLEMS, PHONE["width"])]
-            if SCREENSHOTS:
-                screenshot(page, f"{label}-390.png")
+            problems += check(page, label)
+        if form_errors:  # a form sent back with its messages beside the fields
+            page.goto(base + "/supervisor/hotspots/new")
+            page.get_by_label("Mål: besök per vecka").fill("-3")
+            page.get_by_role("button", name="Spara").click()
+            page.locator(".error").first.wait_for()
+            problems += check(page, "hotspot-new-errors")
         if SCREENSHOTS:
             page.set_viewport_size(DESKTOP)
             for label, path in pages.items():
@@ -181,7 +193,12 @@ def check_pages(browser, base: str, username: str, pages: dict[str, str]) -> lis
 
 
 def test_supervisor_pages_fit_a_phone(browser, live_server, app, demo):
-    problems = check_pages(browser, live_server, "lena", supervisor_pages(app))
+    problems = check_pages(browser, live_server, "lena", supervisor_pages(app), form_errors=True)
+    assert not problems, "\n".join(problems)
+
+
+def test_officer_start_page_fits_a_phone(browser, live_server, app, demo):
+    problems = check_pages(browser, live_server, "anna", {"officer-start": "/"})
     assert not problems, "\n".join(problems)
 
 
