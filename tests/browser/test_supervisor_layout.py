@@ -45,7 +45,18 @@ LAYOUT_PROBLEMS = """
     return null;
   };
   // Out of sight on purpose: the skip link (until focused), hidden elements, a map's panes and tiles.
-  const hidden = (el) => el.closest('.skip, [hidden], .leaflet-container');
+  // A 1 px box that hides its overflow is the screen-reader-only idiom (.visually-hidden, a card's hidden thead):
+  // its own place counts (it can widen the page), what it hides does not.
+  const tiny = (e) => {
+    if (e.classList.contains('visually-hidden')) return true;
+    const b = e.getBoundingClientRect();
+    return b.width <= 1 && b.height <= 1 && getComputedStyle(e).overflowX !== 'visible';
+  };
+  const insideTiny = (el) => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) if (tiny(e)) return true;
+    return false;
+  };
+  const hidden = (el) => el.closest('.skip, [hidden], .leaflet-container') || insideTiny(el);
   if (document.documentElement.scrollWidth > vw) {
     problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px wide in ${vw} px`);
   }
@@ -65,7 +76,7 @@ LAYOUT_PROBLEMS = """
       reported.add(el);
       continue;
     }
-    const clips = ['hidden', 'clip'].includes(style.overflowX) && !el.closest('.visually-hidden');
+    const clips = ['hidden', 'clip'].includes(style.overflowX) && !tiny(el);
     if (clips && !['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) && el.scrollWidth > el.clientWidth + 1) {
       problems.push(`${name(el)} cuts off its content: ${el.scrollWidth} px in ${el.clientWidth}`);
       reported.add(el);
