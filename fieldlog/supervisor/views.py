@@ -61,12 +61,22 @@ CODE_LABELS = {
 }
 
 
+def mode_label(code: str) -> str:
+    return str(MODE_LABELS.get(code, code))
+
+
+def code_label(code: str) -> str:
+    return str(CODE_LABELS.get(code, code))
+
+
 @bp.app_context_processor
 def _labels():
-    return {
-        "mode_label": lambda code: str(MODE_LABELS.get(code, code)),
-        "code_label": lambda code: str(CODE_LABELS.get(code, code)),
-    }
+    return {"mode_label": mode_label, "code_label": code_label}
+
+
+# Also as filters: `codes|map('code_label')` (Jinja's map takes a filter's name, never a function).
+bp.add_app_template_filter(mode_label, "mode_label")
+bp.add_app_template_filter(code_label, "code_label")
 
 
 @bp.app_template_global("zone_name")

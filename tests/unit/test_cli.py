@@ -99,20 +99,61 @@ def test_demo_loads_svenljunga(runner, db):
     assert span.days >= 38
     modes = {v.mode for v in visits}
     assert "drive_through" in modes and "foot" in modes
-    minutes = sorted((v.ended_at - v.started_at).total_seconds() / 60 for v in visits)
+    minutes = sorted((v.ended_at - v.started_at).total_seconds() / 60 for v in visits if v.ended_at)
     assert 10 <= minutes[len(minutes) // 2] <= 16
     assert any(o != ["nothing_to_report"] for o in (v.observations for v in visits))
 
 
+def test_demo_holds_what_real_use_leaves_behind(runner, db):
+    """Issue 10: every code, flags, after-the-fact and forgotten open visits, a new and an archived hot spot,
+    signed-out phones, a deactivated officer, two supervisors — so that the pages are tried on real data."""
+    from datetime import timedelta
+
+    from fieldlog.auth.models import Device
+    from fieldlog.db import utcnow
+    from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    now = utcnow()
+    visits = db.session.scalars(db.select(Visit)).all()
+    live = [v for v in visits if not v.deleted]
+    assert {v.mode for v in live} == set(MODES)
+    assert {o for v in live for o in v.observations} == set(OBSERVATIONS)
+    assert {a for v in live for a in v.activities} == set(ACTIVITIES)
+    assert sum(1 for v in live if v.observations != ["nothing_to_report"]) > 50
+    assert sum(1 for v in live if len(v.activities) > 1) > 50
+    flagged = [v for v in live if v.flag_at is not None]
+    assert len(flagged) >= 3 and all(v.flag_comment and v.flag_by_id for v in flagged)
+    assert sum(1 for v in live if v.entry == "after") >= 5
+    assert any(v.ended_at is None and now - v.started_at > timedelta(hours=12) for v in live)
+    assert any(v.deleted for v in visits)
+    assert any(now - v.started_at < timedelta(hours=1) for v in live) and any(
+        now - v.started_at > timedelta(days=40) for v in live
+    )
+    spots = db.session.scalars(db.select(HotSpot)).all()
+    archived = [s for s in spots if s.deleted]
+    assert len(archived) == 1 and archived[0].deleted_at is not None
+    assert any(timedelta(days=7) <= now - s.created_at <= timedelta(days=14) for s in spots if not s.deleted)
+    assert any(w["to"] < w["from"] for s in spots for w in s.hot_hours)  # hot hours past midnight
+    people = db.session.scalars(db.select(User)).all()
+    assert sorted(u.username for u in people if u.role == "supervisor") == ["johan", "lena"]
+    assert sum(1 for u in people if u.role == "officer" and u.active) >= 4
+    assert any(u.role == "officer" and not u.active for u in people)
+    devices = db.session.scalars(db.select(Device)).all()
+    assert sum(1 for d in devices if d.revoked_at) >= 2 and sum(1 for d in devices if not d.revoked_at) >= 3
+
+
 def test_demo_twice_changes_nothing(runner, db):
+    from fieldlog.audit.models import AuditEntry
+    from fieldlog.auth.models import Device
+
+    models = (Area, User, HotSpot, Visit, Device, AuditEntry)
     runner.invoke(args=["demo"])
-    counts = [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in (Area, User, HotSpot, Visit)]
+    counts = [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in models]
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0 and "already loaded" in result.output
     db.session.expire_all()
-    assert [
-        db.session.scalar(db.select(db.func.count()).select_from(m)) for m in (Area, User, HotSpot, Visit)
-    ] == counts
+    assert [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in models] == counts
 
 
 def test_console_script_migrates_and_loads_demo(tmp_path):
@@ -124,7 +165,7 @@ def test_console_script_migrates_and_loads_demo(tmp_path):
     assert upgrade.returncode == 0, upgrade.stderr
     demo = subprocess.run([script, "demo"], env=env, capture_output=True, text=True, timeout=120)
     assert demo.returncode == 0, demo.stderr
-    assert "Svenljunga demo: 6 hot spots" in demo.stdout
+    assert "Svenljunga demo: 7 hot spots (and 1 archived)" in demo.stdout
     flask = subprocess.run(
         [Path(sys.executable).with_name("flask"), "--app", "fieldlog", "areas", "create", "x", "--name", "X"],
         env=env,
