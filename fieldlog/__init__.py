@@ -24,12 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     config_module.load(app, config)
 
     from fieldlog import models  # noqa: F401  (every table in the metadata)
-    from fieldlog.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from fieldlog.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     _init_login(app, login_manager)
 

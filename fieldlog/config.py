@@ -14,9 +14,10 @@ DEFAULTS: dict[str, object] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     # Bearer tokens slide: each use extends them by this many days.
     "TOKEN_TTL_DAYS": 30,
-    # Sign-in throttling (SPEC §3): failures per username and per client address.
+    # Sign-in throttling (SPEC §3): failures per username and per client address, counted in the database that
+    # every worker and app server shares; or "redis://host:6379" (auth/throttle.py).
     "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "database",
     # Push limits (SPEC §3 rule 6).
     "MAX_PUSH_MUTATIONS": 500,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

@@ -30,7 +30,6 @@ def base_config(url: str, instance: str) -> dict:
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": instance,
-        "RATELIMIT_STORAGE_URI": "memory://",
         # Still salted scrypt, at a cost a test suite can afford thousands of times.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }

@@ -143,6 +143,22 @@ def revoke_device(device: Device, when: datetime | None = None) -> None:
         device.revoked_at = when or utcnow()
 
 
+def revoke_devices(user: User, when: datetime | None = None) -> list[Device]:
+    """Sign every device of this user out; the devices that were still signed in, now revoked."""
+    when = when or utcnow()
+    devices = list(db.session.scalars(select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))))
+    for device in devices:
+        revoke_device(device, when)
+    return devices
+
+
+def reset_password(user: User, password: str) -> list[Device]:
+    """A new password: every browser session (session_stamp) and every device token of the user ends."""
+    user.set_password(password)
+    user.end_sessions()
+    return revoke_devices(user)
+
+
 def api_auth(*roles: str):
     """Route decorator: a valid bearer token (``g.user``, ``g.device``) and, when given, one of these roles."""
 
