@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()
+    app.before_request(security.refuse_nul)
     app.after_request(security.set_security_headers)
     _init_request_boundary(app, db)
     _init_proxy(app)

@@ -45,10 +45,14 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    error = {"code": code, "message": message}
+def error_body(code: str, message, fields: dict | None = None) -> dict:
+    """The envelope; messages may be lazy translations, rendered here in the request's language."""
+    error = {"code": code, "message": str(message)}
     if fields:
-        error["fields"] = fields
+        error["fields"] = {
+            name: [str(reason) for reason in reasons] if isinstance(reasons, list | tuple) else reasons
+            for name, reasons in fields.items()
+        }
     return {"error": error}
 
 
