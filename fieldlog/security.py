@@ -69,9 +69,9 @@ def _nul_fields() -> list[str]:
         for name, value in source.items(multi=True):
             if "\x00" in name or "\x00" in value:
                 found.append(name.replace("\x00", "\\0"))
-    if request.is_json and request.endpoint not in NUL_CHECKED_BY_ENDPOINT:
-        if _JSON_NUL.search(request.get_data(cache=True)):
-            found.extend(_json_nul_paths(request.get_json(silent=True), "") or ["_schema"])
+    body_checked = request.is_json and request.endpoint not in NUL_CHECKED_BY_ENDPOINT
+    if body_checked and _JSON_NUL.search(request.get_data(cache=True)):
+        found.extend(_json_nul_paths(request.get_json(silent=True), "") or ["_schema"])
     return found
 
 
