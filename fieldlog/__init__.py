@@ -61,11 +61,33 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+LOCALES = ("sv", "en")
+
+
 def _select_locale() -> str:
+    """The signed-in user's language; else the one chosen on the sign-in page; Swedish by default.
+
+    The API has no browser session: its user is the bearer token's (``g.user``), else the client's Accept-Language.
+    Public pages never read the session (they are cacheable by anyone): ``?lang=en``, else Swedish.
+    """
+    from flask import g, has_request_context
+
+    from fieldlog.security import is_cookieless
+
+    if not has_request_context():
+        return "sv"
+    if is_cookieless():
+        lang = request.args.get("lang")
+        return lang if lang in LOCALES else "sv"
+    if request.path.startswith("/api/"):
+        user = g.get("user")
+        if user is not None and user.locale in LOCALES:
+            return user.locale
+        return request.accept_languages.best_match(LOCALES) or "sv"
     if current_user and current_user.is_authenticated:
         return current_user.locale
     locale = session.get("locale")
-    return locale if locale in ("sv", "en") else "sv"
+    return locale if locale in LOCALES else "sv"
 
 
 def _init_login(app: Flask, login_manager) -> None:

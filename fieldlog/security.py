@@ -9,9 +9,26 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 
 
+# Responses that other people's caches may keep (the public report, static files, the favicon): they never set a
+# cookie and never vary by one, so what they show cannot depend on who asked.
+COOKIELESS_BLUEPRINTS = {"public", "vendor"}
+COOKIELESS_ENDPOINTS = {"static", "main.favicon", "main.healthz"}
+
+
+def is_cookieless() -> bool:
+    return request.blueprint in COOKIELESS_BLUEPRINTS or request.endpoint in COOKIELESS_ENDPOINTS
+
+
 class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+    def save_session(self, app, session, response) -> None:
+        # Flask-Login reads the session after every request (and Flask then adds "Vary: Cookie"): a public response
+        # is answered as if no cookie had come, so that "Cache-Control: public" is true.
+        if is_cookieless():
+            return None
+        return super().save_session(app, session, response)
 
 
 def content_security_policy() -> str:

@@ -1,6 +1,6 @@
 """The start page: who is signed in, and the area's hot spots."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from fieldlog.hotspots import services as hotspots
@@ -19,3 +19,10 @@ def index():
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site: the app icon (PNG, which every browser takes here)."""
+    folder = current_app.static_folder + "/icons"
+    return send_from_directory(folder, "icon-192.png", mimetype="image/png", max_age=7 * 24 * 3600)
