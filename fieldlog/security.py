@@ -8,7 +8,6 @@ from flask import abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 
-
 # Responses that other people's caches may keep (the public report, static files, the favicon): they never set a
 # cookie and never vary by one, so what they show cannot depend on who asked.
 COOKIELESS_BLUEPRINTS = {"public", "vendor"}
