@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 
@@ -117,4 +117,6 @@ def refuse_nul():
         raise ApiError(
             400, "validation_error", _l("The request is not valid."), {name: [NUL_MESSAGE] for name in fields}
         )
-    abort(400, description=str(NUL_MESSAGE) + " (" + ", ".join(fields) + ")")
+    from fieldlog.main.errors import InputError
+
+    raise InputError(description=str(NUL_MESSAGE) + " (" + ", ".join(fields) + ")")

@@ -45,4 +45,11 @@ def hot_hours_label(hot_hours: list[dict]) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(current_locale=current_locale, role_label=role_label, hot_hours_label=hot_hours_label)
+    from fieldlog.security import is_cookieless
+
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        role_label=role_label,
+        hot_hours_label=hot_hours_label,
+        cookieless=is_cookieless,
+    )

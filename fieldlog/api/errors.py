@@ -104,7 +104,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(e: HTTPException):
         if not is_api_request():
-            return e
+            if e.response is not None or (e.code or 500) < 400:
+                return e
+            from fieldlog.main.errors import render_error_page
+
+            headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
+            return render_error_page(e.code or 500, e, headers)
         headers = {}
         if e.code == 405 and e.response is None:
             allowed = getattr(e, "valid_methods", None)
@@ -133,5 +138,10 @@ def register_error_handlers(app) -> None:
         if e.original_exception is not None:
             log.exception("unhandled error on %s %s", request.method, request.path, exc_info=e.original_exception)
         if not is_api_request():
-            return e
+            from fieldlog.db import rollback_quietly
+            from fieldlog.extensions import db
+            from fieldlog.main.errors import render_error_page
+
+            rollback_quietly(db.session)  # the page's layout reads the signed-in user: start from a clean session
+            return render_error_page(500, e)
         return error_response(500, "internal_error", "An unexpected error occurred.")

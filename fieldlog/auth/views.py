@@ -90,4 +90,6 @@ def too_many_requests(e):
     if request.endpoint == "auth.login":
         body, status = render_throttled()
         return body, status, headers
-    return e
+    from fieldlog.main.errors import render_error_page
+
+    return render_error_page(429, e, headers)
