@@ -81,13 +81,39 @@ def _select_locale() -> str:
         return lang if lang in LOCALES else "sv"
     if request.path.startswith("/api/"):
         user = g.get("user")
-        if user is not None and user.locale in LOCALES:
-            return user.locale
+        locale = user.locale if user is not None else _bearer_locale()
+        if locale in LOCALES:
+            return locale
         return request.accept_languages.best_match(LOCALES) or "sv"
     if current_user and current_user.is_authenticated:
         return current_user.locale
     locale = session.get("locale")
     return locale if locale in LOCALES else "sv"
+
+
+def _bearer_locale() -> str | None:
+    """The language of the bearer token's user, for an API error raised before the route authenticated (a bad
+    query, say). A plain look-up: authentication itself, with its checks and sliding expiry, stays in api_auth."""
+    header = request.headers.get("Authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > 512:
+        return None
+    from sqlalchemy import select
+
+    from fieldlog.auth.models import Device, User
+    from fieldlog.auth.services import hash_token
+    from fieldlog.extensions import db
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return db.session.scalar(
+            select(User.locale)
+            .join(Device, Device.user_id == User.id)
+            .where(Device.token_hash == hash_token(token.strip()), Device.revoked_at.is_(None))
+        )
+    except SQLAlchemyError:  # the database is down or the transaction failed: the error itself matters more
+        return None
 
 
 def _init_login(app: Flask, login_manager) -> None:

@@ -178,6 +178,19 @@ def admin(make_user):
 
 
 @pytest.fixture
+def set_locale(app):
+    """Change a user's language (``sv`` by default): the API answers in it (issue 10 C1)."""
+    from fieldlog.auth.models import User
+
+    def change(user, locale: str) -> None:
+        with app.app_context():
+            _db.session.get(User, user.id).locale = locale
+            _db.session.commit()
+
+    return change
+
+
+@pytest.fixture
 def make_token(app):
     """A bearer token for a user, issued as the API issues it."""
     from fieldlog.auth.models import User

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -33,6 +34,24 @@ CODES = {
 }
 
 
+HTTP_MESSAGES = {
+    400: _l("The request is not valid."),
+    401: _l("Sign in: send Authorization: Bearer <token>."),
+    403: _l("Your role may not do this."),
+    404: _l("There is nothing at this address."),
+    405: _l("This method is not allowed here."),
+    406: _l("This answer cannot be given in the format asked for."),
+    409: _l("The request conflicts with the stored data."),
+    412: _l("If-Match does not name a version of this record."),
+    413: _l("The request is too large."),
+    414: _l("The address is too long."),
+    415: _l("The request body must be JSON (Content-Type: application/json)."),
+    429: _l("Too many requests. Try again later."),
+    431: _l("The request headers are too large."),
+    500: _l("An unexpected error occurred."),
+}
+
+
 class ApiError(Exception):
     """A domain error with its HTTP status, snake_case code and human message."""
 
@@ -46,14 +65,13 @@ class ApiError(Exception):
 
 
 def error_body(code: str, message, fields: dict | None = None) -> dict:
-    """The envelope; messages may be lazy translations, rendered here in the request's language."""
-    error = {"code": code, "message": str(message)}
+    """The envelope, its words in the request's language (api/messages.py); codes and field names as they are."""
+    from fieldlog.api.messages import translate_error
+
+    error = {"code": code, "message": message}
     if fields:
-        error["fields"] = {
-            name: [str(reason) for reason in reasons] if isinstance(reasons, list | tuple) else reasons
-            for name, reasons in fields.items()
-        }
-    return {"error": error}
+        error["fields"] = fields
+    return {"error": translate_error(error)}
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers=None):
@@ -118,7 +136,9 @@ def register_error_handlers(app) -> None:
         if e.code == 429 and hasattr(e, "retry_after"):
             headers["Retry-After"] = str(e.retry_after)
         code = CODES.get(e.code or 500, "http_error")
-        return error_response(e.code or 500, code, e.description or e.name, headers=headers)
+        # werkzeug's stock descriptions speak of "the server" and "the requested URL": say it in our words.
+        message = e.description if e.description != type(e).description else HTTP_MESSAGES.get(e.code)
+        return error_response(e.code or 500, code, message or e.description or e.name, headers=headers)
 
     @app.errorhandler(OperationalError)
     def handle_database_unavailable(e: OperationalError):

@@ -159,6 +159,12 @@ def reset_password(user: User, password: str) -> list[Device]:
     return revoke_devices(user)
 
 
+def refresh_locale() -> None:
+    from flask_babel import refresh
+
+    refresh()
+
+
 def api_auth(*roles: str):
     """Route decorator: a valid bearer token (``g.user``, ``g.device``) and, when given, one of these roles."""
 
@@ -170,6 +176,7 @@ def api_auth(*roles: str):
             device = authenticate_bearer(request.headers.get("Authorization"))
             g.device = device
             g.user = device.user
+            refresh_locale()  # from now on, the API answers in this user's language
             if roles and device.user.role not in roles:
                 raise ApiError(403, "forbidden", "Your role may not do this.")
             return view(*args, **kwargs)

@@ -1,6 +1,8 @@
 """The start page: who is signed in, and the area's hot spots."""
 
-from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from fieldlog.hotspots import services as hotspots
@@ -24,5 +26,8 @@ def healthz():
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico on every site: the app icon (PNG, which every browser takes here)."""
-    folder = current_app.static_folder + "/icons"
-    return send_from_directory(folder, "icon-192.png", mimetype="image/png", max_age=7 * 24 * 3600)
+    path = Path(current_app.static_folder) / "icons" / "icon-192.png"
+    response = current_app.response_class(path.read_bytes(), mimetype="image/png")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response

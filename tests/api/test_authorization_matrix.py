@@ -92,6 +92,7 @@ def status_shows_only_own_area(body, role, world):
 
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case("/healthz", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/favicon.ico"): Case("/favicon.ico", by_role(200, 200, 200, 200, 200, 200)),
     # Authentication
     ("POST", "/api/v1/auth/token"): Case(
         "/api/v1/auth/token",
