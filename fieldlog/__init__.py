@@ -99,12 +99,11 @@ def _bearer_locale() -> str | None:
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 512:
         return None
     from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
 
     from fieldlog.auth.models import Device, User
     from fieldlog.auth.services import hash_token
     from fieldlog.extensions import db
-
-    from sqlalchemy.exc import SQLAlchemyError
 
     try:
         return db.session.scalar(
