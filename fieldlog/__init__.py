@@ -80,8 +80,7 @@ def _select_locale() -> str:
         lang = request.args.get("lang")
         return lang if lang in LOCALES else "sv"
     if request.path.startswith("/api/"):
-        user = g.get("user")
-        locale = user.locale if user is not None else _bearer_locale()
+        locale = g.get("user_locale") or _bearer_locale()
         if locale in LOCALES:
             return locale
         return request.accept_languages.best_match(LOCALES) or "sv"

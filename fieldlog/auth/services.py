@@ -176,6 +176,8 @@ def api_auth(*roles: str):
             device = authenticate_bearer(request.headers.get("Authorization"))
             g.device = device
             g.user = device.user
+            # Kept as a plain string: an error answer after a rollback must not need the database to pick its language.
+            g.user_locale = device.user.locale
             refresh_locale()  # from now on, the API answers in this user's language
             if roles and device.user.role not in roles:
                 raise ApiError(403, "forbidden", "Your role may not do this.")
