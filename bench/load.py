@@ -646,39 +646,18 @@ def server_has_route(address, token: str, path: str) -> bool:
 
 def coverage_days_differing(url: str, instance: str) -> int:
     """How many (hot spot, day) rows of coverage kept while the load ran differ from the same days rebuilt from
-    scratch afterwards (0: no update was lost between the phones' pushes and the supervisors' refreshing reads)."""
-    import sqlalchemy as sa
-
+    scratch afterwards (0: no update was lost between the phones' pushes and the supervisors' refreshing reads).
+    The rebuild is ``fieldlog coverage check``'s, rolled back."""
     from fieldlog import create_app
-    from fieldlog.areas.models import Area
-    from fieldlog.coverage import days
-    from fieldlog.coverage.models import CoverageDay
+    from fieldlog.coverage.check import check
     from fieldlog.extensions import db
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "load-bench", "INSTANCE_PATH": instance})
     with app.app_context():
-        area = db.session.scalars(sa.select(Area).where(Area.slug == "lasttest")).one()
-
-        def snapshot() -> dict:
-            days.refresh(db.session, area.id, area.timezone)  # what the next read would do with what is queued
-            db.session.commit()
-            rows = db.session.scalars(sa.select(CoverageDay)).all()
-            figures = ("visits", "koper", "on_site", "officer_sec", "presence_sec", "hot_sec", "overlap_sec")
-            return {(r.hotspot_id, r.day): tuple(round(getattr(r, f), 3) for f in figures) for r in rows}
-
-        kept = snapshot()
-        db.session.execute(sa.delete(CoverageDay))
-        db.session.execute(
-            sa.text(
-                "INSERT INTO coverage_stale (hotspot_id, start_from, start_to)"
-                " SELECT hotspot_id, MIN(started_at), MAX(started_at) FROM visit GROUP BY hotspot_id"
-            )
-        )
-        db.session.commit()
-        rebuilt = snapshot()
+        report = check(db.session, "lasttest")
         db.session.remove()
         db.engine.dispose()
-    return sum(1 for key in kept.keys() | rebuilt.keys() if kept.get(key) != rebuilt.get(key))
+    return len(report.differences)
 
 
 def count_database(url: str, fleet: Fleet, sent: dict[int, list[str]]) -> tuple[int, int, int, int, int]:

@@ -29,8 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    from fieldlog.templating import select_timezone
+
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=select_timezone)
     _init_login(app, login_manager)
+
+    from fieldlog import ops
+
+    ops.init_app(app)  # first of the after_request hooks to register, so the last to run (fieldlog/ops/__init__.py)
 
     from fieldlog import api, security, templating
     from fieldlog.auth.views import bp as auth_bp

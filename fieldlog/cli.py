@@ -91,6 +91,10 @@ def demo_command():
 
 
 def register_commands(app) -> None:
+    from fieldlog.ops.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(areas_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
@@ -162,3 +166,29 @@ def coverage_refresh(area_slug: str | None):
         drained = refresh(db.session, area.id, area.timezone)
         db.session.commit()
         click.echo(f"{area.slug}: {drained} queued changes applied.")
+
+
+@coverage_group.command(
+    "check",
+    help="Rebuild the per-day coverage figures from the visits in a transaction that is rolled back, and report "
+    "every day that differs from the stored figures (exit status 1). Changes nothing.",
+)
+@click.option("--area", "area_slug", help="Only this area (default: every area).")
+@with_appcontext
+def coverage_check(area_slug: str | None):
+    from fieldlog.coverage.check import check
+    from fieldlog.extensions import db
+
+    try:
+        report = check(db.session, area_slug)
+    except LookupError:
+        _fail("--area", f"No area {area_slug!r}.")
+    for difference in report.differences[:20]:
+        click.echo(difference.describe(), err=True)
+    if len(report.differences) > 20:
+        click.echo(f"… and {len(report.differences) - 20} more.", err=True)
+    areas = ", ".join(report.areas) or "no areas"
+    if report.differences:
+        click.echo(f"{areas}: {len(report.differences)} of {report.days} coverage days differ from a rebuild.")
+        raise SystemExit(1)
+    click.echo(f"{areas}: all {report.days} coverage days equal a rebuild from the visits.")

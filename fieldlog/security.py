@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 # Responses that other people's caches may keep (the public report, static files, the favicon): they never set a
 # cookie and never vary by one, so what they show cannot depend on who asked.
 COOKIELESS_BLUEPRINTS = {"public", "vendor"}
-COOKIELESS_ENDPOINTS = {"static", "main.favicon", "main.healthz"}
+COOKIELESS_ENDPOINTS = {"static", "main.favicon", "ops.healthz"}
 
 
 def is_cookieless() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +17,34 @@ WEEKDAYS = {
     6: _l("Sat"),
     7: _l("Sun"),
 }
+
+
+def select_timezone() -> str:
+    """Times are shown in the zone of the area being looked at: a supervisor's own, an admin's choice (?area=),
+    else the configured default (Europe/Stockholm)."""
+    from flask import current_app, has_request_context, request
+    from flask_login import current_user
+
+    from fieldlog.security import is_cookieless
+
+    default = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    if not has_request_context() or is_cookieless():  # public pages never depend on who asks
+        return default
+    try:
+        if current_user.is_authenticated and current_user.area is not None:
+            return current_user.area.timezone
+        slug = request.args.get("area") or ""
+        if current_user.is_authenticated and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", slug):
+            from sqlalchemy import select
+
+            from fieldlog.areas.models import Area
+            from fieldlog.extensions import db
+
+            zone = db.session.scalar(select(Area.timezone).where(Area.slug == slug))
+            return zone or default
+    except Exception:  # noqa: BLE001 (a failed look-up must never break a page; the default is right here)
+        return default
+    return default
 
 
 def current_locale() -> str:

@@ -4,7 +4,11 @@
  * - A new worker waits: the page shows "new version — reload" and only the officer's tap sends SKIP_WAITING.
  * - Navigations to the app: network first with a short timeout, the cached shell as fallback.
  * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never goes through a cache (writes are the outbox's job).
+ * - A module worker: it imports the page's own sync module, so that Background Sync uploads the outbox with no page
+ *   open (same mutation ids, one sync at a time under the same lock as the pages).
  */
+import { syncInWorker } from "/static/js/sync.js"; // classic fallback: the server makes this line `const syncInWorker = null;`
+
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
 const PREFIX = "fieldlog-officer-";
@@ -36,11 +40,20 @@ self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
 });
 
-// Background Sync is only an extra (Safari and Firefox lack it): it asks an open page to sync.
+// Background Sync (where it exists; Safari and Firefox lack it, and the page syncs by itself there): the worker
+// pushes the outbox itself, then tells any open page to redraw. A failed sync rejects, and the browser retries later.
 self.addEventListener("sync", (event) => {
   if (event.tag !== "fieldlog-sync") return;
   event.waitUntil(
-    self.clients.matchAll({ type: "window" }).then((clients) => clients.forEach((c) => c.postMessage({ type: "SYNC" }))),
+    (async () => {
+      try {
+        // A browser without module workers got the classic worker: it can only ask an open page to sync.
+        if (syncInWorker) await syncInWorker();
+      } finally {
+        const clients = await self.clients.matchAll({ type: "window" });
+        clients.forEach((c) => c.postMessage({ type: "SYNCED" }));
+      }
+    })(),
   );
 });
 

@@ -232,7 +232,8 @@ def make_hotspot(app):
             hotspot = HotSpot(
                 area_id=area.id,
                 name=name,
-                created_at=now,
+                # An established spot by default: targets count from the day a spot was created (issue 10 B5).
+                created_at=kwargs.pop("created_at", now - timedelta(days=365)),
                 updated_at=now,
                 change_seq=current_change_seq(_db.session),
                 **kwargs,

@@ -6,13 +6,21 @@ from fieldlog.api import bp
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import load
 from fieldlog.auth import services, throttle
-from fieldlog.auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+from fieldlog.auth.schemas import (
+    DeviceRenameSchema,
+    DeviceSchema,
+    TokenRequestSchema,
+    TokenResponseSchema,
+    UserSchema,
+)
 
 log = logging.getLogger(__name__)
 
 _token_request = TokenRequestSchema()
 _token_response = TokenResponseSchema()
 _user = UserSchema()
+_device_rename = DeviceRenameSchema()
+_device = DeviceSchema()
 
 
 @bp.post("/auth/token")
@@ -47,3 +55,18 @@ def revoke_token():
 @services.api_auth()
 def me():
     return _user.dump(g.user)
+
+
+@bp.get("/me/device")
+@services.api_auth()
+def my_device():
+    return _device.dump(g.device)
+
+
+@bp.patch("/me/device")
+@services.api_auth()
+def rename_my_device():
+    """The calling device's name, as the officer wants supervisors to see it (issue 10 D6; an addition to SPEC §3)."""
+    data = load(_device_rename)
+    services.rename_device(g.device, data["name"])
+    return _device.dump(g.device)

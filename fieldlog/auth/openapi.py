@@ -1,5 +1,11 @@
 from fieldlog.api.openapi import AUTH_ERRORS, error, json_body, json_response
-from fieldlog.auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+from fieldlog.auth.schemas import (
+    DeviceRenameSchema,
+    DeviceSchema,
+    TokenRequestSchema,
+    TokenResponseSchema,
+    UserSchema,
+)
 
 OPENAPI = {
     "/auth/token": {
@@ -35,5 +41,23 @@ OPENAPI = {
             "security": [{"bearer": []}],
             "responses": {"200": json_response("The user", UserSchema), **AUTH_ERRORS},
         }
+    },
+    "/me/device": {
+        "get": {
+            "summary": "The calling device",
+            "security": [{"bearer": []}],
+            "responses": {"200": json_response("The device", DeviceSchema), **AUTH_ERRORS},
+        },
+        "patch": {
+            "summary": "Rename the calling device (the name supervisors see in the device list)",
+            "security": [{"bearer": []}],
+            "requestBody": json_body(DeviceRenameSchema),
+            "responses": {
+                "200": json_response("Renamed", DeviceSchema),
+                "400": error("Invalid name (fields.name) or malformed request"),
+                "415": error("Not JSON"),
+                **AUTH_ERRORS,
+            },
+        },
     },
 }

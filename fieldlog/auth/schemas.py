@@ -1,4 +1,4 @@
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from fieldlog.api.fields import StrictString
 
@@ -17,6 +17,30 @@ class AreaRefSchema(Schema):
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
+    # The zone the area's hot hours and days are in: the officer app shows times in it (added to SPEC §3's user).
+    timezone = fields.String()
+
+
+def _not_blank(value: str) -> bool:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+    return True
+
+
+class DeviceRenameSchema(Schema):
+    """``PATCH /me/device``: the officer names their own device (e.g. "Chrome på Android (Pixel 7)")."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = StrictString(required=True, validate=[validate.Length(min=1, max=200), _not_blank])
+
+
+class DeviceSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    created_at = fields.AwareDateTime()
+    last_seen_at = fields.AwareDateTime()
 
 
 class UserSchema(Schema):

@@ -110,6 +110,11 @@ def issue_token(user: User, device_name: str) -> tuple[str, Device]:
     return token, device
 
 
+def rename_device(device: Device, name: str) -> None:
+    device.name = name.strip()[:200]
+    db.session.flush()
+
+
 def token_ttl() -> timedelta:
     return timedelta(days=int(current_app.config["TOKEN_TTL_DAYS"]))
 

@@ -112,12 +112,14 @@ def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
     )
     sql = f"""
 WITH hs AS (
-  SELECT id, name, priority, target_visits_per_week FROM hotspot WHERE area_id = :area_id AND NOT deleted
+  SELECT id, name, priority, target_visits_per_week, created_at, deleted_at FROM hotspot
+  WHERE area_id = :area_id AND NOT deleted
 ),
 {day_cte}
 {visit_cte}
 result AS (
   SELECT hs.id AS h, hs.name AS name, hs.priority AS priority, hs.target_visits_per_week AS target_per_week,
+         hs.created_at AS created_at, hs.deleted_at AS deleted_at,
          COALESCE(cd.visits, 0) AS visits, COALESCE(cd.presence_sec, 0) AS presence_sec,
          COALESCE(cd.officer_sec, 0) AS officer_sec, vs.median_sec AS median_sec, COALESCE(cd.koper, 0) AS koper,
          COALESCE(cd.on_site, 0) AS on_site, COALESCE(cd.hot_sec, 0) AS hot_sec,
@@ -131,7 +133,11 @@ result AS (
 SELECT stale.n AS stale, result.* FROM stale LEFT JOIN result ON 1 = 1
 ORDER BY result.priority, result.name, result.h
 """  # noqa: S608 (constant fragments only; every value is a bound parameter)
-    stmt = text(sql).bindparams(*_TIMES).columns(last_visit_at=UTCDateTime, h=Uuid)
+    stmt = (
+        text(sql)
+        .bindparams(*_TIMES)
+        .columns(last_visit_at=UTCDateTime, created_at=UTCDateTime, deleted_at=UTCDateTime, h=Uuid)
+    )
     rows = days.read_fresh(session, area_id, p.timezone, window, lambda: _read(session, stmt, params))
     for r in rows:
         r["id"] = r.pop("h")
@@ -141,9 +147,10 @@ ORDER BY result.priority, result.name, result.h
 def bucket_rows(
     session: Session, area_id: int, timezone: str, buckets: list[tuple[date, date]], archived: bool = False
 ) -> list[dict]:
-    """Visits and presence seconds per hot spot and bucket of inclusive local days (e.g. weeks or months): rows
-    (h, k = the bucket's index, visits, presence_sec). The area's live hot spots, and with ``archived`` the archived
-    ones too. A visit belongs to the bucket its start falls in, and so does all of its presence."""
+    """Visits, Koper visits, presence and hot-hour seconds per hot spot and bucket of inclusive local days (e.g. weeks
+    or months): rows (h, k = the bucket's index, visits, koper, presence_sec, hot_sec). The area's live hot spots,
+    and with ``archived`` the archived ones too. A visit belongs to the bucket its start falls in, and so does all
+    of its presence."""
     params: dict = {"area_id": area_id}
     window = _stale_window(buckets[0][0], buckets[-1][1], timezone, params)
     bucket, _ = values(
@@ -153,8 +160,9 @@ def bucket_rows(
     sql = f"""
 WITH {bucket},
 result AS (
-  SELECT cd.hotspot_id AS h, bucket.k AS k, SUM(cd.visits) AS visits,
-         SUM(cd.presence_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_sec END) AS presence_sec
+  SELECT cd.hotspot_id AS h, bucket.k AS k, SUM(cd.visits) AS visits, SUM(cd.koper) AS koper,
+         SUM(cd.presence_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_sec END) AS presence_sec,
+         SUM(cd.hot_sec - CASE WHEN cd.day = bucket.dlo THEN 0 ELSE cd.overlap_hot_sec END) AS hot_sec
   FROM coverage_day AS cd JOIN bucket ON cd.day >= bucket.dlo AND cd.day <= bucket.dhi
   WHERE cd.hotspot_id IN (SELECT id FROM hotspot WHERE area_id = :area_id {live})
   GROUP BY cd.hotspot_id, bucket.k

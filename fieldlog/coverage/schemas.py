@@ -42,7 +42,13 @@ class CoverageRowSchema(Schema):
     koper_visits = fields.Integer()
     on_site_visits = fields.Integer()
     hot_hour_minutes = fields.Float()
-    target_visits = fields.Float(allow_none=True)
+    target_visits = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "target_visits_per_week × the days of the period the hot spot existed (from the day it "
+            "was created, to the day it was archived) / 7"
+        },
+    )
     visit_compliance = fields.Float(allow_none=True)
     last_visit_at = OffsetDateTime(allow_none=True)
     officers_distinct = fields.Integer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fieldlog.api.errors import ApiError
@@ -51,13 +51,32 @@ def resolve_period(area: Area, first: date | None, last: date | None, default_da
     return queries.period(first, last, area.timezone)
 
 
+def days_existing(first: date, last: date, timezone: str, created_at: datetime | None, deleted_at=None) -> int:
+    """How many of the inclusive local days first..last a hot spot existed: from the day it was created (that day
+    counts) to the day it was archived (that day counts too)."""
+    tz = ZoneInfo(timezone)
+    if created_at is not None:
+        first = max(first, created_at.astimezone(tz).date())
+    if deleted_at is not None:
+        last = min(last, deleted_at.astimezone(tz).date())
+    return max(0, (last - first).days + 1)
+
+
+def target_visits(
+    per_week: int | None, first: date, last: date, timezone: str, created_at=None, deleted_at=None
+) -> float | None:
+    """The visit target of a period: the weekly target × the days of the period the hot spot existed / 7
+    (a spot created this week is not behind its target for the weeks before it)."""
+    if per_week is None:
+        return None
+    return per_week * days_existing(first, last, timezone, created_at, deleted_at) / 7
+
+
 def coverage(area: Area, p: queries.Period) -> dict:
     rows = queries.coverage_rows(db.session, area.id, p)
     hotspots = []
     for r in rows:
-        target = None
-        if r["target_per_week"] is not None:
-            target = r["target_per_week"] * p.days / 7
+        target = target_visits(r["target_per_week"], p.first, p.last, p.timezone, r["created_at"], r["deleted_at"])
         hotspots.append(
             {
                 "id": r["id"],
@@ -101,3 +120,38 @@ def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tu
     for r in rows:
         trend.setdefault(r["h"], [0] * weeks)[int(r["k"])] = int(r["visits"])
     return mondays, trend
+
+
+def weekly_figures(area: Area, weeks: int, last_day: date, spots: list[HotSpot]) -> tuple[list[date], dict]:
+    """Per hot spot and ISO week (oldest first, the last one holding ``last_day``): visits, Koper visits, presence
+    and hot-hour minutes, and the week's visit target (counted from the day the spot was created)."""
+    monday = last_day - timedelta(days=last_day.weekday())
+    mondays = [monday - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    rows = queries.bucket_rows(
+        db.session, area.id, area.timezone, [(m, m + timedelta(days=6)) for m in mondays], archived=True
+    )
+    found = {(r["h"], int(r["k"])): r for r in rows}
+    out = {}
+    for spot in spots:
+        series = []
+        for i, m in enumerate(mondays):
+            r = found.get((spot.id, i), {})
+            series.append(
+                {
+                    "monday": m,
+                    "visits": int(r.get("visits") or 0),
+                    "koper": int(r.get("koper") or 0),
+                    "presence_minutes": round1((r.get("presence_sec") or 0) / 60),
+                    "hot_hour_minutes": round1((r.get("hot_sec") or 0) / 60),
+                    "target": target_visits(
+                        spot.target_visits_per_week,
+                        m,
+                        m + timedelta(days=6),
+                        area.timezone,
+                        spot.created_at,
+                        spot.deleted_at,
+                    ),
+                }
+            )
+        out[spot.id] = series
+    return mondays, out

@@ -18,11 +18,6 @@ def index():
     return render_template("main/index.html", hotspots=hotspots.list_for(current_user))
 
 
-@bp.get("/healthz")
-def healthz():
-    return {"status": "ok"}
-
-
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico on every site: the app icon (PNG, which every browser takes here)."""

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 bp = Blueprint("officer", __name__)
 
@@ -104,12 +104,20 @@ def manifest():
     )
 
 
+# The worker imports the page's sync module (a module worker, so that Background Sync uploads by itself). A browser
+# that cannot run module workers registers ``/sw.js?classic=1``: the same worker without the import, which only
+# asks open pages to sync.
+SW_IMPORT = 'import { syncInWorker } from "/static/js/sync.js";'
+
+
 @bp.get("/sw.js")
 def service_worker():
     source = SW_SOURCE.read_text(encoding="utf-8")
     source = source.replace('"__VERSION__"', json.dumps(app_version())).replace(
         "__PRECACHE__", json.dumps(shell_urls())
     )
+    if request.args.get("classic"):
+        source = source.replace(SW_IMPORT, "const syncInWorker = null;", 1)
     return Response(
         source,
         mimetype="text/javascript",

@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 USERNAME = r"^[A-Za-z0-9._-]{1,64}$"
@@ -34,8 +34,20 @@ WEEKDAY_CHOICES = [
 ]
 
 
+class CoordinateField(FloatField):
+    """A latitude or longitude: shown with at most 6 decimals (about 10 cm), never 57.496401666666664."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{round(float(self.data), 6):.6f}".rstrip("0").rstrip(".")
+
+
 class HotHoursRowForm(Form):
-    """One hot-hours window; a row left empty is ignored."""
+    """One hot-hours window; a row left empty is ignored. Whether a started row is complete is checked by
+    ``HotSpotForm.validate`` (the times' own ``Optional`` would stop an inline check on an empty field)."""
 
     days = SelectMultipleField(_l("Days"), choices=WEEKDAY_CHOICES, coerce=int, validate_choice=True)
     start = StringField(_l("From"), validators=[Optional(), Regexp(HHMM, message=_l("Use HH:MM."))])
@@ -44,22 +56,29 @@ class HotHoursRowForm(Form):
     def is_empty(self) -> bool:
         return not self.days.data and not self.start.data and not self.end.data
 
-    def validate_end(self, field):
+    def missing(self) -> list[str]:
+        """What a started row lacks, in words (empty when complete or empty)."""
         if self.is_empty():
-            return
+            return []
+        problems = []
         if not self.days.data:
-            raise ValidationError(_l("Choose at least one day."))
-        if not self.start.data or not field.data:
-            raise ValidationError(_l("Give both times."))
-        if self.start.data == field.data:
-            raise ValidationError(_l("'To' must differ from 'From'."))
+            problems.append(str(_l("Choose at least one day.")))
+        if not self.start.data and not self.end.data:
+            problems.append(str(_l("Give both a 'from' and a 'to' time.")))
+        elif not self.start.data:
+            problems.append(str(_l("Give a 'from' time.")))
+        elif not self.end.data:
+            problems.append(str(_l("Give a 'to' time.")))
+        elif self.start.data == self.end.data:
+            problems.append(str(_l("'To' must differ from 'From'.")))
+        return problems
 
 
 class HotSpotForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    lat = FloatField(_l("Latitude"), validators=[DataRequired(), NumberRange(-90, 90)])
-    lon = FloatField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
+    lat = CoordinateField(_l("Latitude"), validators=[DataRequired(), NumberRange(-90, 90)])
+    lon = CoordinateField(_l("Longitude"), validators=[DataRequired(), NumberRange(-180, 180)])
     radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[DataRequired(), NumberRange(1, 5000)])
     priority = SelectField(
         _l("Priority"),
@@ -75,6 +94,19 @@ class HotSpotForm(FlaskForm):
     public = BooleanField(_l("May be named in the public report"))
     active = BooleanField(_l("Active"), default=True)
     rev = HiddenField()
+
+    # Row index → what that hot-hours window lacks, in words (set by ``validate``).
+    hot_hour_problems: dict[int, str] = {}
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        self.hot_hour_problems = {}
+        for i, row in enumerate(self.hot_hours):
+            problems = row.form.missing()
+            if problems:
+                self.hot_hour_problems[i] = str(_l("Window %(n)s:", n=i + 1)) + " " + " ".join(problems)
+                ok = False
+        return ok
 
     def hot_hours_value(self) -> list[dict]:
         return [

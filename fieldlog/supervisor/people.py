@@ -18,7 +18,7 @@ from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.supervisor.access import admin_required, all_areas, current_area, supervisor_required
 from fieldlog.supervisor.forms import AreaForm, ButtonForm, PasswordForm, UserForm
-from fieldlog.supervisor.views import _audit_for, bp
+from fieldlog.supervisor.views import _audit_for, bp, confirmed
 
 
 def _snapshot(user: User) -> dict:
@@ -178,7 +178,9 @@ def device_revoke(device_id):
     if device is None:
         abort(404)
     _manageable_or_404(device.user_id)
-    if ButtonForm().validate_on_submit() and device.revoked_at is None:
+    if ButtonForm().validate_on_submit() and device.revoked_at is None and not confirmed():
+        flash(_("The device %(name)s is still signed in: tick the box to confirm first.", name=device.name), "error")
+    elif ButtonForm().validate_on_submit() and device.revoked_at is None:
         revoke_device(device, utcnow())
         audit.record(
             current_user,

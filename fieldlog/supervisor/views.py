@@ -18,11 +18,13 @@ from fieldlog.audit.models import AuditEntry
 from fieldlog.auth.models import Device, User
 from fieldlog.coverage import queries
 from fieldlog.coverage import services as coverage
+from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.geo import distance_m
 from fieldlog.hotspots import services as hotspots
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.hotspots.schemas import HotSpotInputSchema
+from fieldlog.supervisor import charts, followup, targets, xlsx
 from fieldlog.supervisor import visits as visit_service
 from fieldlog.supervisor.access import all_areas, check_area, current_area, supervisor_required
 from fieldlog.supervisor.forms import ButtonForm, FlagForm, HotSpotForm, RevForm
@@ -65,6 +67,37 @@ def _labels():
         "mode_label": lambda code: str(MODE_LABELS.get(code, code)),
         "code_label": lambda code: str(CODE_LABELS.get(code, code)),
     }
+
+
+@bp.app_template_global("zone_name")
+def _zone_name(timezone: str) -> str:
+    """A time zone as people call it ("Sverigetid"), never its database id."""
+    from babel.dates import get_timezone, get_timezone_location
+    from flask_babel import get_locale
+
+    return get_timezone_location(get_timezone(timezone), locale=get_locale())
+
+
+@bp.app_template_global("term_title")
+def _term_title(key: str) -> str:
+    from fieldlog.supervisor.terms import term_title
+
+    return term_title(key)
+
+
+@bp.app_template_global("coverage_terms")
+def _coverage_terms() -> list[tuple[str, str]]:
+    from fieldlog.supervisor.terms import TERMS
+
+    return [(str(label), str(text)) for label, text in TERMS.values()]
+
+
+@bp.app_template_global("describe_audit")
+def _describe_audit(rows):
+    """Audit rows as sentences (a global: the macros are imported without the page's context)."""
+    from fieldlog.supervisor.audit_text import describe
+
+    return describe(rows)
 
 
 def _area_or_404() -> Area:
@@ -118,10 +151,9 @@ def _page_period(area: Area, default: str = "last_week") -> tuple[str, queries.P
     return preset, p
 
 
-def _status(row: dict) -> str:
-    if row["visit_compliance"] is None:
-        return "none"
-    return "met" if row["visit_compliance"] >= 1 else "below"
+def confirmed() -> bool:
+    """A destructive button's confirmation: a required checkbox in its form (works without JavaScript)."""
+    return request.form.get("confirm") == "yes"
 
 
 def _tiles() -> str:
@@ -130,19 +162,33 @@ def _tiles() -> str:
     return current_app.config.get("TILE_URL") or ""
 
 
+def previous_period(p: queries.Period) -> queries.Period:
+    """The period of the same length just before ``p``."""
+    return queries.period(p.first - timedelta(days=p.days), p.first - timedelta(days=1), p.timezone)
+
+
+def judged_rows(area: Area, p: queries.Period, spots: dict) -> list[dict]:
+    """The coverage rows of a period, each judged on all of its target and beside the previous period's figures."""
+    before = {r["id"]: r for r in coverage.coverage(area, previous_period(p))["hotspots"]}
+    rows = []
+    for r in coverage.coverage(area, p)["hotspots"]:
+        spot = spots.get(r["id"])
+        verdict = targets.judge(r, spot.target_minutes if spot else None, bool(spot and spot.hot_hours))
+        rows.append({**r, "status": verdict.status, "short": verdict.short, "spot": spot, "prev": before.get(r["id"])})
+    return rows
+
+
 @bp.get("/")
 @supervisor_required
 def dashboard():
     area = _area_or_404()
     preset, p = _page_period(area)
-    table = coverage.coverage(area, p)["hotspots"]
-    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
-    mondays, trend = coverage.weekly_trend(area, 8, p.last)
-    rows = []
-    for r in table:
-        spot = spots.get(r["id"])
-        series = trend.get(r["id"], [0] * len(mondays))
-        rows.append({**r, "status": _status(r), "spot": spot, "trend": series})
+    spot_list = hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)
+    spots = {h.id: h for h in spot_list}
+    rows = judged_rows(area, p, spots)
+    mondays, weekly = coverage.weekly_figures(area, 8, p.last, spot_list)
+    for r in rows:
+        r["weekly"] = weekly.get(r["id"], [])
     below = [r for r in rows if r["status"] == "below"]
     return render_template(
         "supervisor/dashboard.html",
@@ -150,9 +196,13 @@ def dashboard():
         areas=all_areas() if current_user.role == "admin" else [],
         preset=preset,
         period=p,
+        previous=previous_period(p),
         rows=rows,
         below=below,
         mondays=mondays,
+        officers=followup.per_officer(area, p.start, p.end),
+        open_visits=followup.open_visits(area),
+        answered=followup.answered_flags(area, min(p.start, utcnow() - timedelta(days=14))),
         tiles=_tiles(),
     )
 
@@ -180,7 +230,7 @@ def _audit_for(entity_type: str, entity_ids: list[str], limit: int = 50) -> list
     if not entity_ids:
         return []
     query = (
-        select(AuditEntry, User.username)
+        select(AuditEntry, User.username, User.display_name.label("actor_name"))
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(entity_ids))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -202,8 +252,12 @@ def _hotspot_or_404(hotspot_id: uuid.UUID) -> HotSpot:
 def hotspot_detail(hotspot_id: uuid.UUID):
     spot = _hotspot_or_404(hotspot_id)
     preset, p = _page_period(spot.area, "last_4_weeks")
-    row = next((r for r in coverage.coverage(spot.area, p)["hotspots"] if r["id"] == spot.id), None)
+    row = next((r for r in judged_rows(spot.area, p, {spot.id: spot}) if r["id"] == spot.id), None)
     grid = coverage.grid(spot, p)
+    _mondays, weekly = coverage.weekly_figures(spot.area, 12, p.last, [spot])
+    chart = charts.weekly_chart(
+        weekly[spot.id], "weekly", _("Visits per week at %(name)s, the last 12 weeks", name=spot.name)
+    )
     return render_template(
         "supervisor/hotspot.html",
         spot=spot,
@@ -213,6 +267,9 @@ def hotspot_detail(hotspot_id: uuid.UUID):
         grid=grid,
         heat=_heat(grid),
         hot=_hot_mask(spot.hot_hours),
+        weekly=weekly[spot.id],
+        chart=chart,
+        previous=previous_period(p),
         archive_form=RevForm(rev=spot.rev),
         audit=_audit_for("hotspot", [str(spot.id)]),
         tiles=_tiles(),
@@ -220,14 +277,24 @@ def hotspot_detail(hotspot_id: uuid.UUID):
 
 
 def _form_errors_from(e: ValidationError, form: HotSpotForm) -> None:
+    """The service schema's objections, beside the fields they concern (never a raw field name on the page)."""
     fields = e.messages if isinstance(e.messages, dict) else {"_schema": e.messages}
     for name, messages in fields.items():
+        if name == "hot_hours":
+            rows = messages if isinstance(messages, dict) else {}
+            filled = [i for i, row in enumerate(form.hot_hours) if not row.form.is_empty()]
+            problems = dict(form.hot_hour_problems)
+            for index in rows or [None]:
+                position = filled[index] if isinstance(index, int) and index < len(filled) else 0
+                problems[position] = _("Window %(n)s:", n=position + 1) + " " + _("Check the days and times.")
+            form.hot_hour_problems = problems
+            continue
         target = getattr(form, name, None)
         text = [m if isinstance(m, str) else str(m) for m in (messages if isinstance(messages, list) else [messages])]
         if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
             target.errors.extend(text)
         else:
-            flash(f"{name}: {'; '.join(text)}", "error")
+            flash(_("The hot spot could not be saved. Check the form."), "error")
 
 
 @bp.route("/hotspots/new", methods=["GET", "POST"])
@@ -252,7 +319,7 @@ def hotspot_new():
             flash(_("Hot spot %(name)s created.", name=spot.name), "info")
             return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id))
     return render_template("supervisor/hotspot_form.html", form=form, spot=None, area=area, tiles=_tiles()), (
-        400 if form.errors else 200
+        400 if request.method == "POST" else 200
     )
 
 
@@ -322,6 +389,9 @@ def hotspot_archive(hotspot_id: uuid.UUID):
     form = RevForm()
     if not form.validate_on_submit() or not form.rev.data.isdigit():
         abort(400)
+    if not confirmed():
+        flash(_("Nothing was archived: tick the box to confirm first."), "error")
+        return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id) + "#archive", 303)
     try:
         hotspots.archive(current_user, spot, int(form.rev.data))
     except ApiError:
@@ -457,12 +527,53 @@ def export_geojson():
     return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_LABELS = {"met": _l("Target met"), "below": _l("Below target"), "none": _l("No target")}
+
+
+@bp.get("/export/visits.xlsx")
+@supervisor_required
+def export_xlsx():
+    area = _area_or_404()
+    _preset, p, _errors = chosen_period(area, "last_4_weeks")
+    query = visit_service.filtered(area, p.start, p.end).order_by(None).order_by(*_export_order())
+    rows = db.session.execute(query).all()
+    body = xlsx.visits_workbook(
+        rows, area.timezone, lambda c: str(MODE_LABELS.get(c, c)), lambda c: str(CODE_LABELS.get(c, c))
+    )
+    return Response(
+        body,
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="visits-{area.slug}-{p.first}-{p.last}.xlsx"'},
+    )
+
+
+@bp.get("/export/coverage.xlsx")
+@supervisor_required
+def export_coverage_xlsx():
+    area = _area_or_404()
+    _preset, p, _errors = chosen_period(area, "last_4_weeks")
+    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
+    body = xlsx.coverage_workbook(
+        judged_rows(area, p, spots),
+        followup.per_officer(area, p.start, p.end),
+        area.timezone,
+        lambda status: str(STATUS_LABELS[status]),
+    )
+    return Response(
+        body,
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="coverage-{area.slug}-{p.first}-{p.last}.xlsx"'},
+    )
+
+
 @bp.get("/report")
 @supervisor_required
 def report():
     area = _area_or_404()
     preset, p = _page_period(area, "last_4_weeks")
-    rows = [{**r, "status": _status(r)} for r in coverage.coverage(area, p)["hotspots"]]
+    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
+    rows = judged_rows(area, p, spots)
     totals = {
         "visits": sum(r["visits"] for r in rows),
         "presence_minutes": coverage.round1(sum(r["presence_minutes"] for r in rows)),
@@ -479,7 +590,7 @@ def report():
 @supervisor_required
 def audit_log():
     query = (
-        select(AuditEntry, User.username)
+        select(AuditEntry, User.username, User.display_name.label("actor_name"))
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(200)

@@ -11,6 +11,7 @@ from fieldlog.api.helpers import json_body, load
 from fieldlog.api.messages import translate_results
 from fieldlog.auth.services import api_auth
 from fieldlog.db import utcnow
+from fieldlog.ops.metrics import count_push_results
 from fieldlog.sync import services
 from fieldlog.sync.schemas import MutationSchema, PullQuerySchema, PushSchema
 
@@ -50,6 +51,7 @@ def push():
         raise ValidationError({"mutations": e.messages}) from None
     actor = services.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
     results = services.push(actor, mutations, loaded)
+    count_push_results(results)
     return {"results": translate_results(results), "server_time": utcnow().isoformat()}
 
 

@@ -56,6 +56,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldlog.api.errors import ApiError, normalise_fields
+from fieldlog.audit.models import AuditEntry
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
@@ -74,6 +75,7 @@ _hotspot_wire = HotSpotSchema()
 VISIT = Visit.__table__
 MUTATION = SyncMutation.__table__
 HOTSPOT = HotSpot.__table__
+AUDIT = AuditEntry.__table__
 
 # How often a push that lost a race to a concurrent push is done again before the client is told to retry.
 PUSH_ATTEMPTS = 3
@@ -217,6 +219,7 @@ class _Batch:
         self.state: dict[uuid.UUID, dict] = {}  # record id -> the row as it is now, for rows this push touched
         self.dirty: set[uuid.UUID] = set()
         self.mutation_rows: list[dict] = []
+        self.audit_rows: list[dict] = []  # flags that an officer's edit answered (cleared), for the supervisor
         self._hotspots: dict[uuid.UUID, dict] | None = None
         self._limits: visits.VisitLimits | None = None
         self._usernames: dict[int, str] = {actor.user_id: actor.username}
@@ -314,11 +317,31 @@ class _Batch:
             row = dict(row)
             row["rev"] += 1
         row.update(fields)
-        # An edit answers a supervisor's flag: it is cleared (SPEC §3 push rule 4).
+        # An edit answers a supervisor's flag: it is cleared (SPEC §3 push rule 4), and the audit log says so, which
+        # the supervisor's dashboard lists. Read from the row already in hand: no work for visits without a flag.
+        if row.get("flag_at") is not None:
+            self._answered(record_id, row)
         row.update(flag_comment=None, flag_by_id=None, flag_at=None)
         row.update(device_id=self.actor.device_id, updated_at=self.now)
         self._store(record_id, row)
         return {**head, "status": "applied", "rev": row["rev"]}
+
+    def _answered(self, record_id: uuid.UUID, row: dict) -> None:
+        self.audit_rows.append(
+            {
+                "at": self.now,
+                "actor_id": self.actor.user_id,
+                "entity_type": "visit",
+                "entity_id": str(record_id),
+                "action": "flag_answered",
+                "before": {
+                    "comment": row.get("flag_comment"),
+                    "by_id": row.get("flag_by_id"),
+                    "at": row["flag_at"].isoformat(),
+                },
+                "after": None,
+            }
+        )
 
     def _delete(self, head: dict, record_id: uuid.UUID, row: dict | None, base_rev: int) -> dict:
         if row is None:
@@ -382,6 +405,8 @@ class _Batch:
                     raise _LostRace
         if self.mutation_rows:
             _insert_many(MUTATION, self.mutation_rows)
+        if self.audit_rows:
+            session.execute(AUDIT.insert(), self.audit_rows)
 
 
 _UPDATED = tuple(c.name for c in VISIT.columns if c.name not in ("id", "officer_id", "created_at"))

@@ -1,6 +1,6 @@
 // The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
 import { h, replace } from "./dom.js";
-import { getLang, setLang, t } from "./i18n.js";
+import { errorSentence, getLang, setLang, setTimezone, t } from "./i18n.js";
 import { counts } from "./outbox.js";
 import { clearServerCopy, getMeta, setMeta, tx } from "./storage.js";
 import { api, onSyncChange, setSession, startTriggers, state as syncState, syncNow } from "./sync.js";
@@ -41,6 +41,7 @@ const ctx = {
   },
   refresh: (why) => refresh(why),
   signIn,
+  renameDevice,
   confirm: confirmDialog,
 };
 
@@ -52,7 +53,7 @@ function parseHash() {
 }
 
 let currentView = "";
-async function route() {
+async function route(toTop = true) {
   teardown();
   const { parts, params } = parseHash();
   const notice = routeNotice;
@@ -78,11 +79,14 @@ async function route() {
     await renderHotspots(main, ctx);
   }
   markTabs();
+  // Each view starts at its top, not at the previous view's scroll position (B3) — but a redraw after a sync leaves
+  // the officer where they were.
+  if (toTop) window.scrollTo(0, 0);
 }
 
 /** Redraw after data changed underneath — but never a form the officer may be filling in. */
 async function refresh(why) {
-  if (currentView === "hotspots" || currentView === "today") await route();
+  if (currentView === "hotspots" || currentView === "today") await route(false);
   else if (currentView === "visit" && why === "force") {
     teardown();
     await renderVisit(main, ctx, parseHash().parts[1]);
@@ -103,7 +107,7 @@ function renderChrome() {
       "div",
       { class: "tools" },
       h("button", { type: "button", lang: getLang() === "sv" ? "en" : "sv", onclick: switchLang }, t("switch_lang")),
-      session ? h("button", { type: "button", onclick: signOut }, t("sign_out")) : null,
+      session ? h("button", { type: "button", onclick: signOutOnce }, t("sign_out")) : null,
     ),
   );
   tabs.hidden = !session;
@@ -208,34 +212,118 @@ function confirmDialog(title, text, okLabel) {
 
 // --- Session ---
 
-function deviceName() {
-  const ua = navigator.userAgent;
-  const platform = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : navigator.platform || "web";
-  return `fieldlog ${platform}`.slice(0, 200);
+/**
+ * What this device is, from the user agent: "Chrome på Android (Pixel 7)", "Safari på iPhone" (D6). The officer can
+ * change it later; supervisors see it in the device list.
+ */
+export function deviceName(ua = navigator.userAgent, lang = getLang()) {
+  const browser = /EdgA?\//.test(ua)
+    ? "Edge"
+    : /SamsungBrowser\//.test(ua)
+      ? "Samsung Internet"
+      : /Firefox\/|FxiOS\//.test(ua)
+        ? "Firefox"
+        : /OPR\//.test(ua)
+          ? "Opera"
+          : /Chrome\/|CriOS\/|Chromium\//.test(ua)
+            ? "Chrome"
+            : /Safari\//.test(ua)
+              ? "Safari"
+              : null;
+  let system = null;
+  let model = null;
+  const android = ua.match(/Android(?: [\d.]+)?;\s*([^;)]*?)(?:\s+Build\/[^;)]*)?\)/);
+  if (/Android/.test(ua)) {
+    system = "Android";
+    // Chrome's reduced user agent says "K" instead of the model: then there is no model to name.
+    const candidate = android?.[1]?.trim();
+    if (candidate && candidate !== "K" && !/^(Linux|U|wv|Mobile)$/i.test(candidate)) model = candidate;
+  } else if (/iPhone/.test(ua)) system = "iPhone";
+  else if (/iPad/.test(ua)) system = "iPad";
+  else if (/Windows/.test(ua)) system = "Windows";
+  else if (/Macintosh|Mac OS X/.test(ua)) system = "Mac";
+  else if (/CrOS/.test(ua)) system = "ChromeOS";
+  else if (/Linux/.test(ua)) system = "Linux";
+  const on = lang === "en" ? "on" : "på";
+  let name = [browser, system].filter(Boolean).join(` ${on} `) || "fieldlog";
+  if (model) name += ` (${model})`;
+  return name.slice(0, 200);
+}
+
+/** deviceName(), with the phone model from User-Agent Client Hints where the browser offers them (Chrome). */
+async function describeDevice() {
+  let ua = navigator.userAgent;
+  try {
+    const hints = await navigator.userAgentData?.getHighEntropyValues?.(["model"]);
+    if (hints?.model && /Android/.test(ua)) ua = ua.replace(/(Android(?: [\d.]+)?;)\s*[^;)]*\)/, `$1 ${hints.model})`);
+  } catch {
+    // no hints: the user agent alone
+  }
+  return deviceName(ua);
+}
+
+/** Rename this device (PATCH /me/device); returns an error sentence or null. */
+async function renameDevice(name) {
+  if (!name) return `${t("field_name")}: ${t("why_name")}`;
+  let result;
+  try {
+    result = await api("PATCH", "/me/device", { name });
+  } catch (error) {
+    if (error.kind === "network") return t("device_offline");
+    return errorSentence(error.code, error.status);
+  }
+  if (result.status !== 200) {
+    const error = result.body?.error || {};
+    if (error.fields?.name) return `${t("field_name")}: ${t("why_name")}`;
+    return errorSentence(error.code, result.status);
+  }
+  session = { ...session, device_name: result.body.name };
+  await setMeta("session", session);
+  return null;
 }
 
 /** Sign in; returns an error message or null. A different officer starts from a clean copy of server data. */
 async function signIn(username, password) {
   if (!username || !password) return t("sign_in_failed");
   let result;
+  const sentName = await describeDevice();
   try {
-    result = await api("POST", "/auth/token", { username, password, device_name: deviceName() }, null);
+    result = await api("POST", "/auth/token", { username, password, device_name: sentName }, null);
   } catch (error) {
     if (error.kind === "network") return t("sign_in_offline");
     if (error.kind === "auth") return t("sign_in_failed");
-    return t("sign_in_error", { code: error.code || error.status });
+    return errorSentence(error.code, error.status);
   }
   if (result.status === 429) return t("sign_in_throttled");
-  if (result.status !== 201) return t("sign_in_error", { code: result.body?.error?.code || result.status });
+  if (result.status !== 201) return errorSentence(result.body?.error?.code, result.status);
   const body = result.body;
   const previous = await getMeta("session");
   if (previous && previous.user?.id !== body.user.id) await clearServerCopy();
-  session = { token: body.token, user: body.user, device_id: body.device_id, expires_at: body.expires_at };
+  session = {
+    token: body.token,
+    user: body.user,
+    device_id: body.device_id,
+    device_name: sentName,
+    expires_at: body.expires_at,
+  };
+  setTimezone(body.user.area?.timezone);
   await setMeta("session", session);
   setSession(session);
   ctx.navigate("#/");
   startSync();
   return null;
+}
+
+// One sign-out at a time: a double tap must not open two dialogs or revoke twice.
+let signingOut = false;
+async function signOutOnce() {
+  if (signingOut) return;
+  signingOut = true;
+  try {
+    await signOut();
+  } finally {
+    signingOut = false;
+  }
 }
 
 async function signOut() {
@@ -277,7 +365,10 @@ function registerServiceWorker() {
     location.reload();
   });
   navigator.serviceWorker
-    .register("/sw.js", { scope: "/app" })
+    // A module worker: it imports the page's own sync module and pushes the outbox itself (Background Sync, D2).
+    .register("/sw.js", { scope: "/app", type: "module" })
+    // No module workers here (older browsers): the classic worker, whose Background Sync only wakes open pages.
+    .catch(() => navigator.serviceWorker.register("/sw.js?classic=1", { scope: "/app" }))
     .then((registration) => {
       const offer = (worker) => {
         if (!navigator.serviceWorker.controller) return;
@@ -310,6 +401,7 @@ async function boot() {
   setLang(getLang());
   prefetch();
   session = (await getMeta("session")) || null;
+  setTimezone(session?.user?.area?.timezone);
   setSession(session);
   onSyncChange((_state, event) => {
     renderSyncStatus();

@@ -41,7 +41,10 @@ export function overdueRatio(hotspot, last, now = Date.now()) {
   return (now - new Date(last).getTime()) / intervalMs;
 }
 
-/** Rows for the list, most overdue first (in half-interval steps), then nearest, then by priority. */
+/**
+ * Rows for the list: by priority (1 first); within a priority the spots that are hot now first (D1), then the most
+ * overdue (in half-interval steps), then the nearest.
+ */
 export function rank(hotspots, statusById, ownVisits, position, now = new Date()) {
   const rows = hotspots
     .filter((h) => !h.deleted && h.active !== false)
@@ -60,9 +63,10 @@ export function rank(hotspots, statusById, ownVisits, position, now = new Date()
   const bucket = (r) => Math.min(4, Math.floor(r.ratio * 2) / 2);
   rows.sort(
     (a, b) =>
+      (a.hotspot.priority ?? 2) - (b.hotspot.priority ?? 2) ||
+      Number(b.hotNow) - Number(a.hotNow) ||
       bucket(b) - bucket(a) ||
       (a.distance ?? Infinity) - (b.distance ?? Infinity) ||
-      a.hotspot.priority - b.hotspot.priority ||
       a.hotspot.name.localeCompare(b.hotspot.name),
   );
   return rows;

@@ -1,5 +1,7 @@
-// The app's words: Swedish first (SPEC §2), English on switch. Times shown in Europe/Stockholm.
-export const TIMEZONE = "Europe/Stockholm";
+// The app's words: Swedish first (SPEC §2), English on switch. Times shown in the area's time zone (the server's
+// word, from the signed-in user's area; Europe/Stockholm until it is known).
+let TIMEZONE = "Europe/Stockholm";
+export const timezone = () => TIMEZONE;
 
 const sv = {
   app: "fieldlog",
@@ -68,7 +70,7 @@ const sv = {
   position_none: "Ingen position (platstjänster nekade eller otillgängliga). Besöket sparas ändå.",
   on_site: "På platsen",
   off_site: "Utanför platsen ({n} m bort)",
-  mode: "Sätt",
+  mode: "Färdsätt",
   officers: "Antal poliser",
   observations: "Iakttagelser",
   activities: "Åtgärder",
@@ -129,6 +131,75 @@ const sv = {
   field_hotspot_id: "Hot spot",
   field_started_at: "Start",
   field_ended_at: "Slut",
+  field_mode: "Färdsätt",
+  field_officers: "Antal poliser",
+  field_observations: "Iakttagelser",
+  field_activities: "Åtgärder",
+  field_contacts: "Kontakter",
+  field_notes: "Anteckningar",
+  field_position: "Position",
+  field_entry: "Registrering",
+  field_name: "Namn",
+  why_hotspot_id: "hot spoten finns inte (längre) i ditt område. Välj en annan.",
+  why_started_at: "starttiden godtas inte: den får inte ligga i framtiden eller vara för gammal.",
+  why_ended_at: "sluttiden godtas inte: den ska vara efter starten, inom 12 timmar och inte i framtiden. Ett besök som pågått mer än 12 timmar behöver en sluttid.",
+  why_mode: "välj ett färdsätt ur listan.",
+  why_officers: "ange 1–20 poliser.",
+  why_observations: "”Inget att rapportera” kan inte kombineras med andra iakttagelser, och varje iakttagelse får väljas en gång.",
+  why_activities: "varje åtgärd får väljas en gång.",
+  why_contacts: "ange 0–999 kontakter.",
+  why_notes: "anteckningarna får vara högst 2000 tecken.",
+  why_position: "positionen godtas inte.",
+  why_entry: "typen av registrering godtas inte.",
+  why_name: "ange ett namn på högst 200 tecken.",
+  why_other: "uppgiften godtas inte.",
+  err_code_validation_error: "Servern tog inte emot uppgifterna.",
+  err_code_not_found: "Besöket finns inte längre på servern.",
+  err_code_forbidden: "Besöket hör till någon annan och kan inte ändras härifrån.",
+  err_code_conflict: "Besöket har ändrats på servern sedan du hämtade det.",
+  err_code_mutation_id_reused: "Ändringen skickades redan med annat innehåll. Spara igen så skickas den på nytt.",
+  err_code_unknown_mutation_type: "Servern känner inte igen den här sortens ändring. Uppdatera appen; besöket finns kvar.",
+  err_code_token_expired: "Inloggningen har gått ut. Logga in igen; inget har försvunnit.",
+  err_code_token_revoked: "Enheten har loggats ut av en administratör. Logga in igen; inget har försvunnit.",
+  err_code_unauthorized: "Du är inte inloggad. Logga in igen; inget har försvunnit.",
+  err_code_invalid_credentials: "Fel användarnamn eller lösenord, eller så är kontot avstängt.",
+  err_code_payload_too_large: "Besöket är för stort för att skickas. Korta anteckningarna och spara igen.",
+  err_code_too_many_requests: "För många försök. Vänta en stund och försök igen.",
+  err_code_server: "Servern svarar inte just nu. Appen försöker igen av sig själv.",
+  err_code_network: "Ingen anslutning. Appen försöker igen när nätet är tillbaka.",
+  err_code_bad_request: "Servern förstod inte vad appen skickade. Uppdatera appen; besöket finns kvar.",
+  err_code_unsupported_protocol: "Appen är för gammal för servern. Uppdatera appen; besöket finns kvar.",
+  err_code_unsupported_media_type: "Servern förstod inte vad appen skickade. Uppdatera appen; besöket finns kvar.",
+  err_code_precondition_failed: "Uppgifterna har ändrats på servern. Ladda om och försök igen.",
+  err_code_other: "Servern tog inte emot ändringen (felkod {code}).",
+  err_order_times: "Till är före Från. Ändra tiderna.",
+  position_after: "Loggat i efterhand, utan position.",
+  on_site_phone: "På platsen",
+  off_site_phone: "Utanför platsen ({n} m bort)",
+  entry_after: "I efterhand",
+  hot_when: "Het: {v}",
+  hot_none: "Inga heta timmar angivna",
+  days_all: "alla dagar",
+  notice_10: "10 minuter: bra tid att lämna när du vill.",
+  notice_16: "16 minuter: dags att gå vidare till nästa plats.",
+  done_title: "Besöket är avslutat",
+  done_summary: "{name} · {n} min",
+  done_left: "Kvar att fylla i: {list}.",
+  done_complete: "Allt är ifyllt. Ändra nedan om något är fel.",
+  done_mode: "Färdsätt: {mode}.",
+  done_back: "Klar – till listan",
+  drive_question: "Besöket var kortare än 2 minuter. Var det en genomkörning?",
+  drive_yes: "Ja, genomkörning",
+  drive_set: "Färdsätt ändrat till genomkörning.",
+  shift_note: "Besök de senaste 16 timmarna (skiftet).",
+  saved_synced: "Sparat och uppladdat.",
+  saved_plain: "Sparat.",
+  device: "Den här enheten",
+  device_name: "Enhetens namn",
+  device_save: "Spara namnet",
+  device_saved: "Namnet är sparat.",
+  device_offline: "Namnet kan bara ändras med anslutning.",
+  working: "Arbetar …",
 };
 
 const en = {
@@ -259,6 +330,75 @@ const en = {
   field_hotspot_id: "Hot spot",
   field_started_at: "Start",
   field_ended_at: "End",
+  field_mode: "Mode",
+  field_officers: "Number of officers",
+  field_observations: "Observations",
+  field_activities: "Activities",
+  field_contacts: "Contacts",
+  field_notes: "Notes",
+  field_position: "Position",
+  field_entry: "Entry",
+  field_name: "Name",
+  why_hotspot_id: "the hot spot is not (or no longer) in your area. Choose another one.",
+  why_started_at: "the start is not accepted: it may not lie in the future or be too old.",
+  why_ended_at: "the end is not accepted: it must be after the start, within 12 hours and not in the future. A visit running for more than 12 hours needs an end.",
+  why_mode: "choose a mode from the list.",
+  why_officers: "enter 1–20 officers.",
+  why_observations: "“Nothing to report” cannot be combined with other observations, and each observation may be chosen once.",
+  why_activities: "each activity may be chosen once.",
+  why_contacts: "enter 0–999 contacts.",
+  why_notes: "the notes may be at most 2000 characters.",
+  why_position: "the position is not accepted.",
+  why_entry: "the kind of entry is not accepted.",
+  why_name: "enter a name of at most 200 characters.",
+  why_other: "the value is not accepted.",
+  err_code_validation_error: "The server did not accept the details.",
+  err_code_not_found: "The visit no longer exists on the server.",
+  err_code_forbidden: "The visit belongs to someone else and cannot be changed from here.",
+  err_code_conflict: "The visit was changed on the server since you fetched it.",
+  err_code_mutation_id_reused: "The change was already sent with other content. Save again to send it anew.",
+  err_code_unknown_mutation_type: "The server does not know this kind of change. Update the app; the visit is kept.",
+  err_code_token_expired: "Your sign-in has expired. Sign in again; nothing has been lost.",
+  err_code_token_revoked: "This device was signed out by an administrator. Sign in again; nothing has been lost.",
+  err_code_unauthorized: "You are not signed in. Sign in again; nothing has been lost.",
+  err_code_invalid_credentials: "Wrong username or password, or the account is deactivated.",
+  err_code_payload_too_large: "The visit is too large to send. Shorten the notes and save again.",
+  err_code_too_many_requests: "Too many attempts. Wait a while and try again.",
+  err_code_server: "The server is not answering right now. The app tries again by itself.",
+  err_code_network: "No connection. The app tries again when the network is back.",
+  err_code_bad_request: "The server did not understand what the app sent. Update the app; the visit is kept.",
+  err_code_unsupported_protocol: "The app is too old for the server. Update the app; the visit is kept.",
+  err_code_unsupported_media_type: "The server did not understand what the app sent. Update the app; the visit is kept.",
+  err_code_precondition_failed: "The details changed on the server. Reload and try again.",
+  err_code_other: "The server did not accept the change (error code {code}).",
+  err_order_times: "To is before From. Change the times.",
+  position_after: "Logged after the fact, without a position.",
+  on_site_phone: "On site",
+  off_site_phone: "Off site ({n} m away)",
+  entry_after: "After the fact",
+  hot_when: "Hot: {v}",
+  hot_none: "No hot hours set",
+  days_all: "every day",
+  notice_10: "10 minutes: a good time to leave whenever you like.",
+  notice_16: "16 minutes: time to move on to the next place.",
+  done_title: "The visit has ended",
+  done_summary: "{name} · {n} min",
+  done_left: "Left to fill in: {list}.",
+  done_complete: "Everything is filled in. Change below if something is wrong.",
+  done_mode: "Mode: {mode}.",
+  done_back: "Done – back to the list",
+  drive_question: "The visit was shorter than 2 minutes. Was it a drive-through?",
+  drive_yes: "Yes, drive-through",
+  drive_set: "Mode changed to drive-through.",
+  shift_note: "Visits of the last 16 hours (the shift).",
+  saved_synced: "Saved and uploaded.",
+  saved_plain: "Saved.",
+  device: "This device",
+  device_name: "Device name",
+  device_save: "Save the name",
+  device_saved: "The name is saved.",
+  device_offline: "The name can only be changed with a connection.",
+  working: "Working …",
 };
 
 const CODES = {
@@ -371,8 +511,7 @@ export function formatDistance(m) {
 
 // --- Times in the area's zone (Europe/Stockholm), without a library ---
 
-const partsFormatter = new Intl.DateTimeFormat("en-GB", {
-  timeZone: TIMEZONE,
+const partsOptions = {
   hourCycle: "h23",
   year: "numeric",
   month: "2-digit",
@@ -381,7 +520,20 @@ const partsFormatter = new Intl.DateTimeFormat("en-GB", {
   minute: "2-digit",
   second: "2-digit",
   weekday: "short",
-});
+};
+let partsFormatter = new Intl.DateTimeFormat("en-GB", { ...partsOptions, timeZone: TIMEZONE });
+
+/** Show times in this zone (the area's); an unknown zone name keeps the current one. */
+export function setTimezone(zone) {
+  if (!zone || zone === TIMEZONE) return;
+  try {
+    partsFormatter = new Intl.DateTimeFormat("en-GB", { ...partsOptions, timeZone: zone });
+  } catch {
+    return;
+  }
+  TIMEZONE = zone;
+  for (const key of Object.keys(formatters)) delete formatters[key];
+}
 const WEEKDAYS = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 /** Wall-clock parts of an instant in Stockholm: {y, mo, d, h, mi, s, weekday (ISO 1..7)}. */
@@ -409,4 +561,57 @@ export function zonedToIso(date, time) {
     guess += wall - shown;
   }
   return new Date(guess).toISOString();
+}
+
+// --- Hot hours, in words ---
+
+const DAY_NAMES = {
+  sv: ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+  en: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+};
+
+/** ISO weekdays as short runs: [1,2,3,4,5,7] → "mån–fre, sön". */
+export function formatDays(days) {
+  const sorted = [...new Set(days)].filter((d) => d >= 1 && d <= 7).sort((a, b) => a - b);
+  if (sorted.length === 7) return t("days_all");
+  const names = DAY_NAMES[lang];
+  const runs = [];
+  for (const d of sorted) {
+    const run = runs[runs.length - 1];
+    if (run && d === run[1] + 1) run[1] = d;
+    else runs.push([d, d]);
+  }
+  return runs
+    .map(([a, b]) => (a === b ? names[a - 1] : b === a + 1 ? `${names[a - 1]}, ${names[b - 1]}` : `${names[a - 1]}–${names[b - 1]}`))
+    .join(", ");
+}
+
+/** A spot's hot hours, e.g. "fre–lör 20:00–02:00; sön 18:00–22:00" (wall-clock times of the area). */
+export function formatHotHours(windows) {
+  return (windows || []).map((w) => `${formatDays(w.days || [])} ${w.from}–${w.to}`).join("; ");
+}
+
+// --- Server rejections, in the officer's language (by code and field, never the server's English) ---
+
+const AUTH_CODES = new Set(["token_expired", "token_revoked", "unauthorized"]);
+
+/** The sentence for an error code (of the API envelope, or "network" / "server" / an HTTP status). */
+export function errorSentence(code, status) {
+  let key = code;
+  if (!key && status === 413) key = "payload_too_large";
+  else if (!key && status === 429) key = "too_many_requests";
+  else if (!key && status >= 500) key = "server";
+  if (key === "service_unavailable" || key === "internal_error") key = "server";
+  if (key && `err_code_${key}` in TABLES[lang]) return t(`err_code_${key}`);
+  if (AUTH_CODES.has(key)) return t("err_code_unauthorized");
+  return t("err_code_other", { code: key || status || "?" });
+}
+
+/** One line per field the server named: [field, "Label: why"] — what is wrong, in words the officer reads. */
+export function fieldSentences(fields) {
+  return Object.keys(fields || {}).map((field) => {
+    const label = `field_${field}` in TABLES[lang] ? t(`field_${field}`) : field;
+    const why = `why_${field}` in TABLES[lang] ? t(`why_${field}`) : t("why_other");
+    return [field, t("fields_error", { field: label, message: why })];
+  });
 }

@@ -34,8 +34,9 @@ export function openDb() {
   return dbPromise;
 }
 
-// Open at once: the first view waits for IndexedDB, so opening it overlaps with loading the other modules.
-openDb().catch(() => undefined);
+// Open at once in the page: the first view waits for IndexedDB, so opening it overlaps with loading the other
+// modules. Not in the service worker, which imports this module too: its start-up serves the offline navigation.
+if (typeof window !== "undefined") openDb().catch(() => undefined);
 
 /** A request as a promise. Awaiting it inside `tx` keeps the transaction alive (microtasks). */
 export function req(request) {

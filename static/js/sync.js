@@ -1,6 +1,9 @@
 // Sync with the server (SPEC §3): push the outbox in batches, then pull changes page by page, then hot spot status.
-// One sync at a time (navigator.locks, across tabs). 401 pauses sync and asks for sign-in, dropping nothing;
-// network failures and 503 back off exponentially.
+// One sync at a time (navigator.locks, across tabs and the service worker). 401 pauses sync and asks for sign-in,
+// dropping nothing; network failures and 503 back off exponentially.
+//
+// The same module runs in the page and in the service worker (D2: Background Sync pushes the outbox with no page
+// open): nothing here may touch `window` or `document` outside startTriggers(), which only the page calls.
 import {
   applyResults,
   counts,
@@ -186,13 +189,17 @@ function scheduleRetry() {
   retryTimer = setTimeout(() => syncNow("retry"), delay);
 }
 
+const inPage = typeof window !== "undefined";
+
+/** One sync; true when it got through (or there was nothing it could do), false when it should be tried again. */
 async function run() {
-  if (!session || session.needs_sign_in) return;
+  if (!session || session.needs_sign_in) return true;
   if (!navigator.onLine) {
     await refreshCounts();
     emit({ phase: "offline" });
-    return;
+    return false;
   }
+  let ok = true;
   try {
     await push();
     await pull();
@@ -217,12 +224,27 @@ async function run() {
       // Network, 5xx, or a local failure: nothing is lost (the outbox is untouched), try again later.
       if (error.kind !== "network" && error.kind !== "server") console.error("sync failed", error);
       emit({ phase: navigator.onLine ? "retrying" : "offline" });
-      scheduleRetry();
+      ok = false;
+      // In the worker, Background Sync itself retries a failed sync event, with its own backoff.
+      if (inPage) scheduleRetry();
     }
   } finally {
     await refreshCounts();
     listeners.forEach((fn) => fn(state, "synced"));
   }
+  return ok;
+}
+
+/**
+ * The service worker's sync (Background Sync event): the signed-in session from IndexedDB, the same push and pull as
+ * the page, under the same lock — so the page and the worker never push at once, and both send the outbox's own
+ * mutation ids (exactly once, SPEC §3 rule 1). Throws when it must be retried, so that the browser tries again.
+ */
+export async function syncInWorker() {
+  setSession((await getMeta("session")) || null);
+  if (!session || session.needs_sign_in) return;
+  const ok = navigator.locks ? await navigator.locks.request("fieldlog-sync", run) : await run();
+  if (!ok) throw new Error("sync did not get through; Background Sync will retry");
 }
 
 /** Start a sync unless one is running (then run once more after it). */
@@ -263,7 +285,8 @@ export function startTriggers() {
     requestBackgroundSync();
   });
   navigator.serviceWorker?.addEventListener("message", (event) => {
-    if (event.data?.type === "SYNC") syncNow();
+    // SYNCED: the worker uploaded in the background — read the new state (a quick sync that finds little to do).
+    if (event.data?.type === "SYNC" || event.data?.type === "SYNCED") syncNow();
   });
   refreshCounts();
   syncNow();

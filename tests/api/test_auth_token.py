@@ -24,7 +24,7 @@ def test_token_issued_with_user_and_area(client, officer):
         "username": "anna",
         "display_name": "Anna",
         "role": "officer",
-        "area": {"id": officer.area_id, "slug": "svenljunga", "name": "Svenljunga"},
+        "area": {"id": officer.area_id, "slug": "svenljunga", "name": "Svenljunga", "timezone": "Europe/Stockholm"},
     }
 
 

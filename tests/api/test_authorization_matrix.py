@@ -93,6 +93,8 @@ def status_shows_only_own_area(body, role, world):
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case("/healthz", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/favicon.ico"): Case("/favicon.ico", by_role(200, 200, 200, 200, 200, 200)),
+    # Prometheus metrics: only with FIELDLOG_METRICS_TOKEN (unset here: no such page; tests/ops covers the token).
+    ("GET", "/metrics"): Case("/metrics", by_role(404, 404, 404, 404, 404, 404)),
     # Authentication
     ("POST", "/api/v1/auth/token"): Case(
         "/api/v1/auth/token",
@@ -101,6 +103,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/auth/token"): Case("/api/v1/auth/token", by_role(401, 204, 204, 204, 204, 204)),
     ("GET", "/api/v1/me"): Case("/api/v1/me", by_role(401, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/me/device"): Case("/api/v1/me/device", by_role(401, 200, 200, 200, 200, 200)),
+    ("PATCH", "/api/v1/me/device"): Case(
+        "/api/v1/me/device", by_role(401, 200, 200, 200, 200, 200), json={"name": "Chrome på Android (Pixel 7)"}
+    ),
     ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", by_role(200, 200, 200, 200, 200, 200)),
     # Hot spots
     ("GET", "/api/v1/hotspots"): Case("/api/v1/hotspots", by_role(401, 200, 200, 200, 200, 200)),
@@ -221,6 +227,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/supervisor/export/visits.geojson"): Case(
         "/supervisor/export/visits.geojson", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/export/visits.xlsx"): Case(
+        "/supervisor/export/visits.xlsx", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/export/coverage.xlsx"): Case(
+        "/supervisor/export/coverage.xlsx", by_role(302, 403, 403, 200, 200, 200), page=True
     ),
     ("GET", "/supervisor/report"): Case("/supervisor/report", by_role(302, 403, 403, 200, 200, 200), page=True),
     ("GET", "/supervisor/audit"): Case("/supervisor/audit", by_role(302, 403, 403, 200, 200, 200), page=True),

@@ -197,7 +197,7 @@ def test_revoke_a_device_signs_the_phone_out(client, login, supervisor, officer,
     assert "Annas telefon" in html
     match = re.search(r'action="(/supervisor/devices/[^"]+/revoke)"', html)
     csrf = _form_token(html, match.group(1))
-    assert client.post(match.group(1), data={"csrf_token": csrf}).status_code == 303
+    assert client.post(match.group(1), data={"csrf_token": csrf, "confirm": "yes"}).status_code == 303
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "token_revoked"
@@ -279,7 +279,7 @@ def test_audit_log_shows_flag_changes(client, login, supervisor, recent):
     token = _form_token(html, f"/supervisor/visits/{recent.id}/flag")
     client.post(f"/supervisor/visits/{recent.id}/flag", data={"csrf_token": token, "comment": "Titta"})
     html = client.get("/supervisor/audit").get_data(as_text=True)
-    assert "visit: flag" in html and "sven" in html
+    assert "Sven flaggade besöket vid Torget" in html and "”Titta”" in html
 
 
 def test_leaflet_is_served_from_the_package(client):

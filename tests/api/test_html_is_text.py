@@ -73,3 +73,13 @@ def test_json_exports_are_json_not_html(client, hostile):
     assert response.status_code == 200
     assert "html" not in response.mimetype
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("page", ["/supervisor/", "/supervisor/hotspots/{hotspot}", "/supervisor/visits/{visit}"])
+def test_map_data_carries_names_as_escaped_text(client, hostile, page):
+    """The maps read hot spot names from data attributes; the attribute holds the name escaped, and the map scripts
+    put it into Leaflet as a text node (tests/browser/test_supervisor_maps.py checks what the browser shows)."""
+    html = client.get(page.format(hotspot=hostile["hotspot"].id, visit=hostile["visit"].id)).get_data(as_text=True)
+    assert (
+        'data-name="Torget &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
+    )

@@ -64,3 +64,12 @@ def test_leaflet_comes_from_the_xstatic_package(client):
 def test_csp_allows_the_configured_tile_host_for_the_map(client):
     csp = client.get("/app").headers["Content-Security-Policy"]
     assert "img-src 'self' data: https://tile.openstreetmap.org" in csp
+
+
+def test_classic_service_worker_has_no_module_import(client):
+    """Browsers without module workers register /sw.js?classic=1: the same worker, parseable as a classic script."""
+    module = client.get("/sw.js").get_data(as_text=True)
+    classic = client.get("/sw.js?classic=1").get_data(as_text=True)
+    assert 'import { syncInWorker } from "/static/js/sync.js";' in module
+    assert "import " not in classic.split("*/", 1)[1]
+    assert "const syncInWorker = null;" in classic

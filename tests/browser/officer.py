@@ -70,3 +70,49 @@ def wait_uploaded(page: Page) -> None:
         polling=100,
     )
     expect(status(page)).to_contain_text("Allt uppladdat", timeout=WAIT)
+
+
+READ_LOCAL_VISIT_RECORDS = """async () => {
+  const { getAll } = await import('/static/js/storage.js');
+  return (await getAll('visits')).filter((v) => !v.deleted);
+}"""
+
+
+def local_visits(page: Page) -> list[dict]:
+    return page.evaluate(READ_LOCAL_VISIT_RECORDS)
+
+
+def fill_after_the_fact(page: Page, hotspot: str, start, minutes: int = 15) -> None:
+    """Fill the "Logga i efterhand" form (not saved): hot spot, date, from, to."""
+    from datetime import timedelta
+
+    page.get_by_role("link", name="Efterhand", exact=True).click()
+    page.get_by_label("Hot spot").select_option(label=hotspot)
+    page.get_by_label("Datum").fill(start.strftime("%Y-%m-%d"))
+    page.get_by_label("Från", exact=True).fill(start.strftime("%H:%M"))
+    page.get_by_label("Till", exact=True).fill((start + timedelta(minutes=minutes)).strftime("%H:%M"))
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    """The element's box lies inside the window and is not hidden under the sticky top bar or the bottom tabs."""
+    return page.evaluate(
+        """(selector) => {
+          const el = document.querySelector(selector);
+          if (!el) return false;
+          const r = el.getBoundingClientRect();
+          const top = document.querySelector('.top')?.getBoundingClientRect().bottom
+            ?? document.getElementById('bar').getBoundingClientRect().bottom;
+          const bottom = document.getElementById('tabs').getBoundingClientRect().top;
+          return r.height > 0 && r.top >= Math.max(0, top) - 1 && r.bottom <= bottom + 1;
+        }""",
+        selector,
+    )
+
+
+def shot(page: Page, name: str, full_page: bool = False) -> None:
+    """A screenshot for people to look at, only when FIELDLOG_SCREENSHOTS names a folder (off in CI)."""
+    import os
+
+    folder = os.environ.get("FIELDLOG_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=full_page)

@@ -50,7 +50,7 @@ def test_dashboard_shows_shortfalls_and_sorts(page, live_server, svenljunga):
     expect(page.get_by_label("Eget val")).to_be_checked()  # a changed day means a custom period
     page.get_by_label("Senaste 4 veckorna").check()
     page.get_by_role("button", name="Visa").first.click()
-    expect(page.get_by_role("status").filter(has_text="fick för få besök")).to_contain_text("Torget")
+    expect(page.get_by_role("status").filter(has_text="nådde inte målet")).to_contain_text("Torget")
     table = page.locator("table.coverage")
     expect(table.get_by_text("Under målet")).to_be_visible()
     page.get_by_role("button", name="Besök", exact=True).click()
@@ -112,7 +112,7 @@ def test_hot_hours_are_edited_on_the_form(page, live_server, svenljunga):
     window.get_by_label("Sön").check()
     assert_accessible(page)
     page.get_by_role("button", name="Spara").click()
-    expect(page.get_by_text("fre–sön 19:00–02:00", exact=False)).to_be_visible()
+    expect(page.locator("dl.facts").get_by_text("fre–sön 19:00–02:00", exact=False)).to_be_visible()
 
 
 def test_flagging_a_visit(page, live_server, svenljunga):
@@ -135,6 +135,7 @@ def test_revoking_a_lost_phone(page, live_server, svenljunga, officer, make_toke
     row = page.get_by_role("row").filter(has_text="Annas telefon")
     expect(row).to_contain_text("inloggad")
     assert_accessible(page)
+    row.get_by_role("checkbox").check()
     row.get_by_role("button", name="Logga ut enheten Annas telefon").click()
     expect(page.get_by_text("Enheten Annas telefon är utloggad.")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Annas telefon")).to_contain_text("utloggad")

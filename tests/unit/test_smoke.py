@@ -1,2 +1,2 @@
 def test_app_answers_health(client):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "up"}

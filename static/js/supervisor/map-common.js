@@ -31,3 +31,10 @@ export function baseMap(L, el) {
 }
 
 export const STATUS_COLOURS = { below: '#a40000', met: '#0a6b2d', none: '#555555' };
+
+// Text for a tooltip or popup: Leaflet puts a string in as HTML, so names (typed by people) go in as a text node.
+export function textContent(text) {
+  const span = document.createElement('span');
+  span.textContent = text || '';
+  return span;
+}

@@ -1,0 +1,206 @@
+"""The audit log in words a person reads: "Lena ändrade Torget: heta timmar fre 20:00–02:00 → fre–lör 20:00–02:00".
+
+Entries keep the record before and after as JSON (``fieldlog.audit``); here each entry becomes who (display name),
+a sentence naming the object, and the fields that changed, each with a translated label and formatted values — never a
+raw field name, code or JSON. Names of the objects are looked up once per page, one query per kind of object.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from fieldlog.areas.models import Area
+from fieldlog.auth.models import Device, User
+from fieldlog.extensions import db
+from fieldlog.hotspots.models import HotSpot
+from fieldlog.templating import hot_hours_label, role_label
+
+FIELD_LABELS = {
+    "name": _l("name"),
+    "description": _l("description"),
+    "lat": _l("latitude"),
+    "lon": _l("longitude"),
+    "radius_m": _l("radius (m)"),
+    "priority": _l("priority"),
+    "target_visits_per_week": _l("target visits per week"),
+    "target_minutes": _l("target minutes per visit"),
+    "hot_hours": _l("hot hours"),
+    "public": _l("named in the public report"),
+    "active": _l("active"),
+    "deleted": _l("archived"),
+    "username": _l("username"),
+    "display_name": _l("name"),
+    "role": _l("role"),
+    "area": _l("area"),
+    "revoked_at": _l("signed out"),
+    "comment": _l("comment"),
+    "slug": _l("short name"),
+    "public_report": _l("public report"),
+    "timezone": _l("time zone"),
+}
+# Bookkeeping that changes with every edit and says nothing to a reader.
+HIDDEN = {"rev", "by", "at", "id", "by_id"}
+PRIORITIES = {1: _l("1 – high"), 2: _l("2 – normal"), 3: _l("3 – low")}
+
+
+@dataclass
+class Described:
+    at: datetime
+    who: str
+    sentence: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _quote(text: str) -> str:
+    return _("“%(text)s”", text=text)
+
+
+def value_text(key: str, value) -> str:
+    """A stored value as a person reads it."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "hot_hours" and isinstance(value, list):
+        return hot_hours_label(value)
+    if key == "priority" and value in PRIORITIES:
+        return str(PRIORITIES[value])
+    if key == "role":
+        return role_label(value)
+    if key in ("lat", "lon") and isinstance(value, int | float):
+        return format_decimal(value, "0.######")
+    if key in ("revoked_at", "at") and isinstance(value, str):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "d MMM yyyy HH:mm")
+        except ValueError:
+            return value
+    if isinstance(value, float):
+        return format_decimal(value, "#,##0.##")
+    if isinstance(value, list | dict):
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else "–"
+    if key in ("comment", "description", "name", "display_name"):
+        return _quote(str(value))
+    return str(value)
+
+
+def changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
+    b, a = before or {}, after or {}
+    rows = []
+    for key in [k for k in FIELD_LABELS if k in b or k in a] + sorted((set(b) | set(a)) - set(FIELD_LABELS)):
+        if key in HIDDEN or b.get(key) == a.get(key):
+            continue
+        label = str(FIELD_LABELS.get(key, _("other detail")))
+        rows.append((label, value_text(key, b.get(key)) if key in b else "–", value_text(key, a.get(key))))
+    return rows
+
+
+def _names(rows) -> dict[tuple[str, str], str]:
+    """(entity type, id) → what the object is called, one query per kind."""
+    ids: dict[str, set[str]] = {}
+    for row in rows:
+        e = row.AuditEntry
+        ids.setdefault(e.entity_type, set()).add(e.entity_id)
+    names: dict[tuple[str, str], str] = {}
+
+    def uuids(values):
+        out = []
+        for v in values:
+            with contextlib.suppress(ValueError):
+                out.append(uuid.UUID(v))
+        return out
+
+    if ids.get("hotspot"):
+        for i, name in db.session.execute(
+            select(HotSpot.id, HotSpot.name).where(HotSpot.id.in_(uuids(ids["hotspot"])))
+        ):
+            names[("hotspot", str(i))] = name
+    if ids.get("user"):
+        numbers = [int(v) for v in ids["user"] if v.isdigit()]
+        for i, name in db.session.execute(select(User.id, User.display_name).where(User.id.in_(numbers))):
+            names[("user", str(i))] = name
+    if ids.get("device"):
+        query = select(Device.id, Device.name, User.display_name).join(User, User.id == Device.user_id)
+        for i, name, owner in db.session.execute(query.where(Device.id.in_(uuids(ids["device"])))):
+            names[("device", str(i))] = _("%(device)s (%(owner)s)", device=name, owner=owner)
+    if ids.get("area"):
+        numbers = [int(v) for v in ids["area"] if v.isdigit()]
+        for i, name in db.session.execute(select(Area.id, Area.name).where(Area.id.in_(numbers))):
+            names[("area", str(i))] = name
+    if ids.get("visit"):
+        from fieldlog.visits.models import Visit
+
+        query = select(Visit.id, Visit.started_at, HotSpot.name).join(HotSpot, HotSpot.id == Visit.hotspot_id)
+        for i, started, spot in db.session.execute(query.where(Visit.id.in_(uuids(ids["visit"])))):
+            names[("visit", str(i))] = _(
+                "the visit to %(spot)s on %(when)s", spot=spot, when=format_datetime(started, "d MMM HH:mm")
+            )
+    return names
+
+
+SENTENCES = {
+    ("hotspot", "create"): _l("%(who)s created the hot spot %(what)s"),
+    ("hotspot", "update"): _l("%(who)s changed %(what)s"),
+    ("hotspot", "archive"): _l("%(who)s archived %(what)s"),
+    ("user", "create"): _l("%(who)s created the account of %(what)s"),
+    ("user", "password_reset"): _l("%(who)s set a new password for %(what)s"),
+    ("user", "activate"): _l("%(who)s activated the account of %(what)s"),
+    ("user", "deactivate"): _l("%(who)s deactivated the account of %(what)s"),
+    ("user", "update"): _l("%(who)s changed the account of %(what)s"),
+    ("device", "revoke"): _l("%(who)s signed out the device %(what)s"),
+    ("device", "update"): _l("%(who)s changed the device %(what)s"),
+    ("device", "rename"): _l("%(who)s renamed the device %(what)s"),
+    ("visit", "flag"): _l("%(who)s flagged %(what)s to the officer"),
+    ("visit", "unflag"): _l("%(who)s removed the flag on %(what)s"),
+    ("visit", "flag_answered"): _l("%(who)s edited %(what)s, which answers the flag"),
+    ("area", "create"): _l("%(who)s created the area %(what)s"),
+    ("area", "update"): _l("%(who)s changed the area %(what)s"),
+}
+KIND_WORDS = {
+    "hotspot": _l("the hot spot"),
+    "user": _l("the account"),
+    "device": _l("the device"),
+    "visit": _l("a visit"),
+    "area": _l("the area"),
+}
+
+
+def _fallback_name(entry) -> str:
+    for snapshot in (entry.after, entry.before):
+        if isinstance(snapshot, dict):
+            for key in ("name", "display_name", "username"):
+                if snapshot.get(key):
+                    return str(snapshot[key])
+    return str(KIND_WORDS.get(entry.entity_type, _("a record")))
+
+
+def describe(rows) -> list[Described]:
+    """Rows of (AuditEntry, actor_name) as sentences; an unknown action still reads as a sentence."""
+    names = _names(rows)
+    out = []
+    for row in rows:
+        e = row.AuditEntry
+        who = getattr(row, "actor_name", None) or _("someone (system)")
+        what = names.get((e.entity_type, e.entity_id)) or _fallback_name(e)
+        template = SENTENCES.get((e.entity_type, e.action))
+        if template is not None:
+            sentence = str(template) % {"who": who, "what": what}
+        else:
+            sentence = _("%(who)s changed %(what)s", who=who, what=what)
+        listed = changes(e.before, e.after)
+        if e.action in ("flag", "flag_answered", "unflag"):
+            comment = (e.after or {}).get("comment") or (e.before or {}).get("comment")
+            if comment:
+                sentence += ": " + _quote(comment)
+            listed = []
+        elif e.action in ("create", "archive", "revoke", "password_reset", "activate", "deactivate"):
+            listed = []  # the sentence says it all; the snapshot holds every field
+        out.append(Described(at=e.at, who=who, sentence=sentence, changes=listed))
+    return out
