@@ -24,12 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     config_module.load(app, config)
 
     from fieldlog import models  # noqa: F401  (every table in the metadata)
-    from fieldlog.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from fieldlog.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     from fieldlog.templating import select_timezone
 
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=select_timezone)
@@ -57,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()
+    app.before_request(security.refuse_nul)
     app.after_request(security.set_security_headers)
     _init_request_boundary(app, db)
     _init_proxy(app)
@@ -67,11 +67,57 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+LOCALES = ("sv", "en")
+
+
 def _select_locale() -> str:
+    """The signed-in user's language; else the one chosen on the sign-in page; Swedish by default.
+
+    The API has no browser session: its user is the bearer token's (``g.user``), else the client's Accept-Language.
+    Public pages never read the session (they are cacheable by anyone): ``?lang=en``, else Swedish.
+    """
+    from flask import g, has_request_context
+
+    from fieldlog.security import is_cookieless
+
+    if not has_request_context():
+        return "sv"
+    if is_cookieless():
+        lang = request.args.get("lang")
+        return lang if lang in LOCALES else "sv"
+    if request.path.startswith("/api/"):
+        locale = g.get("user_locale") or _bearer_locale()
+        if locale in LOCALES:
+            return locale
+        return request.accept_languages.best_match(LOCALES) or "sv"
     if current_user and current_user.is_authenticated:
         return current_user.locale
     locale = session.get("locale")
-    return locale if locale in ("sv", "en") else "sv"
+    return locale if locale in LOCALES else "sv"
+
+
+def _bearer_locale() -> str | None:
+    """The language of the bearer token's user, for an API error raised before the route authenticated (a bad
+    query, say). A plain look-up: authentication itself, with its checks and sliding expiry, stays in api_auth."""
+    header = request.headers.get("Authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > 512:
+        return None
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from fieldlog.auth.models import Device, User
+    from fieldlog.auth.services import hash_token
+    from fieldlog.extensions import db
+
+    try:
+        return db.session.scalar(
+            select(User.locale)
+            .join(Device, Device.user_id == User.id)
+            .where(Device.token_hash == hash_token(token.strip()), Device.revoked_at.is_(None))
+        )
+    except SQLAlchemyError:  # the database is down or the transaction failed: the error itself matters more
+        return None
 
 
 def _init_login(app: Flask, login_manager) -> None:

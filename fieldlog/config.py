@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 DEFAULTS: dict[str, object] = {
@@ -14,9 +15,10 @@ DEFAULTS: dict[str, object] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     # Bearer tokens slide: each use extends them by this many days.
     "TOKEN_TTL_DAYS": 30,
-    # Sign-in throttling (SPEC §3): failures per username and per client address.
+    # Sign-in throttling (SPEC §3): failures per username and per client address, counted in the database that
+    # every worker and app server shares; or "redis://host:6379" (auth/throttle.py).
     "LOGIN_FAILURE_LIMIT": "10 per 15 minutes",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "database",
     # Push limits (SPEC §3 rule 6).
     "MAX_PUSH_MUTATIONS": 500,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -52,15 +54,49 @@ def load(app, overrides: dict | None = None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _private_dir(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "fieldlog.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    _private_sqlite_file(app.config["DATABASE_URL"])
+    # SQL parameters (usernames, notes, positions) never reach logs or error messages.
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    engine_options.setdefault("hide_parameters", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     # Coverage adds up days on the premise that a visit never reaches two local days past its own (coverage/days.py).
     if not 0 < float(app.config["VISIT_MAX_HOURS"]) <= MAX_VISIT_HOURS:
         raise ValueError(f"FIELDLOG_VISIT_MAX_HOURS must be more than 0 and at most {MAX_VISIT_HOURS}.")
+
+
+def _private_dir(path: Path) -> None:
+    """The instance folder holds the secret key and the SQLite database: created for its owner only, and never left
+    readable by everyone."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o007:
+        path.chmod(stat.S_IMODE(info.st_mode) & ~0o007)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite database file is created readable and writable by its owner only (mode 0600) before SQLite opens it;
+    SQLite gives its -wal and -shm files the same mode. An existing file readable by others is tightened."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    if not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(0o600)
 
 
 def _instance_secret(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 from fieldlog.areas.models import Area
 from fieldlog.audit.models import AuditEntry
-from fieldlog.auth.models import Device, User
+from fieldlog.auth.models import Device, LoginFailure, User
 from fieldlog.coverage.models import CoverageDay, CoverageStale
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.sync.models import ChangeCounter, SyncMutation
@@ -16,6 +16,7 @@ __all__ = [
     "CoverageStale",
     "Device",
     "HotSpot",
+    "LoginFailure",
     "SyncMutation",
     "User",
     "Visit",

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
+
+# Responses that other people's caches may keep (the public report, static files, the favicon): they never set a
+# cookie and never vary by one, so what they show cannot depend on who asked.
+COOKIELESS_BLUEPRINTS = {"public", "vendor"}
+COOKIELESS_ENDPOINTS = {"static", "main.favicon", "ops.healthz"}
+
+
+def is_cookieless() -> bool:
+    return request.blueprint in COOKIELESS_BLUEPRINTS or request.endpoint in COOKIELESS_ENDPOINTS
 
 
 class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+    def save_session(self, app, session, response) -> None:
+        # Flask-Login reads the session after every request (and Flask then adds "Vary: Cookie"): a public response
+        # is answered as if no cookie had come, so that "Cache-Control: public" is true.
+        if is_cookieless():
+            return None
+        return super().save_session(app, session, response)
 
 
 def content_security_policy() -> str:
@@ -44,3 +63,60 @@ def set_security_headers(response):
     if request.path.startswith("/api/"):
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+# A JSON \u0000 escape that is not itself escaped (``"\\u0000"`` is a backslash and the text u0000): the only way a
+# NUL reaches a parsed JSON string, since a raw NUL byte is not valid JSON.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+# Endpoints that check NUL in their bodies themselves, item by item: one bad mutation of a push is rejected alone
+# (SPEC §3 rule 2), never the whole batch.
+NUL_CHECKED_BY_ENDPOINT = {"api.push"}
+
+NUL_MESSAGE = _l("Must not contain a NUL character.")
+
+
+def _nul_fields() -> list[str]:
+    """The names of the inputs of this request that hold a NUL: path, query, form and JSON body."""
+    found: list[str] = []
+    if "\x00" in request.path:
+        found.append("path")
+    sources = [request.args] + ([request.form] if request.method in ("POST", "PUT", "PATCH", "DELETE") else [])
+    for source in sources:
+        for name, value in source.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                found.append(name.replace("\x00", "\\0"))
+    body_checked = request.is_json and request.endpoint not in NUL_CHECKED_BY_ENDPOINT
+    if body_checked and _JSON_NUL.search(request.get_data(cache=True)):
+        found.extend(_json_nul_paths(request.get_json(silent=True), "") or ["_schema"])
+    return found
+
+
+def _json_nul_paths(value, prefix: str) -> list[str]:
+    if isinstance(value, str):
+        return [prefix or "_schema"] if "\x00" in value else []
+    out: list[str] = []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.extend([name.replace("\x00", "\\0")] if "\x00" in str(key) else _json_nul_paths(sub, name))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            out.extend(_json_nul_paths(sub, f"{prefix}.{i}" if prefix else str(i)))
+    return out
+
+
+def refuse_nul():
+    """A NUL character in any input is a 400 naming the input, before any view sees it: PostgreSQL can neither store
+    nor compare one (a 500 otherwise), and no real input holds one."""
+    fields = _nul_fields()
+    if not fields:
+        return None
+    from fieldlog.api.errors import ApiError, is_api_request
+
+    if is_api_request():
+        raise ApiError(
+            400, "validation_error", _l("The request is not valid."), {name: [NUL_MESSAGE] for name in fields}
+        )
+    from fieldlog.main.errors import InputError
+
+    raise InputError(description=str(NUL_MESSAGE) + " (" + ", ".join(fields) + ")")

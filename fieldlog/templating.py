@@ -25,8 +25,10 @@ def select_timezone() -> str:
     from flask import current_app, has_request_context, request
     from flask_login import current_user
 
+    from fieldlog.security import is_cookieless
+
     default = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    if not has_request_context():
+    if not has_request_context() or is_cookieless():  # public pages never depend on who asks
         return default
     try:
         if current_user.is_authenticated and current_user.area is not None:
@@ -73,4 +75,11 @@ def hot_hours_label(hot_hours: list[dict]) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(current_locale=current_locale, role_label=role_label, hot_hours_label=hot_hours_label)
+    from fieldlog.security import is_cookieless
+
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        role_label=role_label,
+        hot_hours_label=hot_hours_label,
+        cookieless=is_cookieless,
+    )

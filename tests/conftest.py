@@ -30,7 +30,6 @@ def base_config(url: str, instance: str) -> dict:
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": instance,
-        "RATELIMIT_STORAGE_URI": "memory://",
         # Still salted scrypt, at a cost a test suite can afford thousands of times.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
@@ -176,6 +175,19 @@ def supervisor(make_user, area):
 @pytest.fixture
 def admin(make_user):
     return make_user("admin", None, username="root")
+
+
+@pytest.fixture
+def set_locale(app):
+    """Change a user's language (``sv`` by default): the API answers in it (issue 10 C1)."""
+    from fieldlog.auth.models import User
+
+    def change(user, locale: str) -> None:
+        with app.app_context():
+            _db.session.get(User, user.id).locale = locale
+            _db.session.commit()
+
+    return change
 
 
 @pytest.fixture

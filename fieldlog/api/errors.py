@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -33,6 +34,24 @@ CODES = {
 }
 
 
+HTTP_MESSAGES = {
+    400: _l("The request is not valid."),
+    401: _l("Sign in: send Authorization: Bearer <token>."),
+    403: _l("Your role may not do this."),
+    404: _l("There is nothing at this address."),
+    405: _l("This method is not allowed here."),
+    406: _l("This answer cannot be given in the format asked for."),
+    409: _l("The request conflicts with the stored data."),
+    412: _l("If-Match does not name a version of this record."),
+    413: _l("The request is too large."),
+    414: _l("The address is too long."),
+    415: _l("The request body must be JSON (Content-Type: application/json)."),
+    429: _l("Too many requests. Try again later."),
+    431: _l("The request headers are too large."),
+    500: _l("An unexpected error occurred."),
+}
+
+
 class ApiError(Exception):
     """A domain error with its HTTP status, snake_case code and human message."""
 
@@ -45,11 +64,14 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+def error_body(code: str, message, fields: dict | None = None) -> dict:
+    """The envelope, its words in the request's language (api/messages.py); codes and field names as they are."""
+    from fieldlog.api.messages import translate_error
+
     error = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
-    return {"error": error}
+    return {"error": translate_error(error)}
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers=None):
@@ -100,7 +122,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(e: HTTPException):
         if not is_api_request():
-            return e
+            if e.response is not None or (e.code or 500) < 400:
+                return e
+            from fieldlog.main.errors import render_error_page
+
+            headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
+            return render_error_page(e.code or 500, e, headers)
         headers = {}
         if e.code == 405 and e.response is None:
             allowed = getattr(e, "valid_methods", None)
@@ -109,7 +136,9 @@ def register_error_handlers(app) -> None:
         if e.code == 429 and hasattr(e, "retry_after"):
             headers["Retry-After"] = str(e.retry_after)
         code = CODES.get(e.code or 500, "http_error")
-        return error_response(e.code or 500, code, e.description or e.name, headers=headers)
+        # werkzeug's stock descriptions speak of "the server" and "the requested URL": say it in our words.
+        message = e.description if e.description != type(e).description else HTTP_MESSAGES.get(e.code)
+        return error_response(e.code or 500, code, message or e.description or e.name, headers=headers)
 
     @app.errorhandler(OperationalError)
     def handle_database_unavailable(e: OperationalError):
@@ -129,5 +158,10 @@ def register_error_handlers(app) -> None:
         if e.original_exception is not None:
             log.exception("unhandled error on %s %s", request.method, request.path, exc_info=e.original_exception)
         if not is_api_request():
-            return e
+            from fieldlog.db import rollback_quietly
+            from fieldlog.extensions import db
+            from fieldlog.main.errors import render_error_page
+
+            rollback_quietly(db.session)  # the page's layout reads the signed-in user: start from a clean session
+            return render_error_page(500, e)
         return error_response(500, "internal_error", "An unexpected error occurred.")

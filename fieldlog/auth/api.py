@@ -1,12 +1,11 @@
 import logging
 
 from flask import g
-from flask_limiter.util import get_remote_address
 
 from fieldlog.api import bp
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import load
-from fieldlog.auth import services
+from fieldlog.auth import services, throttle
 from fieldlog.auth.schemas import (
     DeviceRenameSchema,
     DeviceSchema,
@@ -14,7 +13,6 @@ from fieldlog.auth.schemas import (
     TokenResponseSchema,
     UserSchema,
 )
-from fieldlog.auth.throttle import mark_failed, throttled
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +24,12 @@ _device = DeviceSchema()
 
 
 @bp.post("/auth/token")
-@throttled
 def create_token():
     data = load(_token_request)
+    throttle.check(data["username"])
     user = services.check_credentials(data["username"], data["password"])
     if user is None:
-        mark_failed()
-        log.info("failed API sign-in from %s", get_remote_address())
+        throttle.record_failure(data["username"], "API")
         raise ApiError(401, "invalid_credentials", "Wrong username or password, or the account is deactivated.")
     token, device = services.issue_token(user, data["device_name"])
     body = _token_response.dump(

@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(2), default="sv")
+    # Bumped by signing out and by a new password: part of every browser session's id (session_stamp).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     area: Mapped[Area | None] = relationship(lazy="joined")
@@ -53,8 +55,14 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def session_stamp(self) -> str:
-        """Part of the session id: changes with the password, so a reset signs out every browser."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """Part of the session id: changes with the password and with every sign-out, so that a reset or a
+        sign-out ends the user's browser sessions, and a copy of an old session cookie no longer signs anyone in."""
+        seed = f"{self.password_hash}:{self.session_generation or 0}"
+        return hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Sign this user out of every browser."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_stamp()}"
@@ -83,3 +91,18 @@ class Device(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, counted against a username and against a client address (SPEC §3 throttling).
+
+    ``key`` is an HMAC of ``user:<name>`` or ``addr:<address>`` under the secret key: the table shares the count
+    between every worker and app server without keeping names or addresses. Rows older than the window are pruned.
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"), Index("ix_login_failure_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,7 +18,15 @@ OPENAPI = {
                 "400": error("Malformed request"),
                 "401": error("Wrong credentials or inactive user"),
                 "415": error("Not JSON"),
-                "429": error("Too many failed sign-ins"),
+                "429": {
+                    **error("Too many failed sign-ins for this username or from this address"),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds until the next attempt may be counted",
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    },
+                },
             },
         },
         "delete": {

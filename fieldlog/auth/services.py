@@ -148,6 +148,28 @@ def revoke_device(device: Device, when: datetime | None = None) -> None:
         device.revoked_at = when or utcnow()
 
 
+def revoke_devices(user: User, when: datetime | None = None) -> list[Device]:
+    """Sign every device of this user out; the devices that were still signed in, now revoked."""
+    when = when or utcnow()
+    devices = list(db.session.scalars(select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))))
+    for device in devices:
+        revoke_device(device, when)
+    return devices
+
+
+def reset_password(user: User, password: str) -> list[Device]:
+    """A new password: every browser session (session_stamp) and every device token of the user ends."""
+    user.set_password(password)
+    user.end_sessions()
+    return revoke_devices(user)
+
+
+def refresh_locale() -> None:
+    from flask_babel import refresh
+
+    refresh()
+
+
 def api_auth(*roles: str):
     """Route decorator: a valid bearer token (``g.user``, ``g.device``) and, when given, one of these roles."""
 
@@ -159,6 +181,9 @@ def api_auth(*roles: str):
             device = authenticate_bearer(request.headers.get("Authorization"))
             g.device = device
             g.user = device.user
+            # Kept as a plain string: an error answer after a rollback must not need the database to pick its language.
+            g.user_locale = device.user.locale
+            refresh_locale()  # from now on, the API answers in this user's language
             if roles and device.user.role not in roles:
                 raise ApiError(403, "forbidden", "Your role may not do this.")
             return view(*args, **kwargs)

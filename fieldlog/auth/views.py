@@ -7,12 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from fieldlog.auth import services
+from fieldlog.auth import services, throttle
 from fieldlog.auth.forms import LocaleForm, LoginForm, LogoutForm
-from fieldlog.auth.throttle import mark_failed, throttled
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +28,19 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@throttled
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        throttle.check(form.username.data)
         user = services.check_credentials(form.username.data, form.password.data)
         if user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(user)
             return redirect(safe_next(form.next.data, url_for("main.index")))
-        mark_failed()
-        log.info("failed page sign-in from %s", get_remote_address())
+        throttle.record_failure(form.username.data, "page")
         flash(_("Wrong username or password."), "error")
         status = 401
     elif request.method == "GET":
@@ -56,6 +53,8 @@ def login():
 def logout():
     if LogoutForm().validate_on_submit():
         locale = current_user.locale
+        # The old session cookie must not sign anyone in again (a copy of it, a shared computer's history).
+        current_user.end_sessions()
         logout_user()
         session.clear()
         session["locale"] = locale  # the sign-in page stays in the language the user chose
@@ -91,4 +90,6 @@ def too_many_requests(e):
     if request.endpoint == "auth.login":
         body, status = render_throttled()
         return body, status, headers
-    return e
+    from fieldlog.main.errors import render_error_page
+
+    return render_error_page(429, e, headers)

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import Device, User
-from fieldlog.auth.services import AccountError, create_user, revoke_device
+from fieldlog.auth.services import AccountError, create_user, reset_password, revoke_device, revoke_devices
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.supervisor.access import admin_required, all_areas, current_area, supervisor_required
@@ -130,8 +130,9 @@ def person_password(user_id: int):
     user = _manageable_or_404(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
+        revoked = reset_password(user, form.password.data)
         audit.record(current_user, "user", user.id, "password_reset", None, None)
+        _audit_revoked(revoked)
         flash(_("New password set for %(username)s; they are signed out everywhere.", username=user.username), "info")
     else:
         flash(_("Use at least 8 characters."), "error")
@@ -149,16 +150,25 @@ def person_active(user_id: int):
         user.active = not user.active
         if not user.active:
             # A deactivated account's phones are signed out at once.
-            for device in db.session.scalars(select(Device).where(Device.user_id == user.id)):
-                if device.revoked_at is None:
-                    revoke_device(device)
-                    audit.record(current_user, "device", device.id, "revoke", {"revoked_at": None}, None)
+            _audit_revoked(revoke_devices(user))
         audit.record(
             current_user, "user", user.id, "activate" if user.active else "deactivate", before, _snapshot(user)
         )
         db.session.flush()
         flash(_("Account activated.") if user.active else _("Account deactivated; its devices are signed out."), "info")
     return redirect(url_for("supervisor.person", user_id=user.id), 303)
+
+
+def _audit_revoked(devices: list[Device]) -> None:
+    for device in devices:
+        audit.record(
+            current_user,
+            "device",
+            device.id,
+            "revoke",
+            {"name": device.name, "revoked_at": None},
+            {"name": device.name, "revoked_at": device.revoked_at.isoformat()},
+        )
 
 
 @bp.post("/devices/<uuid:device_id>/revoke")

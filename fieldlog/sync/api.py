@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from fieldlog.api import bp
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import json_body, load
+from fieldlog.api.messages import translate_results
 from fieldlog.auth.services import api_auth
 from fieldlog.db import utcnow
 from fieldlog.ops.metrics import count_push_results
@@ -51,7 +52,7 @@ def push():
     actor = services.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
     results = services.push(actor, mutations, loaded)
     count_push_results(results)
-    return {"results": results, "server_time": utcnow().isoformat()}
+    return {"results": translate_results(results), "server_time": utcnow().isoformat()}
 
 
 @bp.get("/sync/pull")

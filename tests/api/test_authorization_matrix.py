@@ -92,6 +92,7 @@ def status_shows_only_own_area(body, role, world):
 
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case("/healthz", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/favicon.ico"): Case("/favicon.ico", by_role(200, 200, 200, 200, 200, 200)),
     # Prometheus metrics: only with FIELDLOG_METRICS_TOKEN (unset here: no such page; tests/ops covers the token).
     ("GET", "/metrics"): Case("/metrics", by_role(404, 404, 404, 404, 404, 404)),
     # Authentication

@@ -10,7 +10,7 @@ import pytest
 def test_nul_in_the_area_query_is_a_400(client, admin, auth, path):
     response = client.get(path, headers=auth(admin))
     assert response.status_code == 400
-    assert response.get_json()["error"]["fields"] == {"area": ["Not a valid string."]}
+    assert response.get_json()["error"]["fields"] == {"area": ["Får inte innehålla ett NUL-tecken."]}
 
 
 @pytest.mark.parametrize("field", ["username", "device_name"])

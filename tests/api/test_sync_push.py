@@ -14,7 +14,8 @@ from tests.api.sync_support import delete, push, push_results, upsert, visit_dat
 
 
 @pytest.fixture
-def headers(auth, officer):
+def headers(auth, officer, set_locale):
+    set_locale(officer, "en")  # the reasons asserted here are the English ones (Swedish by default: issue 10 C1)
     return auth(officer)
 
 

@@ -13,7 +13,8 @@ from tests.api.sync_support import iso, pull_all, push_results, upsert, visit_da
 
 
 @pytest.fixture
-def headers(auth, officer):
+def headers(auth, officer, set_locale):
+    set_locale(officer, "en")  # the reasons asserted here are the English ones (Swedish by default: issue 10 C1)
     return auth(officer)
 
 
