@@ -11,6 +11,8 @@ import { syncInWorker } from "/static/js/sync.js"; // classic fallback: the serv
 
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
+// What the server decides (config.js reads it here, as the page reads the shell's data-config).
+globalThis.FIELDLOG_CONFIG = __CONFIG__;
 const PREFIX = "fieldlog-officer-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const RUNTIME_CACHE = `${PREFIX}runtime`;
@@ -19,7 +21,9 @@ const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
   );
 });
 
