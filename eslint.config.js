@@ -19,6 +19,10 @@ export default [
     },
   },
   {
+    files: ["eslint.config.js"],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // The service worker's text is a template: the server fills in these placeholders before serving it.
     files: ["service_worker/sw.js"],
     languageOptions: { globals: { __PRECACHE__: "readonly", __CONFIG__: "readonly" } },

@@ -3,7 +3,8 @@
  * - The shell is precached into a versioned cache during install, and install waits for it.
  * - A new worker waits: the page shows "new version — reload" and only the officer's tap sends SKIP_WAITING.
  * - Navigations to the app: network first with a short timeout, the cached shell as fallback.
- * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never goes through a cache (writes are the outbox's job).
+ * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never
+ *   goes through a cache (writes are the outbox's job).
  * - A module worker: it imports the page's own sync module, so that Background Sync uploads the outbox with no page
  *   open (same mutation ids, one sync at a time under the same lock as the pages).
  */
