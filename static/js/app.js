@@ -1,6 +1,5 @@
 // The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
 import { api } from "./api.js";
-import { clearError, redrawBanners, setBanner, showError } from "./banner.js";
 import { h, replace } from "./dom.js";
 import { getLang, setLang, setTimezone, t } from "./i18n.js";
 import { counts } from "./outbox.js";
@@ -10,7 +9,7 @@ import { onSyncChange, startTriggers, state as syncState, syncNow } from "./sync
 import { renderHotspots } from "./views/hotspots.js";
 import { renderMap } from "./views/map.js";
 import { renderNew } from "./views/form.js";
-import { prefetch, teardown, updateLive } from "./views/shared.js";
+import { clearError, prefetch, redrawBanners, setBanner, showError, teardown, updateLive } from "./views/shared.js";
 import { renderSignIn } from "./views/signin.js";
 import { renderToday } from "./views/today.js";
 import { renderVisit } from "./views/visit.js";

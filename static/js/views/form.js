@@ -1,11 +1,10 @@
 // The visit's details form (Arrive's open visit, a finished visit, after the fact) and the after-the-fact view.
 // Codes, bounds and the time limits are the server's (config.js), checked here only to say early what it would say.
-import { showError } from "../banner.js";
 import { visitConfig } from "../config.js";
 import { h, replace } from "../dom.js";
 import { codes, t, zonedInputs, zonedToIso } from "../i18n.js";
 import { newVisit, saveVisit } from "../outbox.js";
-import { loadData } from "./shared.js";
+import { loadData, showError } from "./shared.js";
 
 function stepper(id, label, value, min, max) {
   const input = h("input", { id, name: id, type: "number", inputmode: "numeric", min, max, value, required: true });

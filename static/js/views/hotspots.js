@@ -1,13 +1,12 @@
 // Hot spots: the area's spots in the order to visit them (hotspots.js), and Arrive — a visit saved at once, with a
 // position fix when the phone gives one.
-import { showError } from "../banner.js";
 import { h, replace } from "../dom.js";
 import { rank } from "../hotspots.js";
 import { formatAgo, formatDistance, formatHotHours, t, timezone } from "../i18n.js";
 import { getFix, lastFix } from "../location.js";
 import { newVisit, saveVisit } from "../outbox.js";
 import { getOne } from "../storage.js";
-import { fixState, loadData, spotName } from "./shared.js";
+import { fixState, loadData, showError, spotName } from "./shared.js";
 
 export async function renderHotspots(main, ctx) {
   const data = await loadData(ctx.userId);

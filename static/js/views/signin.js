@@ -1,11 +1,11 @@
 // Sign-in: the form, the sign-in itself (a token for this device, named after the phone) — and, for the device
 // list supervisors see, what this device is called.
 import { api } from "../api.js";
-import { showError } from "../banner.js";
 import { h, replace } from "../dom.js";
 import { errorSentence, getLang, setTimezone, t } from "../i18n.js";
 import { getSession, saveSession } from "../session.js";
 import { clearServerCopy, getMeta } from "../storage.js";
+import { showError } from "./shared.js";
 
 export function renderSignIn(main, ctx, message) {
   const error = h("p", { class: "error", role: "alert", id: "signin-error" }, message || "");

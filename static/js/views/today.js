@@ -1,11 +1,10 @@
 // Today: the officer's shift — own visits of the last 16 hours, what needs attention, and this device's name.
 import { api } from "../api.js";
-import { showError } from "../banner.js";
 import { h, replace } from "../dom.js";
 import { errorSentence, formatDateTime, formatTime, t, zonedInputs } from "../i18n.js";
 import { attentionEntries } from "../outbox.js";
 import { getSession, saveSession } from "../session.js";
-import { entryMark, flagNote, loadData, minutesBetween, spotName, stateBadge } from "./shared.js";
+import { entryMark, flagNote, loadData, minutesBetween, showError, spotName, stateBadge } from "./shared.js";
 
 const SHIFT_HOURS = 16;
 
