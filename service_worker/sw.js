@@ -78,8 +78,12 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// The shell cache, opened once per worker start: a cold start serves every module of the app from it at once.
+let shellCache = null;
+const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));
+
 async function networkFirstShell(request) {
-  const cache = await caches.open(SHELL_CACHE);
+  const cache = await openShell();
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     if (response.ok) return response;
@@ -94,7 +98,7 @@ async function networkFirstShell(request) {
 
 async function staleWhileRevalidate(event, request) {
   // Precached shell files change only as a whole, through a new version: served from the shell cache as they are.
-  const precached = await caches.match(request, { cacheName: SHELL_CACHE });
+  const precached = await (await openShell()).match(request);
   if (precached) return precached;
   const runtime = await caches.open(RUNTIME_CACHE);
   const cached = await runtime.match(request);

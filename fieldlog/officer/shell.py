@@ -1,8 +1,10 @@
 """What the officer app's shell is made of, and what the server tells it — each decided here, once.
 
 - ``SHELL_MODULES``: every ES module of the app, found on disk (``static/js`` without the supervisor pages'
-  scripts). The shell's ``modulepreload`` tags, the service worker's precache list and the app version all come from
-  it, so a new view module needs no edit anywhere else.
+  scripts). The service worker's precache list and the app version come from it, and the shell's ``modulepreload``
+  tags from the modules ``app.js`` imports statically (``PRELOAD_MODULES``; views it imports on first use are
+  precached but not preloaded, so a cold start reads only what the first view needs). A new view module needs no
+  edit anywhere else.
 - ``shell_config()``: what the server decides and the app must not hard-code — the visit's wire fields and their
   defaults and bounds (from ``VisitInputSchema``), the code lists (from the visit model), the limits operators
   configure (``FIELDLOG_VISIT_*``) and the time zone to show until the signed-in area names its own. The shell
@@ -12,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,28 @@ def _shell_modules() -> tuple[str, ...]:
 
 # The entry module first, then every module it may import (static paths, relative to static/).
 SHELL_MODULES: tuple[str, ...] = _shell_modules()
+# `import … from "…"`, `export … from "…"` and `import "…"` — not `import("…")`, which loads on first use.
+STATIC_IMPORT = re.compile(
+    r"""^\s*(?:import|export)\b[^"'();]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']""", re.M
+)
+
+
+def static_imports(entry: str) -> tuple[str, ...]:
+    """The modules ``entry`` (relative to static/) imports statically, directly or through others, in the order met."""
+    seen = [entry]
+    for name in seen:
+        path = STATIC / name
+        for groups in STATIC_IMPORT.findall(path.read_text(encoding="utf-8")):
+            spec = groups[0] or groups[1]
+            target = STATIC / spec.removeprefix("/static/") if spec.startswith("/static/") else path.parent / spec
+            found = target.resolve().relative_to(STATIC).as_posix()
+            if found not in seen:
+                seen.append(found)
+    return tuple(seen)
+
+
+# What the shell preloads: the entry module's static imports (the first view's), not the views loaded on first use.
+PRELOAD_MODULES: tuple[str, ...] = tuple(sorted(set(static_imports(ENTRY_MODULE)) - {ENTRY_MODULE}))
 # The files of the shell, precached by the service worker. The map library is not among them: it loads on demand.
 SHELL_STATIC: tuple[str, ...] = (
     "css/officer.css",

@@ -12,7 +12,7 @@ import json
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from fieldlog.officer.shell import SHELL_MODULES, SHELL_STATIC, STATIC, SW_SOURCE, TEMPLATE, shell_config
+from fieldlog.officer.shell import PRELOAD_MODULES, SHELL_STATIC, STATIC, SW_SOURCE, TEMPLATE, shell_config
 
 bp = Blueprint("officer", __name__)
 
@@ -51,7 +51,7 @@ def shell():
             version=app_version(),
             tile_url=current_app.config.get("TILE_URL") or "",
             config=shell_config(),
-            modules=SHELL_MODULES[1:],
+            modules=PRELOAD_MODULES,
         )
     )
     response.headers["Cache-Control"] = NO_CACHE

@@ -7,12 +7,8 @@ import { forgetSession, getSession, loadSession, onSessionChange } from "./sessi
 import { clearServerCopy } from "./storage.js";
 import { onSyncChange, startTriggers, state as syncState, syncNow } from "./sync.js";
 import { renderHotspots } from "./views/hotspots.js";
-import { renderMap } from "./views/map.js";
-import { renderNew } from "./views/form.js";
 import { clearError, prefetch, redrawBanners, setBanner, showError, teardown, updateLive } from "./views/shared.js";
 import { renderSignIn } from "./views/signin.js";
-import { renderToday } from "./views/today.js";
-import { renderVisit } from "./views/visit.js";
 
 // The tests and the device list name this device the same way.
 export { deviceName } from "./views/signin.js";
@@ -21,6 +17,15 @@ const main = document.getElementById("main");
 const bar = document.getElementById("bar");
 const tabs = document.getElementById("tabs");
 const dialog = document.getElementById("dialog");
+
+// The views that are seldom the first: loaded when first opened (and warmed right after start-up), so that a cold
+// start reads and runs only what the first view needs. The service worker precaches them all the same.
+const later = {
+  visit: () => import("./views/visit.js"),
+  new: () => import("./views/form.js"),
+  today: () => import("./views/today.js"),
+  map: () => import("./views/map.js"),
+};
 
 let triggersStarted = false;
 let updateWorker = null;
@@ -62,16 +67,16 @@ async function route(toTop = true) {
     renderSignIn(main, ctx);
   } else if (parts[0] === "visit" && parts[1]) {
     currentView = "visit";
-    await renderVisit(main, ctx, parts[1], notice);
+    await (await later.visit()).renderVisit(main, ctx, parts[1], notice);
   } else if (parts[0] === "new") {
     currentView = "new";
-    await renderNew(main, ctx, params);
+    await (await later.new()).renderNew(main, ctx, params);
   } else if (parts[0] === "today") {
     currentView = "today";
-    await renderToday(main, ctx);
+    await (await later.today()).renderToday(main, ctx);
   } else if (parts[0] === "map") {
     currentView = "map";
-    await renderMap(main, ctx);
+    await (await later.map()).renderMap(main, ctx);
   } else {
     currentView = "hotspots";
     await renderHotspots(main, ctx);
@@ -87,7 +92,7 @@ async function refresh(why) {
   if (currentView === "hotspots" || currentView === "today") await route(false);
   else if (currentView === "visit" && why === "force") {
     teardown();
-    await renderVisit(main, ctx, parseHash().parts[1]);
+    await (await later.visit()).renderVisit(main, ctx, parseHash().parts[1]);
   } else if (currentView === "visit") await updateLive();
 }
 
@@ -338,6 +343,7 @@ async function boot() {
   // After the first view: the worker's registration and the first sync do not delay what the officer sees.
   registerServiceWorker();
   if (getSession()) startSync();
+  for (const load of Object.values(later)) load().catch(() => undefined);
 }
 
 boot();
