@@ -27,6 +27,13 @@ const later = {
   map: () => import("./views/map.js"),
 };
 
+/** Load the later views ahead of need, from the service worker's precache — not over the network on the very first
+ * visit (the worker is fetching them already; they load on first use). */
+function warmLaterViews() {
+  const warm = () => Object.values(later).forEach((load) => load().catch(() => undefined));
+  if (!("serviceWorker" in navigator) || navigator.serviceWorker.controller) warm();
+}
+
 let triggersStarted = false;
 let updateWorker = null;
 let routeNotice = null;
@@ -343,7 +350,7 @@ async function boot() {
   // After the first view: the worker's registration and the first sync do not delay what the officer sees.
   registerServiceWorker();
   if (getSession()) startSync();
-  for (const load of Object.values(later)) load().catch(() => undefined);
+  warmLaterViews();
 }
 
 boot();

@@ -19,6 +19,7 @@ import {
   spotName,
   stateBadge,
   teardown,
+  updateLive,
 } from "./shared.js";
 
 const KOPER_FROM = 10;
@@ -148,6 +149,8 @@ export async function renderVisit(main, ctx, id, notice) {
   }
   replace(main, content);
   if (status.textContent) reveal(status);
+  // Arrive's position fix may have been saved while this view was being drawn from an earlier read: read it again.
+  if (!visit.position && visit.entry !== "after") updateLive();
 }
 
 /** After Lämna: what the visit was, what is left to fill in, and — under 2 minutes — "was it a drive-through?". */
