@@ -115,7 +115,11 @@ def sign_in(page, base: str) -> None:
 
 def served_since(access_log: str, offset: int) -> tuple[list[tuple[str, str, int]], int]:
     """The requests gunicorn answered since byte ``offset`` of its access log: (method, path with query, status) —
-    and the new offset."""
+    and the new offset. A worker writes its line just after sending the response, so the log is read once it has
+    stopped growing."""
+    size = -1
+    while size != (size := os.path.getsize(access_log)):
+        time.sleep(0.5)
     with open(access_log, encoding="utf-8") as log:
         log.seek(offset)
         text = log.read()
