@@ -34,13 +34,22 @@ run: install
 test: install browser
 	$(BIN)/python -m pytest
 
-lint:
+# The officer app's JavaScript is linted by ESLint and Prettier through npx (dev only: nothing else needs Node).
+# npx keeps them in its own cache; -p globals: eslint.config.js takes the browser and worker globals from it.
+ESLINT := npx --yes -p eslint@9 -p globals@16 eslint
+PRETTIER := npx --yes prettier@3
+JS := static/js service_worker eslint.config.js
+
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(ESLINT) $(JS)
+	$(PRETTIER) --check $(JS)
 
-format:
+format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(PRETTIER) --write $(JS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -64,17 +64,24 @@ def setup_database(url: str, instance: str, hotspots: int = 20) -> None:
         db.engine.dispose()
 
 
+# One line per request in the access log: method, path, query, status (read by ``served_since``).
+ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s"
+
+
 @contextmanager
-def running_app(workers: int = 2):
-    """The app under gunicorn with a fresh database; yields (base URL, database URL)."""
+def running_app(workers: int = 2, access_log: str | None = None):
+    """The app under gunicorn with a fresh database; yields (base URL, database URL). With ``access_log``, gunicorn
+    writes every request it answered to that file (see ``served_since``)."""
     tmp = tempfile.mkdtemp(prefix="fieldlog-bench-")
     url = f"sqlite:///{tmp}/bench.sqlite3"
     setup_database(url, tmp)
     port = free_port()
     env = {**os.environ, "FIELDLOG_DATABASE_URL": url, "FIELDLOG_SECRET_KEY": "bench"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    logging = ["--access-logfile", access_log, "--access-logformat", ACCESS_FORMAT] if access_log else []
     proc = subprocess.Popen(
-        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "fieldlog:create_app()"],
+        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", *logging]
+        + ["fieldlog:create_app()"],
         cwd=ROOT,
         env=env,
     )
@@ -104,3 +111,22 @@ def sign_in(page, base: str) -> None:
     # The first pull has brought the hot spots.
     page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for(timeout=30_000)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
+def served_since(access_log: str, offset: int) -> tuple[list[tuple[str, str, int]], int]:
+    """The requests gunicorn answered since byte ``offset`` of its access log: (method, path with query, status) —
+    and the new offset. A worker writes its line just after sending the response, so the log is read once it has
+    stopped growing."""
+    size = -1
+    while size != (size := os.path.getsize(access_log)):
+        time.sleep(0.5)
+    with open(access_log, encoding="utf-8") as log:
+        log.seek(offset)
+        text = log.read()
+        end = log.tell()
+    served = []
+    for line in text.splitlines():
+        method, path, query, status = line.split(" ")
+        query = "" if query in ("", "-") else query
+        served.append((method, path + (f"?{query}" if query else ""), int(status)))
+    return served, end

@@ -3,7 +3,8 @@
  * - The shell is precached into a versioned cache during install, and install waits for it.
  * - A new worker waits: the page shows "new version — reload" and only the officer's tap sends SKIP_WAITING.
  * - Navigations to the app: network first with a short timeout, the cached shell as fallback.
- * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never goes through a cache (writes are the outbox's job).
+ * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never
+ *   goes through a cache (writes are the outbox's job).
  * - A module worker: it imports the page's own sync module, so that Background Sync uploads the outbox with no page
  *   open (same mutation ids, one sync at a time under the same lock as the pages).
  */
@@ -11,6 +12,8 @@ import { syncInWorker } from "/static/js/sync.js"; // classic fallback: the serv
 
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
+// What the server decides (config.js reads it here, as the page reads the shell's data-config).
+globalThis.FIELDLOG_CONFIG = __CONFIG__;
 const PREFIX = "fieldlog-officer-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const RUNTIME_CACHE = `${PREFIX}runtime`;
@@ -19,7 +22,9 @@ const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
   );
 });
 
@@ -73,8 +78,12 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// The shell cache, opened once per worker start: a cold start serves every module of the app from it at once.
+let shellCache = null;
+const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));
+
 async function networkFirstShell(request) {
-  const cache = await caches.open(SHELL_CACHE);
+  const cache = await openShell();
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     if (response.ok) return response;
@@ -89,7 +98,7 @@ async function networkFirstShell(request) {
 
 async function staleWhileRevalidate(event, request) {
   // Precached shell files change only as a whole, through a new version: served from the shell cache as they are.
-  const precached = await caches.match(request, { cacheName: SHELL_CACHE });
+  const precached = await (await openShell()).match(request);
   if (precached) return precached;
   const runtime = await caches.open(RUNTIME_CACHE);
   const cached = await runtime.match(request);

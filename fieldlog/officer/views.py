@@ -9,31 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from fieldlog.officer.shell import PRELOAD_MODULES, SHELL_STATIC, STATIC, SW_SOURCE, TEMPLATE, shell_config
+
 bp = Blueprint("officer", __name__)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SW_SOURCE = ROOT / "service_worker" / "sw.js"
-STATIC = ROOT / "static"
-# The files of the shell, precached by the service worker. The map library is not among them: it loads on demand.
-SHELL_STATIC = (
-    "css/officer.css",
-    "js/app.js",
-    "js/dom.js",
-    "js/i18n.js",
-    "js/storage.js",
-    "js/outbox.js",
-    "js/sync.js",
-    "js/location.js",
-    "js/hotspots.js",
-    "js/views.js",
-    "icons/icon.svg",
-    "icons/icon-192.png",
-    "icons/icon-512.png",
-)
 NO_CACHE = "no-cache"
 
 
@@ -44,17 +26,21 @@ def shell_urls() -> list[str]:
 
 
 def app_version() -> str:
-    """A hash of the service worker and every shell file (plus OFFICER_APP_VERSION, to force an update)."""
+    """A hash of the service worker, every shell file and the config the server gives the app (plus
+    OFFICER_APP_VERSION, to force an update): a change to any of them makes every phone offer a reload."""
     cache = current_app.extensions.setdefault("officer_app_version", {})
     extra = str(current_app.config.get("OFFICER_APP_VERSION") or "")
-    if extra not in cache:
+    config = json.dumps(shell_config(), sort_keys=True)
+    key = (extra, config)
+    if key not in cache:
         digest = hashlib.sha256(SW_SOURCE.read_bytes())
         for name in SHELL_STATIC:
             digest.update((STATIC / name).read_bytes())
-        digest.update((ROOT / "templates" / "officer" / "app.html").read_bytes())
+        digest.update(TEMPLATE.read_bytes())
+        digest.update(config.encode())
         digest.update(extra.encode())
-        cache[extra] = digest.hexdigest()[:16]
-    return cache[extra]
+        cache[key] = digest.hexdigest()[:16]
+    return cache[key]
 
 
 @bp.get("/app")
@@ -64,6 +50,8 @@ def shell():
             "officer/app.html",
             version=app_version(),
             tile_url=current_app.config.get("TILE_URL") or "",
+            config=shell_config(),
+            modules=PRELOAD_MODULES,
         )
     )
     response.headers["Cache-Control"] = NO_CACHE
@@ -113,8 +101,10 @@ SW_IMPORT = 'import { syncInWorker } from "/static/js/sync.js";'
 @bp.get("/sw.js")
 def service_worker():
     source = SW_SOURCE.read_text(encoding="utf-8")
-    source = source.replace('"__VERSION__"', json.dumps(app_version())).replace(
-        "__PRECACHE__", json.dumps(shell_urls())
+    source = (
+        source.replace('"__VERSION__"', json.dumps(app_version()))
+        .replace("__PRECACHE__", json.dumps(shell_urls()))
+        .replace("__CONFIG__", json.dumps(shell_config()))
     )
     if request.args.get("classic"):
         source = source.replace(SW_IMPORT, "const syncInWorker = null;", 1)

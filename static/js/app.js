@@ -1,38 +1,49 @@
 // The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
+import { api } from "./api.js";
 import { h, replace } from "./dom.js";
-import { errorSentence, getLang, setLang, setTimezone, t } from "./i18n.js";
+import { getLang, setLang, setTimezone, t } from "./i18n.js";
 import { counts } from "./outbox.js";
-import { clearServerCopy, getMeta, setMeta, tx } from "./storage.js";
-import { api, onSyncChange, setSession, startTriggers, state as syncState, syncNow } from "./sync.js";
-import {
-  prefetch,
-  renderHotspots,
-  renderMap,
-  renderNew,
-  renderSignIn,
-  renderToday,
-  renderVisit,
-  teardown,
-  updateLive,
-} from "./views.js";
+import { forgetSession, getSession, loadSession, onSessionChange } from "./session.js";
+import { clearServerCopy } from "./storage.js";
+import { onSyncChange, startTriggers, state as syncState, syncNow } from "./sync.js";
+import { renderHotspots } from "./views/hotspots.js";
+import { clearError, prefetch, redrawBanners, setBanner, showError, teardown, updateLive } from "./views/shared.js";
+import { renderSignIn } from "./views/signin.js";
+
+// The tests and the device list name this device the same way.
+export { deviceName } from "./views/signin.js";
 
 const main = document.getElementById("main");
 const bar = document.getElementById("bar");
 const tabs = document.getElementById("tabs");
-const banners = document.getElementById("banners");
 const dialog = document.getElementById("dialog");
 
-let session = null;
+// The views that are seldom the first: loaded when first opened (and warmed right after start-up), so that a cold
+// start reads and runs only what the first view needs. The service worker precaches them all the same.
+const later = {
+  visit: () => import("./views/visit.js"),
+  new: () => import("./views/form.js"),
+  today: () => import("./views/today.js"),
+  map: () => import("./views/map.js"),
+};
+
+/** Load the later views ahead of need, from the service worker's precache — not over the network on the very first
+ * visit (the worker is fetching them already; they load on first use). */
+function warmLaterViews() {
+  const warm = () => Object.values(later).forEach((load) => load().catch(() => undefined));
+  if (!("serviceWorker" in navigator) || navigator.serviceWorker.controller) warm();
+}
+
 let triggersStarted = false;
 let updateWorker = null;
 let routeNotice = null;
 
 const ctx = {
   get session() {
-    return session;
+    return getSession();
   },
   get userId() {
-    return session?.user?.id;
+    return getSession()?.user?.id;
   },
   navigate(hash, notice) {
     routeNotice = notice || null;
@@ -40,9 +51,8 @@ const ctx = {
     else location.hash = hash;
   },
   refresh: (why) => refresh(why),
-  signIn,
-  renameDevice,
   confirm: confirmDialog,
+  startSync,
 };
 
 // --- Routing ---
@@ -59,21 +69,21 @@ async function route(toTop = true) {
   const notice = routeNotice;
   routeNotice = null;
   renderChrome();
-  if (!session || parts[0] === "signin") {
+  if (!getSession() || parts[0] === "signin") {
     currentView = "signin";
     renderSignIn(main, ctx);
   } else if (parts[0] === "visit" && parts[1]) {
     currentView = "visit";
-    await renderVisit(main, ctx, parts[1], notice);
+    await (await later.visit()).renderVisit(main, ctx, parts[1], notice);
   } else if (parts[0] === "new") {
     currentView = "new";
-    await renderNew(main, ctx, params);
+    await (await later.new()).renderNew(main, ctx, params);
   } else if (parts[0] === "today") {
     currentView = "today";
-    await renderToday(main, ctx);
+    await (await later.today()).renderToday(main, ctx);
   } else if (parts[0] === "map") {
     currentView = "map";
-    await renderMap(main, ctx);
+    await (await later.map()).renderMap(main, ctx);
   } else {
     currentView = "hotspots";
     await renderHotspots(main, ctx);
@@ -89,13 +99,14 @@ async function refresh(why) {
   if (currentView === "hotspots" || currentView === "today") await route(false);
   else if (currentView === "visit" && why === "force") {
     teardown();
-    await renderVisit(main, ctx, parseHash().parts[1]);
+    await (await later.visit()).renderVisit(main, ctx, parseHash().parts[1]);
   } else if (currentView === "visit") await updateLive();
 }
 
 // --- Chrome: top bar, tabs, banners ---
 
 function renderChrome() {
+  const session = getSession();
   document.documentElement.lang = getLang();
   document.getElementById("skip").textContent = t("skip");
   bar.hidden = false;
@@ -138,7 +149,8 @@ function renderSyncStatus() {
   const s = syncState;
   let text;
   let kind;
-  if (s.phase === "pushing" && s.total > 0) [text, kind] = [t("status_uploading", { done: s.done, total: s.total }), "busy"];
+  if (s.phase === "pushing" && s.total > 0)
+    [text, kind] = [t("status_uploading", { done: s.done, total: s.total }), "busy"];
   else if (s.attention > 0) [text, kind] = [t("status_attention", { n: s.attention }), "attention"];
   else if (s.waiting > 0) [text, kind] = [t("status_waiting", { n: s.waiting }), "pending"];
   else [text, kind] = [t("status_synced"), "synced"];
@@ -157,29 +169,36 @@ function renderSyncStatus() {
 }
 
 function renderBanners() {
-  const items = [];
-  if (session?.needs_sign_in) {
-    const why = session.needs_sign_in === "token_revoked" ? t("session_revoked") : t("session_expired");
-    items.push(
-      h(
-        "div",
-        { class: "banner banner-auth", role: "alert" },
-        h("p", {}, `${why} ${t("sign_in_again")}`),
-        h("a", { class: "button primary", href: "#/signin" }, t("sign_in")),
-      ),
-    );
-  }
-  if (updateWorker) {
-    items.push(
-      h(
-        "div",
-        { class: "banner banner-update", role: "status" },
-        h("p", {}, t("update_ready")),
-        h("button", { type: "button", class: "primary", id: "reload", onclick: applyUpdate }, t("reload")),
-      ),
-    );
-  }
-  replace(banners, items);
+  const session = getSession();
+  setBanner(
+    "auth",
+    session?.needs_sign_in
+      ? () =>
+          h(
+            "div",
+            { class: "banner banner-auth", role: "alert" },
+            h(
+              "p",
+              {},
+              `${session.needs_sign_in === "token_revoked" ? t("session_revoked") : t("session_expired")} ${t("sign_in_again")}`,
+            ),
+            h("a", { class: "button primary", href: "#/signin" }, t("sign_in")),
+          )
+      : null,
+  );
+  setBanner(
+    "update",
+    updateWorker
+      ? () =>
+          h(
+            "div",
+            { class: "banner banner-update", role: "status" },
+            h("p", {}, t("update_ready")),
+            h("button", { type: "button", class: "primary", id: "reload", onclick: applyUpdate }, t("reload")),
+          )
+      : null,
+  );
+  redrawBanners();
 }
 
 function switchLang() {
@@ -212,108 +231,6 @@ function confirmDialog(title, text, okLabel) {
 
 // --- Session ---
 
-/**
- * What this device is, from the user agent: "Chrome på Android (Pixel 7)", "Safari på iPhone" (D6). The officer can
- * change it later; supervisors see it in the device list.
- */
-export function deviceName(ua = navigator.userAgent, lang = getLang()) {
-  const browser = /EdgA?\//.test(ua)
-    ? "Edge"
-    : /SamsungBrowser\//.test(ua)
-      ? "Samsung Internet"
-      : /Firefox\/|FxiOS\//.test(ua)
-        ? "Firefox"
-        : /OPR\//.test(ua)
-          ? "Opera"
-          : /Chrome\/|CriOS\/|Chromium\//.test(ua)
-            ? "Chrome"
-            : /Safari\//.test(ua)
-              ? "Safari"
-              : null;
-  let system = null;
-  let model = null;
-  const android = ua.match(/Android(?: [\d.]+)?;\s*([^;)]*?)(?:\s+Build\/[^;)]*)?\)/);
-  if (/Android/.test(ua)) {
-    system = "Android";
-    // Chrome's reduced user agent says "K" instead of the model: then there is no model to name.
-    const candidate = android?.[1]?.trim();
-    if (candidate && candidate !== "K" && !/^(Linux|U|wv|Mobile)$/i.test(candidate)) model = candidate;
-  } else if (/iPhone/.test(ua)) system = "iPhone";
-  else if (/iPad/.test(ua)) system = "iPad";
-  else if (/Windows/.test(ua)) system = "Windows";
-  else if (/Macintosh|Mac OS X/.test(ua)) system = "Mac";
-  else if (/CrOS/.test(ua)) system = "ChromeOS";
-  else if (/Linux/.test(ua)) system = "Linux";
-  const on = lang === "en" ? "on" : "på";
-  let name = [browser, system].filter(Boolean).join(` ${on} `) || "fieldlog";
-  if (model) name += ` (${model})`;
-  return name.slice(0, 200);
-}
-
-/** deviceName(), with the phone model from User-Agent Client Hints where the browser offers them (Chrome). */
-async function describeDevice() {
-  let ua = navigator.userAgent;
-  try {
-    const hints = await navigator.userAgentData?.getHighEntropyValues?.(["model"]);
-    if (hints?.model && /Android/.test(ua)) ua = ua.replace(/(Android(?: [\d.]+)?;)\s*[^;)]*\)/, `$1 ${hints.model})`);
-  } catch {
-    // no hints: the user agent alone
-  }
-  return deviceName(ua);
-}
-
-/** Rename this device (PATCH /me/device); returns an error sentence or null. */
-async function renameDevice(name) {
-  if (!name) return `${t("field_name")}: ${t("why_name")}`;
-  let result;
-  try {
-    result = await api("PATCH", "/me/device", { name });
-  } catch (error) {
-    if (error.kind === "network") return t("device_offline");
-    return errorSentence(error.code, error.status);
-  }
-  if (result.status !== 200) {
-    const error = result.body?.error || {};
-    if (error.fields?.name) return `${t("field_name")}: ${t("why_name")}`;
-    return errorSentence(error.code, result.status);
-  }
-  session = { ...session, device_name: result.body.name };
-  await setMeta("session", session);
-  return null;
-}
-
-/** Sign in; returns an error message or null. A different officer starts from a clean copy of server data. */
-async function signIn(username, password) {
-  if (!username || !password) return t("sign_in_failed");
-  let result;
-  const sentName = await describeDevice();
-  try {
-    result = await api("POST", "/auth/token", { username, password, device_name: sentName }, null);
-  } catch (error) {
-    if (error.kind === "network") return t("sign_in_offline");
-    if (error.kind === "auth") return t("sign_in_failed");
-    return errorSentence(error.code, error.status);
-  }
-  if (result.status === 429) return t("sign_in_throttled");
-  if (result.status !== 201) return errorSentence(result.body?.error?.code, result.status);
-  const body = result.body;
-  const previous = await getMeta("session");
-  if (previous && previous.user?.id !== body.user.id) await clearServerCopy();
-  session = {
-    token: body.token,
-    user: body.user,
-    device_id: body.device_id,
-    device_name: sentName,
-    expires_at: body.expires_at,
-  };
-  setTimezone(body.user.area?.timezone);
-  await setMeta("session", session);
-  setSession(session);
-  ctx.navigate("#/");
-  startSync();
-  return null;
-}
-
 // One sign-out at a time: a double tap must not open two dialogs or revoke twice.
 let signingOut = false;
 async function signOutOnce() {
@@ -321,6 +238,8 @@ async function signOutOnce() {
   signingOut = true;
   try {
     await signOut();
+  } catch (error) {
+    showError(error);
   } finally {
     signingOut = false;
   }
@@ -336,13 +255,12 @@ async function signOut() {
     );
     if (!ok) return;
   }
+  const session = getSession();
   const token = session?.token;
   if (token && !session.needs_sign_in) api("DELETE", "/auth/token", undefined, token).catch(() => undefined);
   // Visits not yet uploaded stay (outbox and their records); what the server can give back goes.
   await clearServerCopy();
-  await tx(["meta"], "readwrite", ({ meta }) => meta.delete("session"));
-  session = null;
-  setSession(null);
+  await forgetSession();
   ctx.navigate("#/signin");
 }
 
@@ -397,21 +315,32 @@ function applyUpdate() {
 
 // --- Start ---
 
+// One error banner for any failure nobody caught (a rejected promise of a click, a timer, a sync trigger).
+window.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  showError(event.reason);
+});
+
 async function boot() {
   setLang(getLang());
   prefetch();
-  session = (await getMeta("session")) || null;
+  const session = await loadSession();
   setTimezone(session?.user?.area?.timezone);
-  setSession(session);
+  // Paused for sign-in (a 401 during sync) or signed in again: the banner follows.
+  let needsSignIn = session?.needs_sign_in || null;
+  onSessionChange((value) => {
+    if ((value?.needs_sign_in || null) === needsSignIn) return;
+    needsSignIn = value?.needs_sign_in || null;
+    renderBanners();
+  });
   onSyncChange((_state, event) => {
     renderSyncStatus();
     if (event === "synced") refresh("sync");
-    if (session && (session.needs_sign_in || null) !== (_state.authCode || null)) {
-      session = { ...session, needs_sign_in: _state.authCode };
-      renderBanners();
-    }
   });
-  window.addEventListener("hashchange", () => route());
+  window.addEventListener("hashchange", () => {
+    clearError();
+    route();
+  });
   window.addEventListener("online", renderSyncStatus);
   window.addEventListener("offline", renderSyncStatus);
   await route();
@@ -420,7 +349,8 @@ async function boot() {
   document.documentElement.dataset.ready = "1";
   // After the first view: the worker's registration and the first sync do not delay what the officer sees.
   registerServiceWorker();
-  if (session) startSync();
+  if (getSession()) startSync();
+  warmLaterViews();
 }
 
 boot();

@@ -8,7 +8,7 @@ const minutesOf = (hhmm) => {
   return h * 60 + m;
 };
 
-/** Inside one of the spot's hot-hours windows now (Stockholm time); `to` before `from` runs past midnight. */
+/** Inside one of the spot's hot-hours windows now (the area's time); `to` before `from` runs past midnight. */
 export function isHotNow(hotspot, now = new Date()) {
   const p = zonedParts(now);
   const minute = p.h * 60 + p.mi;

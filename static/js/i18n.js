@@ -1,6 +1,8 @@
 // The app's words: Swedish first (SPEC §2), English on switch. Times shown in the area's time zone (the server's
-// word, from the signed-in user's area; Europe/Stockholm until it is known).
-let TIMEZONE = "Europe/Stockholm";
+// word, from the signed-in user's area; until it is known, the server's default zone from config.js).
+import { config, visitConfig } from "./config.js";
+
+let TIMEZONE = config().timezone;
 export const timezone = () => TIMEZONE;
 
 const sv = {
@@ -24,6 +26,8 @@ const sv = {
   sign_out_confirm: "{n} besök väntar på uppladdning. De sparas på telefonen och laddas upp när du loggar in igen.",
   sign_out_anyway: "Logga ut ändå",
   cancel: "Avbryt",
+  close: "Stäng",
+  err_local: "Det gick inte att spara på telefonen. Försök igen.",
   nav_main: "Huvudmeny",
   tab_hotspots: "Hot spots",
   tab_map: "Karta",
@@ -116,9 +120,9 @@ const sv = {
   map_failed: "Kartan kunde inte laddas utan anslutning. Listan fungerar ändå.",
   err_required: "Fyll i {field}.",
   err_order: "Slut måste vara efter start.",
-  err_too_long: "Ett besök kan vara högst 12 timmar.",
+  err_too_long: "Ett besök kan vara högst {hours} timmar.",
   err_future: "Starttiden ligger i framtiden.",
-  err_too_old: "Besöket är äldre än 90 dagar.",
+  err_too_old: "Besöket är äldre än {days} dagar.",
   err_exclusive: "”Inget att rapportera” kan inte kombineras med andra iakttagelser.",
   fields_error: "{field}: {message}",
   ago_now: "nyss",
@@ -142,10 +146,12 @@ const sv = {
   field_name: "Namn",
   why_hotspot_id: "hot spoten finns inte (längre) i ditt område. Välj en annan.",
   why_started_at: "starttiden godtas inte: den får inte ligga i framtiden eller vara för gammal.",
-  why_ended_at: "sluttiden godtas inte: den ska vara efter starten, inom 12 timmar och inte i framtiden. Ett besök som pågått mer än 12 timmar behöver en sluttid.",
+  why_ended_at:
+    "sluttiden godtas inte: den ska vara efter starten, inom {hours} timmar och inte i framtiden. Ett besök som pågått mer än {hours} timmar behöver en sluttid.",
   why_mode: "välj ett färdsätt ur listan.",
   why_officers: "ange 1–20 poliser.",
-  why_observations: "”Inget att rapportera” kan inte kombineras med andra iakttagelser, och varje iakttagelse får väljas en gång.",
+  why_observations:
+    "”Inget att rapportera” kan inte kombineras med andra iakttagelser, och varje iakttagelse får väljas en gång.",
   why_activities: "varje åtgärd får väljas en gång.",
   why_contacts: "ange 0–999 kontakter.",
   why_notes: "anteckningarna får vara högst 2000 tecken.",
@@ -158,7 +164,8 @@ const sv = {
   err_code_forbidden: "Besöket hör till någon annan och kan inte ändras härifrån.",
   err_code_conflict: "Besöket har ändrats på servern sedan du hämtade det.",
   err_code_mutation_id_reused: "Ändringen skickades redan med annat innehåll. Spara igen så skickas den på nytt.",
-  err_code_unknown_mutation_type: "Servern känner inte igen den här sortens ändring. Uppdatera appen; besöket finns kvar.",
+  err_code_unknown_mutation_type:
+    "Servern känner inte igen den här sortens ändring. Uppdatera appen; besöket finns kvar.",
   err_code_token_expired: "Inloggningen har gått ut. Logga in igen; inget har försvunnit.",
   err_code_token_revoked: "Enheten har loggats ut av en administratör. Logga in igen; inget har försvunnit.",
   err_code_unauthorized: "Du är inte inloggad. Logga in igen; inget har försvunnit.",
@@ -223,6 +230,8 @@ const en = {
   sign_out_confirm: "{n} visits are waiting to upload. They stay on this phone and upload when you sign in again.",
   sign_out_anyway: "Sign out anyway",
   cancel: "Cancel",
+  close: "Close",
+  err_local: "This could not be saved on the phone. Try again.",
   nav_main: "Main menu",
   tab_hotspots: "Hot spots",
   tab_map: "Map",
@@ -315,9 +324,9 @@ const en = {
   map_failed: "The map cannot load without a connection. The list still works.",
   err_required: "Fill in {field}.",
   err_order: "The end must be after the start.",
-  err_too_long: "A visit can last at most 12 hours.",
+  err_too_long: "A visit can last at most {hours} hours.",
   err_future: "The start lies in the future.",
-  err_too_old: "The visit is older than 90 days.",
+  err_too_old: "The visit is older than {days} days.",
   err_exclusive: "“Nothing to report” cannot be combined with other observations.",
   fields_error: "{field}: {message}",
   ago_now: "just now",
@@ -341,10 +350,12 @@ const en = {
   field_name: "Name",
   why_hotspot_id: "the hot spot is not (or no longer) in your area. Choose another one.",
   why_started_at: "the start is not accepted: it may not lie in the future or be too old.",
-  why_ended_at: "the end is not accepted: it must be after the start, within 12 hours and not in the future. A visit running for more than 12 hours needs an end.",
+  why_ended_at:
+    "the end is not accepted: it must be after the start, within {hours} hours and not in the future. A visit running for more than {hours} hours needs an end.",
   why_mode: "choose a mode from the list.",
   why_officers: "enter 1–20 officers.",
-  why_observations: "“Nothing to report” cannot be combined with other observations, and each observation may be chosen once.",
+  why_observations:
+    "“Nothing to report” cannot be combined with other observations, and each observation may be chosen once.",
   why_activities: "each activity may be chosen once.",
   why_contacts: "enter 0–999 contacts.",
   why_notes: "the notes may be at most 2000 characters.",
@@ -368,7 +379,8 @@ const en = {
   err_code_network: "No connection. The app tries again when the network is back.",
   err_code_bad_request: "The server did not understand what the app sent. Update the app; the visit is kept.",
   err_code_unsupported_protocol: "The app is too old for the server. Update the app; the visit is kept.",
-  err_code_unsupported_media_type: "The server did not understand what the app sent. Update the app; the visit is kept.",
+  err_code_unsupported_media_type:
+    "The server did not understand what the app sent. Update the app; the visit is kept.",
   err_code_precondition_failed: "The details changed on the server. Reload and try again.",
   err_code_other: "The server did not accept the change (error code {code}).",
   err_order_times: "To is before From. Change the times.",
@@ -403,7 +415,13 @@ const en = {
 
 const CODES = {
   sv: {
-    mode: { foot: "Till fots", vehicle: "Bil, parkerad och synlig", bicycle: "Cykel", drive_through: "Genomkörning", other: "Annat" },
+    mode: {
+      foot: "Till fots",
+      vehicle: "Bil, parkerad och synlig",
+      bicycle: "Cykel",
+      drive_through: "Genomkörning",
+      other: "Annat",
+    },
     observations: {
       nothing_to_report: "Inget att rapportera",
       youth_gathering: "Ungdomar i grupp",
@@ -426,7 +444,13 @@ const CODES = {
     },
   },
   en: {
-    mode: { foot: "On foot", vehicle: "Car, parked and visible", bicycle: "Bicycle", drive_through: "Drive-through", other: "Other" },
+    mode: {
+      foot: "On foot",
+      vehicle: "Car, parked and visible",
+      bicycle: "Bicycle",
+      drive_through: "Drive-through",
+      other: "Other",
+    },
     observations: {
       nothing_to_report: "Nothing to report",
       youth_gathering: "Youth gathering",
@@ -469,12 +493,20 @@ export function setLang(value) {
   document.documentElement.lang = lang;
 }
 
+// The server's limits (config.js) fill in {hours} and {days} wherever a sentence names them.
+const limitVars = () => {
+  const { max_hours: hours, max_age_days: days } = visitConfig().limits;
+  return { hours, days };
+};
+
 export function t(key, vars = {}) {
+  vars = { ...limitVars(), ...vars };
   const text = TABLES[lang][key] ?? sv[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
 }
 
-export const codes = (list) => CODES[lang][list];
+/** The codes of a list as the server declares them (config.js), in its order, each with its label. */
+export const codes = (list) => visitConfig().codes[list].map((code) => [code, codeLabel(list, code)]);
 export const codeLabel = (list, code) => CODES[lang][list][code] || code;
 
 const formatters = {};
@@ -509,7 +541,7 @@ export function formatDistance(m) {
   return m < 1000 ? t("m", { n: Math.round(m / 10) * 10 }) : t("km", { n: formatNumber(m / 1000, 1) });
 }
 
-// --- Times in the area's zone (Europe/Stockholm), without a library ---
+// --- Times in the area's zone, without a library ---
 
 const partsOptions = {
   hourCycle: "h23",
@@ -536,20 +568,20 @@ export function setTimezone(zone) {
 }
 const WEEKDAYS = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-/** Wall-clock parts of an instant in Stockholm: {y, mo, d, h, mi, s, weekday (ISO 1..7)}. */
+/** Wall-clock parts of an instant in the area's zone: {y, mo, d, h, mi, s, weekday (ISO 1..7)}. */
 export function zonedParts(date) {
   const p = Object.fromEntries(partsFormatter.formatToParts(date).map((x) => [x.type, x.value]));
   return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second, weekday: WEEKDAYS[p.weekday] };
 }
 
-/** "YYYY-MM-DD" and "HH:MM" of an instant in Stockholm (for date and time inputs). */
+/** "YYYY-MM-DD" and "HH:MM" of an instant in the area's zone (for date and time inputs). */
 export function zonedInputs(iso) {
   const p = zonedParts(new Date(iso));
   const two = (n) => String(n).padStart(2, "0");
   return { date: `${p.y}-${two(p.mo)}-${two(p.d)}`, time: `${two(p.h)}:${two(p.mi)}` };
 }
 
-/** The instant (ISO, UTC) of a Stockholm wall-clock date "YYYY-MM-DD" and time "HH:MM". */
+/** The instant (ISO, UTC) of an area's wall-clock date "YYYY-MM-DD" and time "HH:MM". */
 export function zonedToIso(date, time) {
   const [y, mo, d] = date.split("-").map(Number);
   const [h, mi] = time.split(":").map(Number);
@@ -582,7 +614,9 @@ export function formatDays(days) {
     else runs.push([d, d]);
   }
   return runs
-    .map(([a, b]) => (a === b ? names[a - 1] : b === a + 1 ? `${names[a - 1]}, ${names[b - 1]}` : `${names[a - 1]}–${names[b - 1]}`))
+    .map(([a, b]) =>
+      a === b ? names[a - 1] : b === a + 1 ? `${names[a - 1]}, ${names[b - 1]}` : `${names[a - 1]}–${names[b - 1]}`,
+    )
     .join(", ");
 }
 

@@ -5,21 +5,11 @@
 // An outbox record: {seq, mutation_id, type, record_id, base_rev, data, user_id, state, sent, error, server}
 //   state "pending"   waiting to upload; `sent` once it went out in a push (then frozen: same id, same payload)
 //   state "attention" rejected (error) or conflict (server copy): the officer decides
+import { visitConfig } from "./config.js";
 import { req, tx, uuid } from "./storage.js";
 
-export const WIRE_FIELDS = [
-  "hotspot_id",
-  "started_at",
-  "ended_at",
-  "mode",
-  "officers",
-  "observations",
-  "activities",
-  "contacts",
-  "notes",
-  "position",
-  "entry",
-];
+// The visit's wire fields and their defaults are the server's (VisitInputSchema, via config.js), never a list here.
+export const wireFields = () => visitConfig().fields;
 
 const listeners = new Set();
 export const onOutboxChange = (fn) => listeners.add(fn);
@@ -28,7 +18,7 @@ const changed = (kind = "local") => listeners.forEach((fn) => fn(kind));
 
 export function wireData(visit) {
   const data = {};
-  for (const k of WIRE_FIELDS) data[k] = visit[k] === undefined ? null : visit[k];
+  for (const k of wireFields()) data[k] = visit[k] === undefined ? null : visit[k];
   return data;
 }
 
@@ -48,27 +38,15 @@ export function fromServer(data, userId) {
   };
 }
 
+/** A new visit of this officer: the given fields, the server's defaults for the rest. */
 export function newVisit(fields, userId) {
-  return {
-    id: uuid(),
-    hotspot_id: fields.hotspot_id,
-    started_at: fields.started_at,
-    ended_at: fields.ended_at ?? null,
-    mode: fields.mode ?? "foot",
-    officers: fields.officers ?? 1,
-    observations: fields.observations ?? [],
-    activities: fields.activities ?? [],
-    contacts: fields.contacts ?? 0,
-    notes: fields.notes ?? "",
-    position: fields.position ?? null,
-    entry: fields.entry ?? "live",
-    rev: 0,
-    deleted: false,
-    flag: null,
-    user_id: userId,
-    sync: "pending",
-    base: null,
-  };
+  const { defaults } = visitConfig();
+  const visit = { id: uuid() };
+  for (const k of wireFields()) {
+    const given = fields[k] ?? defaults[k] ?? null;
+    visit[k] = Array.isArray(given) ? [...given] : given;
+  }
+  return { ...visit, rev: 0, deleted: false, flag: null, user_id: userId, sync: "pending", base: null };
 }
 
 function syncState(entries) {

@@ -5,33 +5,60 @@ const DB_NAME = "fieldlog";
 const DB_VERSION = 1;
 let dbPromise = null;
 
+function upgrade(db) {
+  db.createObjectStore("meta");
+  db.createObjectStore("hotspots", { keyPath: "id" });
+  const visits = db.createObjectStore("visits", { keyPath: "id" });
+  visits.createIndex("started_at", "started_at");
+  const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+  outbox.createIndex("record_id", "record_id");
+}
+
+/**
+ * The open database, opened on first use (idb's openDB is the model). No failure is kept: an open that fails is
+ * forgotten, so the next use tries again. `blocked` (another tab holds an older version open) is no failure: the
+ * open waits until that tab lets go, which ours do on `versionchange`. A connection closed under us — by a newer
+ * version elsewhere (`versionchange`, we close it) or by the browser (`close`: storage cleared, disk trouble) — is
+ * forgotten too, and the next use reopens.
+ */
 export function openDb() {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      const open = indexedDB.open(DB_NAME, DB_VERSION);
-      open.onupgradeneeded = () => {
-        const db = open.result;
-        db.createObjectStore("meta");
-        db.createObjectStore("hotspots", { keyPath: "id" });
-        const visits = db.createObjectStore("visits", { keyPath: "id" });
-        visits.createIndex("started_at", "started_at");
-        const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-        outbox.createIndex("record_id", "record_id");
+  if (dbPromise) return dbPromise;
+  const opening = new Promise((resolve, reject) => {
+    const open = indexedDB.open(DB_NAME, DB_VERSION);
+    open.onupgradeneeded = () => upgrade(open.result);
+    open.onblocked = () => console.warn("IndexedDB: waiting for another tab to close the older version");
+    open.onsuccess = () => {
+      const db = open.result;
+      const forget = () => {
+        if (dbPromise === opening) dbPromise = null;
       };
-      open.onsuccess = () => {
-        const db = open.result;
-        // Another tab upgraded the schema: let it, and reopen next time.
-        db.onversionchange = () => {
-          db.close();
-          dbPromise = null;
-        };
-        resolve(db);
+      db.onversionchange = () => {
+        db.close();
+        forget();
       };
-      open.onerror = () => reject(open.error);
-      open.onblocked = () => reject(new Error("IndexedDB upgrade blocked by another tab"));
-    });
+      db.onclose = forget;
+      resolve(db);
+    };
+    open.onerror = () => reject(open.error);
+  });
+  dbPromise = opening;
+  opening.catch(() => {
+    if (dbPromise === opening) dbPromise = null;
+  });
+  return opening;
+}
+
+/** A transaction on the open database; once more on a fresh connection if this one was closed under us. */
+async function transaction(names, mode, options) {
+  const db = await openDb();
+  try {
+    return db.transaction(names, mode, options);
+  } catch (error) {
+    if (error?.name !== "InvalidStateError") throw error;
+    // Closing or closed (versionchange, or the browser let go of it without telling us yet).
+    if (dbPromise && (await dbPromise.catch(() => null)) === db) dbPromise = null;
+    return (await openDb()).transaction(names, mode, options);
   }
-  return dbPromise;
 }
 
 // Open at once in the page: the first view waits for IndexedDB, so opening it overlaps with loading the other
@@ -51,9 +78,8 @@ export function req(request) {
  * `durability: "strict"` for writes that must survive a crash right after (the outbox).
  */
 export async function tx(names, mode, body, durability = "default") {
-  const db = await openDb();
+  const t = await transaction(names, mode, { durability });
   return new Promise((resolve, reject) => {
-    const t = db.transaction(names, mode, { durability });
     const stores = Object.fromEntries(names.map((n) => [n, t.objectStore(n)]));
     let result;
     t.oncomplete = () => resolve(result);

@@ -4,15 +4,9 @@
 //
 // The same module runs in the page and in the service worker (D2: Background Sync pushes the outbox with no page
 // open): nothing here may touch `window` or `document` outside startTriggers(), which only the page calls.
-import {
-  applyResults,
-  counts,
-  fromServer,
-  markAttention,
-  mutationOf,
-  onOutboxChange,
-  takeBatch,
-} from "./outbox.js";
+import { applyResults, counts, fromServer, markAttention, mutationOf, onOutboxChange, takeBatch } from "./outbox.js";
+import { ApiError, api } from "./api.js";
+import { getSession, loadSession, onSessionChange, updateSession } from "./session.js";
 import { clearServerCopy, getMeta, req, setMeta, tx } from "./storage.js";
 
 export const MAX_BATCH = 500;
@@ -38,68 +32,40 @@ function emit(patch = {}) {
   listeners.forEach((fn) => fn(state));
 }
 
-let session = null;
-export function setSession(value) {
-  session = value;
+// The session's sign-in state is the sync's too: paused (auth) while the officer must sign in again.
+onSessionChange((value) => {
   state.authCode = value?.needs_sign_in || null;
   if (state.authCode) state.phase = "auth";
   else if (state.phase === "auth") state.phase = "idle";
-}
-
-class SyncError extends Error {
-  constructor(kind, status, code, message) {
-    super(message || kind);
-    this.kind = kind; // network | auth | server | client
-    this.status = status;
-    this.code = code;
-  }
-}
-
-/** Call the API with the session's bearer token. Throws SyncError; returns {status, body}. */
-export async function api(method, path, body, token = session?.token) {
-  let response;
-  try {
-    response = await fetch(`/api/v1${path}`, {
-      method,
-      cache: "no-store",
-      headers: {
-        Accept: "application/json",
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-  } catch (error) {
-    throw new SyncError("network", 0, "network", String(error));
-  }
-  let data = null;
-  if (response.status !== 204) {
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-  }
-  const code = data?.error?.code;
-  if (response.status === 401) throw new SyncError("auth", 401, code || "unauthorized", data?.error?.message);
-  if (response.status === 503 || response.status >= 500) throw new SyncError("server", response.status, code);
-  return { status: response.status, body: data };
-}
+});
+const userId = () => getSession().user.id;
 
 async function refreshCounts() {
-  if (!session) return emit({ waiting: 0, attention: 0 });
-  const c = await counts(session.user.id);
+  if (!getSession()) return emit({ waiting: 0, attention: 0 });
+  const c = await counts(userId());
   emit(c);
+}
+
+/** POST one batch; {status, body} of the answer, so that push can tell "too large" and "refused" apart. */
+async function postBatch(batch) {
+  try {
+    return { status: 200, body: await api("POST", "/sync/push", { protocol: 1, mutations: batch.map(mutationOf) }) };
+  } catch (error) {
+    if (error.kind !== "client") throw error;
+    // Another refusal of the request as a whole than these: try again later, as for a server failure.
+    if (![400, 413, 415].includes(error.status)) throw new ApiError("server", error.status, error.envelope);
+    return { status: error.status, body: error.envelope ? { error: error.envelope } : null };
+  }
 }
 
 async function push() {
   let size = MAX_BATCH;
-  const start = await counts(session.user.id);
+  const start = await counts(userId());
   emit({ phase: "pushing", done: 0, total: start.waiting });
   for (;;) {
-    const batch = await takeBatch(size, session.user.id);
+    const batch = await takeBatch(size, userId());
     if (!batch.length) break;
-    const { status, body } = await api("POST", "/sync/push", { protocol: 1, mutations: batch.map(mutationOf) });
+    const { status, body } = await postBatch(batch);
     if (status === 413) {
       if (size > 1) {
         size = Math.max(1, Math.floor(Math.min(size, batch.length) / 2));
@@ -108,14 +74,13 @@ async function push() {
       await markAttention(batch, body?.error || { code: "payload_too_large", message: "" });
       continue;
     }
-    if (status !== 200 && status !== 400 && status !== 415) throw new SyncError("server", status, body?.error?.code);
     if (status !== 200 || !Array.isArray(body?.results)) {
       // A request the server refuses as a whole (a client bug): keep the mutations and show them to the officer.
       await markAttention(batch, body?.error || { code: "bad_request", message: `HTTP ${status}` });
       continue;
     }
     await applyResults(batch, body.results);
-    const c = await counts(session.user.id);
+    const c = await counts(userId());
     const done = state.done + batch.length;
     emit({ ...c, done, total: done + c.waiting });
   }
@@ -152,15 +117,25 @@ function applyPage(page, userId) {
   });
 }
 
+async function pullPage(query) {
+  let body;
+  try {
+    body = await api("GET", `/sync/pull?${query}`);
+  } catch (error) {
+    throw error.kind === "client" ? new ApiError("server", error.status, error.envelope) : error;
+  }
+  if (!body) throw new ApiError("server", 200, null);
+  return body;
+}
+
 async function pull() {
   emit({ phase: "pulling" });
   let cursor = await getMeta("cursor");
   for (let page = 0; page < 10_000; page += 1) {
     const query = new URLSearchParams({ limit: String(PULL_LIMIT) });
     if (cursor) query.set("cursor", cursor);
-    const { status, body } = await api("GET", `/sync/pull?${query}`);
-    if (status !== 200 || !body) throw new SyncError("server", status, body?.error?.code);
-    await applyPage(body, session.user.id);
+    const body = await pullPage(query);
+    await applyPage(body, userId());
     cursor = body.cursor;
     if (!body.has_more) break;
   }
@@ -168,8 +143,8 @@ async function pull() {
 
 /** Per hot spot: last visit, visits and presence in 7 days — cached for offline use. */
 async function fetchStatus() {
-  const { status, body } = await api("GET", "/hotspots/status");
-  if (status !== 200 || !body) return;
+  const body = await api("GET", "/hotspots/status");
+  if (!body) return;
   const list = Array.isArray(body) ? body : body.hotspots || body.statuses || body.items || [];
   const byId = {};
   if (Array.isArray(list)) for (const item of list) byId[item.id || item.hotspot_id] = item;
@@ -193,6 +168,7 @@ const inPage = typeof window !== "undefined";
 
 /** One sync; true when it got through (or there was nothing it could do), false when it should be tried again. */
 async function run() {
+  const session = getSession();
   if (!session || session.needs_sign_in) return true;
   if (!navigator.onLine) {
     await refreshCounts();
@@ -214,11 +190,8 @@ async function run() {
   } catch (error) {
     if (error.kind === "auth") {
       // Pause; nothing is dropped. A revoked token also clears the server's copy on this phone.
-      const current = (await getMeta("session")) || session;
-      const paused = { ...current, needs_sign_in: error.code };
-      await setMeta("session", paused);
+      await updateSession({ needs_sign_in: error.code });
       if (error.code === "token_revoked") await clearServerCopy();
-      setSession(paused);
       emit({ phase: "auth", authCode: error.code });
     } else {
       // Network, 5xx, or a local failure: nothing is lost (the outbox is untouched), try again later.
@@ -241,7 +214,7 @@ async function run() {
  * mutation ids (exactly once, SPEC §3 rule 1). Throws when it must be retried, so that the browser tries again.
  */
 export async function syncInWorker() {
-  setSession((await getMeta("session")) || null);
+  const session = await loadSession();
   if (!session || session.needs_sign_in) return;
   const ok = navigator.locks ? await navigator.locks.request("fieldlog-sync", run) : await run();
   if (!ok) throw new Error("sync did not get through; Background Sync will retry");

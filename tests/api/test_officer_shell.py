@@ -73,3 +73,15 @@ def test_classic_service_worker_has_no_module_import(client):
     assert 'import { syncInWorker } from "/static/js/sync.js";' in module
     assert "import " not in classic.split("*/", 1)[1]
     assert "const syncInWorker = null;" in classic
+
+
+def test_page_only_security_headers_stay_off_static_files_but_not_off_pages_or_the_worker(client):
+    """CSP, frame, referrer and permissions policies govern documents and workers, not the scripts they load."""
+    with client.get("/static/js/app.js") as script:
+        assert script.headers["X-Content-Type-Options"] == "nosniff"
+        for page_only in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "Referrer-Policy"):
+            assert page_only not in script.headers
+    for url in ("/app", "/sw.js", "/app/manifest.webmanifest"):
+        headers = client.get(url).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"], url
+        assert headers["X-Content-Type-Options"] == "nosniff", url

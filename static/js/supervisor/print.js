@@ -1,3 +1,3 @@
-for (const button of document.querySelectorAll('[data-print]')) {
-  button.addEventListener('click', () => window.print());
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.addEventListener("click", () => window.print());
 }
