@@ -4,7 +4,7 @@ const LEAFLET = "/static/vendor/leaflet/leaflet-src.esm.js";
 export async function loadLeaflet() {
   try {
     return await import(LEAFLET);
-  } catch (err) {
+  } catch {
     return null;
   }
 }
