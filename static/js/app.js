@@ -97,6 +97,7 @@ async function route(toTop = true) {
 /** Redraw after data changed underneath — but never a form the officer may be filling in. */
 async function refresh(why) {
   if (currentView === "hotspots" || currentView === "today") await route(false);
+  else if (currentView === "new") await (await later.new()).refreshNew();
   else if (currentView === "visit" && why === "force") {
     teardown();
     await (await later.visit()).renderVisit(main, ctx, parseHash().parts[1]);

@@ -301,3 +301,25 @@ def test_hostile_hot_spot_name_is_text_in_the_map_tooltip_and_popup(page, live_s
     expect(popup).to_contain_text(hostile, timeout=WAIT)
     assert page.locator("#map img[src='x'], .leaflet-tooltip img, .leaflet-popup-content img").count() == 0
     assert page.evaluate("window.__xss") is None
+
+
+def test_the_after_the_fact_form_takes_hot_spots_that_arrive_while_it_is_open(page, live_server, officer, spots):
+    """An officer who opens "Efterhand" straight after signing in, before the first pull has answered, sees the hot
+    spots arrive in the list, and what they chose or typed stays."""
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.context.route("**/api/v1/sync/pull*", hold)
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Efterhand", exact=True).click()
+    spot = page.get_by_label("Hot spot")
+    expect(spot.locator("option")).to_have_count(1, timeout=WAIT)  # only "choose a hot spot" so far
+    page.get_by_label("Från", exact=True).fill("10:15")
+    page.context.unroute("**/api/v1/sync/pull*", hold)
+    for route in held:
+        route.fallback()  # let the held pulls through, now that the handler is gone
+    expect(spot.locator("option")).to_have_count(len(SPOTS) + 1, timeout=WAIT)
+    spot.select_option(label="Busstationen")
+    expect(page.get_by_label("Från", exact=True)).to_have_value("10:15")

@@ -65,19 +65,24 @@ export function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit })
   errors.hidden = true;
   const parts = [];
   let spot;
+  let setHotspots = () => undefined;
   let date;
   let from;
   let to;
   if (withTimes) {
-    spot = h(
-      "select",
-      { id: "hotspot_id", name: "hotspot_id", required: true },
-      h("option", { value: "" }, t("choose_hotspot")),
-      hotspots
-        .filter((s) => !s.deleted || s.id === visit.hotspot_id)
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((s) => h("option", { value: s.id, selected: s.id === visit.hotspot_id }, s.name)),
-    );
+    spot = h("select", { id: "hotspot_id", name: "hotspot_id", required: true });
+    setHotspots = (list) => {
+      // Keeps the officer's choice: the list may arrive (first sync) or change while the form is being filled in.
+      const chosen = spot.value || visit.hotspot_id;
+      spot.replaceChildren(
+        h("option", { value: "" }, t("choose_hotspot")),
+        ...list
+          .filter((s) => !s.deleted || s.id === chosen)
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((s) => h("option", { value: s.id, selected: s.id === chosen }, s.name)),
+      );
+    };
+    setHotspots(hotspots);
     const start = visit.started_at ? zonedInputs(visit.started_at) : zonedInputs(new Date().toISOString());
     const end = visit.ended_at ? zonedInputs(visit.ended_at) : null;
     date = h("input", { id: "date", name: "date", type: "date", required: true, value: start.date });
@@ -214,7 +219,7 @@ export function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit })
     el?.scrollIntoView({ block: "center" });
     return el;
   };
-  return { form, read, focusField };
+  return { form, read, focusField, setHotspots };
 }
 
 // --- After the fact ---
@@ -222,7 +227,7 @@ export function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit })
 export async function renderNew(main, ctx, params) {
   const data = await loadData(ctx.userId);
   const draft = { hotspot_id: params.get("hotspot") || "", started_at: null, ended_at: null, entry: "after" };
-  const { form } = visitForm(draft, {
+  const { form, setHotspots } = visitForm(draft, {
     withTimes: true,
     hotspots: data.hotspots,
     onSubmit: async (values) => {
@@ -232,4 +237,10 @@ export async function renderNew(main, ctx, params) {
     },
   });
   replace(main, h("h1", {}, t("log_after")), form);
+  refreshNew = async () => {
+    if (form.isConnected) setHotspots((await loadData(ctx.userId)).hotspots);
+  };
 }
+
+/** After a sync: the open after-the-fact form takes the hot spots that arrived, and keeps what was typed. */
+export let refreshNew = async () => undefined;
