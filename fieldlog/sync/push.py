@@ -304,19 +304,23 @@ class _Batch:
                 return _rejected(head, "not_found", f"No such {record.name}.", {"record_id": ["Unknown record."]})
             if row["deleted"] or row["rev"] != base_rev:
                 return self._conflict(head, record, row)
-        errors = rules.check(data)
+        errors, columns = rules.columns(data)
         if errors:
             return _rejected(head, "validation_error", f"The {record.name} is not valid.", errors)
-        columns = rules.columns(data)
         if row is None:
             row = rules.new_row(record_id)
         else:
             row = dict(row)
             row["rev"] += 1
         row.update(columns)
-        self.audit_rows.extend(rules.edited(record_id, row))
-        self._stamp(record, row)
-        records.store(record_id, row)
+        audit = rules.edited(record_id, row)
+        if audit:
+            self.audit_rows.extend(audit)
+        if record.device_column is not None:
+            row[record.device_column] = self.actor.device_id
+        row["updated_at"] = self.now
+        records.state[record_id] = row
+        records.dirty.add(record_id)
         return {**head, "status": "applied", "rev": row["rev"]}
 
     def _stamp(self, record: RecordType, row: dict) -> None:
