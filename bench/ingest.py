@@ -189,33 +189,37 @@ def http_push(port: int, token: str, bodies: list[bytes], worker: int | None = N
     return elapsed, (cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None)
 
 
-BARE_COLUMNS = (
-    "id",
-    "hotspot_id",
-    "officer_id",
-    "device_id",
-    "started_at",
-    "ended_at",
-    "mode",
-    "officers",
-    "observations",
-    "activities",
-    "contacts",
-    "notes",
-    "lat",
-    "lon",
-    "accuracy_m",
-    "distance_m",
-    "on_site",
-    "flag_comment",
-    "flag_by_id",
-    "flag_at",
-    "rev",
-    "deleted",
-    "created_at",
-    "updated_at",
-    "change_seq",
-)
+def bare_columns() -> dict[str, str]:
+    """The visit table's columns (the model's, in its order) and each one's SQLite affinity."""
+    import fieldlog.auth.models  # noqa: F401 — the users' table, so that the foreign keys' types are known
+    from fieldlog.visits.models import Visit
+
+    def affinity(column) -> str:
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            return "TEXT"
+        return "INTEGER" if kind in (int, bool) else "REAL" if kind is float else "TEXT"
+
+    return {c.name: affinity(c) for c in Visit.__table__.columns}
+
+
+def bare_rows(visits: list[dict], columns: list[str]) -> list[tuple]:
+    """The visits as rows of the visit table, the phone's columns as the declaration stores them
+    (``fieldlog.sync.records.VISIT.client_values``), the server's filled in as a push would."""
+    from fieldlog.sync.records import VISIT
+
+    now = datetime.now(UTC).isoformat()
+    server = {"officer_id": 1, "rev": 1, "deleted": 0, "created_at": now, "updated_at": now, "change_seq": 1}
+    template = dict.fromkeys(columns) | server
+    rows = []
+    for v in visits:
+        row = template | VISIT.client_values({"entry": "live", **v})
+        row["id"] = v["id"]
+        row["observations"] = json.dumps(row["observations"])
+        row["activities"] = json.dumps(row["activities"])
+        rows.append(tuple(row[c] for c in columns))
+    return rows
 
 
 def bare_insert(path: str, visits: list[dict], batch: int) -> float:
@@ -223,45 +227,12 @@ def bare_insert(path: str, visits: list[dict], batch: int) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute(
-        "CREATE TABLE visit (id TEXT PRIMARY KEY, hotspot_id TEXT, officer_id INTEGER, device_id TEXT, "
-        "started_at TEXT, ended_at TEXT, mode TEXT, officers INTEGER, observations TEXT, activities TEXT, "
-        "contacts INTEGER, notes TEXT, lat REAL, lon REAL, accuracy_m REAL, distance_m REAL, on_site INTEGER, "
-        "flag_comment TEXT, flag_by_id INTEGER, flag_at TEXT, rev INTEGER, deleted INTEGER, created_at TEXT, "
-        "updated_at TEXT, change_seq INTEGER)"
-    )
-    now = datetime.now(UTC).isoformat()
-    rows = [
-        (
-            v["id"],
-            v["hotspot_id"],
-            1,
-            None,
-            v["started_at"],
-            v["ended_at"],
-            v["mode"],
-            v["officers"],
-            json.dumps(v["observations"]),
-            json.dumps(v["activities"]),
-            v["contacts"],
-            v["notes"],
-            v["position"]["lat"],
-            v["position"]["lon"],
-            v["position"]["accuracy_m"],
-            None,
-            None,
-            None,
-            None,
-            None,
-            1,
-            0,
-            now,
-            now,
-            1,
-        )
-        for v in visits
-    ]
-    sql = f"INSERT INTO visit ({', '.join(BARE_COLUMNS)}) VALUES ({', '.join('?' * len(BARE_COLUMNS))})"
+    declared = bare_columns()
+    columns = list(declared)
+    # A UUID text primary key (the id comes first in the model).
+    conn.execute(f"CREATE TABLE visit ({', '.join(f'{n} {a}' for n, a in declared.items())}, PRIMARY KEY (id))")
+    rows = bare_rows(visits, columns)
+    sql = f"INSERT INTO visit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     started = time.perf_counter()
     for start in range(0, len(rows), batch):
         conn.execute("BEGIN")

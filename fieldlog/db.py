@@ -1,4 +1,4 @@
-"""Column types and helpers shared by every feature's models."""
+"""Column types and helpers shared by every feature's models, and the bulk insert of the sync push."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import contextlib
 import statistics
 import uuid
 from datetime import UTC, datetime
+from operator import itemgetter
 
-from sqlalchemy import DateTime, event, types
+from sqlalchemy import DateTime, Table, event, types
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -92,3 +93,42 @@ def rollback_quietly(session) -> None:
     except DBAPIError:
         with contextlib.suppress(DBAPIError):
             session.close()
+
+
+_INSERT_PLANS: dict[tuple[str, str], tuple[str, bool, list]] = {}
+
+
+def insert_many(session, table: Table, rows: list[dict]) -> None:
+    """One INSERT of many rows (executemany) on the session's connection. The values go through the columns' own
+    bind processors, so they are stored exactly as through the ORM; only SQLAlchemy's per-row parameter bookkeeping
+    is skipped, which at 500 rows a push cost about as much as the database's own work (bench/ingest.py --profile).
+
+    The parameters are built column by column: the rows' values are picked and transposed in C (itemgetter, zip),
+    and each column with a bind processor is mapped through it — once in all when every row holds the very same
+    object (a push's rows share one ``now``, one device id, the same empty error)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    plan = _INSERT_PLANS.get((table.name, dialect.name))
+    if plan is None:
+        compiled = table.insert().compile(dialect=dialect)
+        names = list(compiled.positiontup) if compiled.positional else [c.name for c in table.columns]
+        processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
+        plan = _INSERT_PLANS[(table.name, dialect.name)] = (str(compiled), compiled.positional, processors)
+    sql, positional, processors = plan
+    names = [name for name, _process in processors]
+    try:
+        values = list(map(itemgetter(*names), rows))
+    except KeyError:  # a row without some column: NULL, as before
+        values = [tuple([row.get(name) for name in names]) for row in rows]
+    columns = list(zip(*values, strict=True))
+    for i, (_name, process) in enumerate(processors):
+        if process is not None:
+            column = columns[i]
+            if len(set(map(id, column))) == 1:
+                columns[i] = [process(column[0])] * len(column)
+            else:
+                columns[i] = list(map(process, column))
+    params = zip(*columns, strict=True)
+    connection.exec_driver_sql(sql, list(params) if positional else [dict(zip(names, v, strict=True)) for v in params])

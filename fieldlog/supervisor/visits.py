@@ -27,6 +27,7 @@ from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.records import VISIT, Export
 from fieldlog.visits.models import Visit
 from fieldlog.visits.services import visit_to_wire
 
@@ -164,48 +165,14 @@ def unflag(user: User, visit: Visit, previous_by: str | None = None) -> Visit:
     return visit
 
 
-CSV_COLUMNS = (
-    "id",
-    "hotspot_id",
-    "hotspot",
-    "officer",
-    "started_at",
-    "ended_at",
-    "duration_minutes",
-    "mode",
-    "officers",
-    "observations",
-    "activities",
-    "contacts",
-    "notes",
-    "entry",
-    "lat",
-    "lon",
-    "accuracy_m",
-    "distance_m",
-    "on_site",
-    "flag_comment",
-    "flag_by",
-    "flag_at",
-    "rev",
-)
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, - or @ would otherwise run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    value = str(value)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+# The CSV export's columns, declared with the visit (``fieldlog.sync.records``).
+CSV_COLUMNS = tuple(column.name for column in VISIT.csv_columns)
 
 
 def csv_lines(rows, timezone: str) -> Iterator[str]:
     """The CSV export (UTF-8, header row), one line per visit; times in the area's time zone with their offset."""
-    tz = ZoneInfo(timezone)
+    export = Export(ZoneInfo(timezone))
+    values = [column.value for column in VISIT.csv_columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -218,37 +185,7 @@ def csv_lines(rows, timezone: str) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flush()  # a byte-order mark: spreadsheet programs then read UTF-8 (å, ä, ö) correctly
     for row in rows:
-        v = row.Visit
-        duration = None
-        if v.ended_at is not None:
-            duration = round((v.ended_at - v.started_at).total_seconds() / 60, 1)
-        writer.writerow(
-            [
-                v.id,
-                v.hotspot_id,
-                _cell(row.hotspot_name),
-                row.officer_username,
-                v.started_at.astimezone(tz).isoformat(),
-                v.ended_at.astimezone(tz).isoformat() if v.ended_at else "",
-                "" if duration is None else duration,
-                v.mode,
-                v.officers,
-                ";".join(v.observations or []),
-                ";".join(v.activities or []),
-                v.contacts,
-                _cell(v.notes),
-                v.entry,
-                _cell(v.lat),
-                _cell(v.lon),
-                _cell(v.accuracy_m),
-                _cell(v.distance_m),
-                _cell(v.on_site),
-                _cell(v.flag_comment),
-                row.flag_username or "",
-                v.flag_at.astimezone(tz).isoformat() if v.flag_at else "",
-                v.rev,
-            ]
-        )
+        writer.writerow([value(row, export) for value in values])
         yield flush()
 
 

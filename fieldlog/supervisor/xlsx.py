@@ -15,9 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from fieldlog.sync.records import VISIT, Export
+
 DATETIME = "yyyy-mm-dd hh:mm"
 MINUTES = "0.0"
 PERCENT = "0%"
+_FORMATS = {"datetime": DATETIME, "minutes": MINUTES}
 
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -51,63 +54,14 @@ def _bytes(wb: Workbook) -> bytes:
 
 
 def visits_workbook(rows, timezone: str, mode_label, code_label) -> bytes:
-    tz = ZoneInfo(timezone)
-    headers = [
-        _("Started"),
-        _("Ended"),
-        _("Minutes"),
-        _("Hot spot"),
-        _("Officer"),
-        _("Username"),
-        _("Logged"),
-        _("Mode"),
-        _("Officers"),
-        _("Observations"),
-        _("Activities"),
-        _("Contacts"),
-        _("Notes"),
-        _("On site"),
-        _("Distance (m)"),
-        _("Latitude"),
-        _("Longitude"),
-        _("Accuracy (m)"),
-        _("Flag"),
-        _("Flagged by"),
-        _("Flagged at"),
-        _("Visit id"),
-    ]
-    data = []
-    for row in rows:
-        v = row.Visit
-        minutes = round((v.ended_at - v.started_at).total_seconds() / 60, 1) if v.ended_at else None
-        data.append(
-            [
-                _local(v.started_at, tz),
-                _local(v.ended_at, tz),
-                minutes,
-                row.hotspot_name,
-                row.officer_name,
-                row.officer_username,
-                _("After the fact") if v.entry == "after" else _("Live (Arrive/Leave)"),
-                mode_label(v.mode),
-                v.officers,
-                ", ".join(code_label(c) for c in v.observations or []),
-                ", ".join(code_label(c) for c in v.activities or []),
-                v.contacts,
-                v.notes or None,
-                None if v.on_site is None else (_("yes") if v.on_site else _("no")),
-                None if v.distance_m is None else round(v.distance_m),
-                v.lat,
-                v.lon,
-                v.accuracy_m,
-                v.flag_comment,
-                row.flag_username,
-                _local(v.flag_at, tz),
-                str(v.id),
-            ]
-        )
+    """The visits, one row each, in the columns declared with the visit (``fieldlog.sync.records``)."""
+    export = Export(ZoneInfo(timezone), mode_label, code_label)
+    columns = VISIT.xlsx_columns
+    headers = [str(column.header) for column in columns]
+    data = [[column.value(row, export) for column in columns] for row in rows]
+    formats = {i: _FORMATS[c.kind] for i, c in enumerate(columns, start=1) if c.kind is not None}
     wb = Workbook()
-    _sheet(wb, _("Visits"), headers, data, {1: DATETIME, 2: DATETIME, 3: MINUTES, 21: DATETIME})
+    _sheet(wb, _("Visits"), headers, data, formats)
     return _bytes(wb)
 
 

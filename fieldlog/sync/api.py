@@ -12,7 +12,8 @@ from fieldlog.api.messages import translate_results
 from fieldlog.auth.services import api_auth
 from fieldlog.db import utcnow
 from fieldlog.ops.metrics import count_push_results
-from fieldlog.sync import services
+from fieldlog.sync import pull as pulls
+from fieldlog.sync import push as pushes
 from fieldlog.sync.schemas import MutationSchema, PullQuerySchema, PushSchema
 
 PROTOCOL = 1
@@ -49,8 +50,8 @@ def push():
         loaded = _mutation.load(mutations, many=True)
     except ValidationError as e:
         raise ValidationError({"mutations": e.messages}) from None
-    actor = services.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
-    results = services.push(actor, mutations, loaded)
+    actor = pushes.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
+    results = pushes.push(actor, mutations, loaded)
     count_push_results(results)
     return {"results": translate_results(results), "server_time": utcnow().isoformat()}
 
@@ -62,5 +63,5 @@ def pull():
     maximum = int(current_app.config["PULL_MAX_LIMIT"])
     if args["limit"] > maximum:
         raise ApiError(400, "validation_error", "The request is not valid.", {"limit": [f"At most {maximum}."]})
-    page = services.pull(g.user, args.get("cursor"), args["limit"])
+    page = pulls.pull(g.user, args.get("cursor"), args["limit"])
     return {"cursor": page.cursor, "has_more": page.has_more, "reset": page.reset, "changes": page.changes}

@@ -8,14 +8,15 @@ from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import OffsetDateTime, StrictInteger, StrictString
 from fieldlog.api.openapi import ErrorDetailSchema
 from fieldlog.api.schemas import LeanSchema
-from fieldlog.visits.schemas import VisitInputSchema, VisitSchema
+from fieldlog.sync.records import MUTATIONS, RECORDS, VISIT
 
-MUTATION_TYPES = ("visit.upsert", "visit.delete")
+MUTATION_TYPES = tuple(MUTATIONS)
 
 
 class MutationSchema(LeanSchema):
-    """One mutation's envelope. ``data`` is checked per mutation by VisitInputSchema, so that one bad visit is
-    rejected on its own instead of failing the whole push (SPEC §3 rule 2)."""
+    """One mutation's envelope. ``data`` is checked per mutation by its record type's input schema
+    (``fieldlog.sync.records``), so that one bad visit is rejected on its own instead of failing the whole push
+    (SPEC §3 rule 2)."""
 
     class Meta:
         unknown = RAISE
@@ -43,7 +44,7 @@ class MutationDocSchema(MutationSchema):
     """The mutation as the OpenAPI document describes it: ``data`` is a visit (VisitInputSchema)."""
 
     type = StrictString(required=True, validate=validate.OneOf(MUTATION_TYPES))
-    data = fields.Nested(VisitInputSchema, load_default=None, allow_none=True)
+    data = fields.Nested(VISIT.input_schema, load_default=None, allow_none=True)
 
 
 class PushDocSchema(PushSchema):
@@ -56,7 +57,7 @@ class MutationResultSchema(Schema):
     record_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(("applied", "conflict", "rejected")))
     rev = fields.Integer()
-    server = fields.Nested(VisitSchema)
+    server = fields.Nested(VISIT.wire_schema)
     error = fields.Nested(ErrorDetailSchema)
 
 
@@ -75,7 +76,7 @@ class PullQuerySchema(Schema):
 
 
 class ChangeSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(("hotspot", "visit")))
+    type = fields.String(required=True, validate=validate.OneOf(("hotspot", *RECORDS)))
     id = fields.UUID(required=True)
     rev = fields.Integer(required=True)
     deleted = fields.Boolean(required=True)

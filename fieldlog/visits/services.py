@@ -1,5 +1,6 @@
 """Visits: the rules of SPEC §2 that need the clock, the configuration or the database, the server-derived fields,
-and the stored visit turned into its wire format (``visit_to_wire`` / ``visits_to_wire``)."""
+and the stored visit turned into its wire format (``visit_to_wire`` / ``visits_to_wire``). How a visit syncs — its
+fields, columns, exports — is declared once in ``fieldlog.sync.records``."""
 
 from __future__ import annotations
 
@@ -68,57 +69,12 @@ def derived_position(position: dict | None, hotspot) -> tuple[float | None, bool
     return round(distance, 1), on_site(distance, _get(hotspot, "radius_m"), position.get("accuracy_m"))
 
 
-def stored_fields(data: dict, hotspot) -> dict:
-    """A loaded visit (VisitInputSchema) as the visit table's columns, derived fields included."""
-    position = data["position"]
-    distance, site = derived_position(position, hotspot)
-    return {
-        "hotspot_id": data["hotspot_id"],
-        "started_at": data["started_at"],
-        "ended_at": data["ended_at"],
-        "mode": data["mode"],
-        "officers": data["officers"],
-        "observations": data["observations"],
-        "activities": data["activities"],
-        "contacts": data["contacts"],
-        "notes": data["notes"],
-        "entry": data["entry"],
-        "lat": position["lat"] if position else None,
-        "lon": position["lon"] if position else None,
-        "accuracy_m": position.get("accuracy_m") if position else None,
-        "distance_m": distance,
-        "on_site": site,
-    }
-
-
-# The columns a phone decides; equal in all of them means "the same visit" (SPEC §3 push rule 3).
-CLIENT_COLUMNS = (
-    "hotspot_id",
-    "started_at",
-    "ended_at",
-    "mode",
-    "officers",
-    "observations",
-    "activities",
-    "contacts",
-    "notes",
-    "entry",
-    "lat",
-    "lon",
-    "accuracy_m",
-)
-
-
-def same_client_data(stored, fields: Mapping) -> bool:
-    return all(_get(stored, name) == fields[name] for name in CLIENT_COLUMNS)
-
-
 def visit_to_wire(visit, usernames: Mapping[int, str]) -> dict:
     """One stored visit (a Visit, a Row or a mapping of the visit table's columns) in its wire format.
 
     ``usernames`` maps user ids to usernames for ``officer`` and ``flag.by``; ``visits_to_wire`` finds them itself.
     """
-    return _wire.dump(_wire_source(visit, usernames))
+    return _wire.dump(wire_source(visit, usernames))
 
 
 def visits_to_wire(visits: Iterable) -> list[dict]:
@@ -126,7 +82,7 @@ def visits_to_wire(visits: Iterable) -> list[dict]:
     visits = list(visits)
     ids = {_get(v, "officer_id") for v in visits} | {_get(v, "flag_by_id") for v in visits}
     names = usernames_for(ids)
-    return _wire.dump([_wire_source(v, names) for v in visits], many=True)
+    return _wire.dump([wire_source(v, names) for v in visits], many=True)
 
 
 def usernames_for(user_ids: Iterable[int]) -> dict[int, str]:
@@ -137,7 +93,8 @@ def usernames_for(user_ids: Iterable[int]) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
 
 
-def _wire_source(visit, usernames: Mapping[int, str]) -> dict:
+def wire_source(visit, usernames: Mapping[int, str]) -> dict:
+    """The source of a stored visit's wire dump (VisitSchema): the sync declaration's ``wire_source``."""
     if hasattr(visit, "_mapping"):
         visit = visit._mapping
     get = visit.get if isinstance(visit, Mapping) else visit.__getattribute__

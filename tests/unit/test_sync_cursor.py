@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from fieldlog.sync.services import END, Cursor
+from fieldlog.sync.pull import END, Cursor
 
 
 def test_cursor_round_trips_a_position_inside_one_change_seq():
