@@ -9,7 +9,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from fieldlog.coverage import triggers
-from fieldlog.coverage.terms import KOPER_MINUTES
+from fieldlog.coverage.models import CoverageDay
+from fieldlog.coverage.terms import DAY_FIGURES, KOPER_MINUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,3 +58,7 @@ def test_the_words_for_koper_visits_name_the_bounds_the_terms_define():
         if (int(match.group(1)), int(match.group(2))) != KOPER_MINUTES
     }
     assert not said, f"minute ranges other than Koper's {KOPER_MINUTES}: {sorted(said)}"
+
+
+def test_the_day_rows_hold_the_day_figures_the_terms_name():
+    assert tuple(c.name for c in CoverageDay.__table__.columns if not c.primary_key) == DAY_FIGURES
