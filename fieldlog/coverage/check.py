@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from fieldlog.areas.models import Area
 from fieldlog.coverage import days
+from fieldlog.coverage.terms import DAY_FIGURES
 
-FIGURES = ("visits", "koper", "on_site", "officer_sec", "presence_sec", "hot_sec", "overlap_sec", "overlap_hot_sec")
 # Seconds are sums of floats: two runs that add the same terms in another order may differ in the last bits.
 _TOLERANCE = 1e-3
 _QUEUE_ALL = "SELECT hotspot_id, MIN(started_at), MAX(started_at) FROM visit WHERE {scope} GROUP BY hotspot_id"
@@ -28,13 +28,15 @@ _QUEUE_ALL = "SELECT hotspot_id, MIN(started_at), MAX(started_at) FROM visit WHE
 class Difference:
     hotspot_id: uuid.UUID
     day: int  # days since 1970-01-01 in the area's time zone
-    stored: tuple | None  # FIGURES, None when the row is missing
+    stored: tuple | None  # DAY_FIGURES, None when the row is missing
     rebuilt: tuple | None
 
     def describe(self) -> str:
         def show(figures):
             return (
-                "missing" if figures is None else ", ".join(f"{n}={v:g}" for n, v in zip(FIGURES, figures, strict=True))
+                "missing"
+                if figures is None
+                else ", ".join(f"{n}={v:g}" for n, v in zip(DAY_FIGURES, figures, strict=True))
             )
 
         return f"hot spot {self.hotspot_id}, day {self.day}: stored {show(self.stored)}; rebuilt {show(self.rebuilt)}"
@@ -89,7 +91,7 @@ def _snapshot(session: Session, area_ids: list[int]) -> dict[tuple[uuid.UUID, in
         return {}
     rows = session.execute(
         text(
-            f"SELECT hotspot_id, day, {', '.join(FIGURES)} FROM coverage_day"  # noqa: S608
+            f"SELECT hotspot_id, day, {', '.join(DAY_FIGURES)} FROM coverage_day"  # noqa: S608
             " WHERE hotspot_id IN (SELECT id FROM hotspot WHERE area_id IN :areas)"
         )
         .bindparams(_areas())

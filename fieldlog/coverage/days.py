@@ -13,13 +13,13 @@ whose earlier day lies outside. Hot-hour seconds are the same sums restricted to
 (visits, Koper, on site, officer seconds) simply add. The median and distinct officers do not add; they are read from
 the visits' covering index (``queries.coverage_rows``).
 
-Keeping it true. Triggers (migration 0003) queue (hot spot, visit starts from, to) in ``coverage_stale`` in the
-transaction that writes a counting visit, changes a figure of one, removes one (its start), or changes a hot spot's
-hot hours (its first to its last visit). ``refresh`` drains the queue of one area (or of the days a read shows) and
-recomputes the days it names and the day after each (whose overlap depends on it). Readers run their statement
-together with a look at the queue (``stale``, same statement, so the same snapshot): no queued row in the snapshot
-means every change the snapshot holds is in the day rows, because the refresh that drained a row committed its day
-rows with the deletion. Otherwise they refresh and read again.
+Keeping it true. Triggers (``coverage.triggers``; migration 0003) queue (hot spot, visit starts from, to) in
+``coverage_stale`` in the transaction that writes a counting visit, changes a figure of one, removes one (its start),
+or changes a hot spot's hot hours (its first to its last visit). ``refresh`` drains the queue of one area (or of the
+days a read shows) and recomputes the days it names and the day after each (whose overlap depends on it). Readers run
+their statement together with a look at the queue (``stale``, same statement, so the same snapshot): no queued row in
+the snapshot means every change the snapshot holds is in the day rows, because the refresh that drained a row
+committed its day rows with the deletion. Otherwise they refresh and read again.
 
 Concurrency: the refresh deletes only queue rows it can see (committed ones), and recomputes after that, so it sees
 those changes; a change committed meanwhile leaves its own row for the next refresh. Refreshes of PostgreSQL are
@@ -38,9 +38,6 @@ from sqlalchemy import Connection, Uuid, bindparam, text
 from sqlalchemy.orm import Session
 
 from fieldlog.coverage.sql import (
-    EPS,
-    KOPER_MAX_S,
-    KOPER_MIN_S,
     Dialect,
     day_of,
     day_start,
@@ -51,6 +48,7 @@ from fieldlog.coverage.sql import (
     sweep,
     values,
 )
+from fieldlog.coverage.terms import DAY_FIGURES, counts, is_koper
 from fieldlog.db import UTCDateTime
 
 # pg_advisory_xact_lock key for refreshes (any constant of our own: "fieldlog coverage").
@@ -217,7 +215,7 @@ vr AS MATERIALIZED (
 v AS MATERIALIZED (
   SELECT vr.h AS h, vr.n AS n, vr.on_site AS on_site, vr.s AS s, vr.e AS e, {d.floor("(vr.s + seg.off) / 86400")} AS k
   FROM vr JOIN seg ON seg.a <= vr.s AND vr.s < seg.b
-  WHERE NOT vr.gone AND vr.e IS NOT NULL
+  WHERE {counts(ended_at="vr.e", deleted="vr.gone")}
 ),
 pc AS MATERIALIZED ({sweep("v", "h, k")}),
 ov AS MATERIALIZED (
@@ -236,14 +234,13 @@ hot AS MATERIALIZED (
 ),
 stats AS MATERIALIZED (
   SELECT h, k, COUNT(*) AS visits,
-         SUM(CASE WHEN e - s >= {KOPER_MIN_S - EPS} AND e - s <= {KOPER_MAX_S + EPS} THEN 1 ELSE 0 END) AS koper,
+         SUM(CASE WHEN {is_koper("e - s")} THEN 1 ELSE 0 END) AS koper,
          SUM(CASE WHEN on_site THEN 1 ELSE 0 END) AS on_site, SUM((e - s) * n) AS officer_sec
   FROM v GROUP BY h, k
 ),
 pres AS MATERIALIZED (SELECT h, k, SUM(pe - ps) AS sec FROM pc GROUP BY h, k),
 ovs AS MATERIALIZED (SELECT h, k, SUM(pe - ps) AS sec FROM ov GROUP BY h, k)
-INSERT INTO coverage_day
-  (hotspot_id, day, visits, koper, on_site, officer_sec, presence_sec, hot_sec, overlap_sec, overlap_hot_sec)
+INSERT INTO coverage_day (hotspot_id, day, {", ".join(DAY_FIGURES)})
 SELECT stats.h, stats.k, stats.visits, stats.koper, stats.on_site, stats.officer_sec, COALESCE(pres.sec, 0),
        COALESCE(hot.sec, 0), COALESCE(ovs.sec, 0), COALESCE(hot.osec, 0)
 FROM stats

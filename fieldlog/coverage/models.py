@@ -1,9 +1,10 @@
 """The coverage figures of each hot spot and local day, kept ready so that a period's coverage reads days, not visits.
 
 ``CoverageDay`` holds, per hot spot and local day (the day a visit *starts*, in the area's time zone), every figure
-that adds up over days. ``CoverageStale`` is the queue that keeps it true: database triggers (migration 0003) add a
-row whenever a visit that counts is written, changed or removed, or a hot spot's hot hours change — in the very
-transaction that makes the change, whatever code makes it. Before coverage is read, ``coverage.days.refresh``
+that adds up over days (``coverage.terms.DAY_FIGURES``). ``CoverageStale`` is the queue that keeps it true: database
+triggers (``coverage.triggers``, installed by migration 0003) add a row whenever a visit that counts is written,
+changed or removed, or a hot spot's hot hours change — in the very transaction that makes the change, whatever code
+makes it. Before coverage is read, ``coverage.days.refresh``
 recomputes the days the queue names. See ``fieldlog/coverage/days.py`` for why the days add up to the exact union.
 """
 

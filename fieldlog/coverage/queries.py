@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from fieldlog.coverage import days
 from fieldlog.coverage.sql import Dialect, day_number, local_split, seg_cte, sweep, values
+from fieldlog.coverage.terms import counts
 from fieldlog.db import UTCDateTime
 
 
@@ -66,6 +67,14 @@ def _read(session: Session, stmt, params: dict) -> tuple[list[dict], bool]:
     return [r for r in rows if r["h"] is not None], bool(rows[0]["stale"])
 
 
+def _last_visit(hotspot: str) -> str:
+    """Scalar subquery: the latest start of a counting visit of ``hotspot`` (an SQL expression) before ``:end`` —
+    whether or not inside the period (SPEC §3 ``last_visit_at``). Read from the index, newest first."""
+    return f"""(SELECT lv.started_at FROM visit AS lv
+           WHERE lv.hotspot_id = {hotspot} AND lv.started_at < :end AND {counts("lv")}
+           ORDER BY lv.started_at DESC LIMIT 1)"""  # noqa: S608 (constant fragments only)
+
+
 def _per_hotspot(d: Dialect, name: str, aggregates: str, table: str, where: str) -> tuple[str, str]:
     """Aggregates of ``table``'s rows per hot spot of ``hs``, each hot spot's rows read in index order: (CTE to add,
     join to add to ``FROM hs``), the result named ``name``.
@@ -108,7 +117,7 @@ def coverage_rows(session: Session, area_id: int, p: Period) -> list[dict]:
         "vs",
         f"COUNT(DISTINCT officer_id) AS officers_distinct, {d.median_duration()} AS median_sec",
         "visit",
-        "started_at >= :start AND started_at < :end AND ended_at IS NOT NULL AND NOT deleted",
+        f"started_at >= :start AND started_at < :end AND {counts()}",
     )
     sql = f"""
 WITH hs AS (
@@ -124,9 +133,7 @@ result AS (
          COALESCE(cd.officer_sec, 0) AS officer_sec, vs.median_sec AS median_sec, COALESCE(cd.koper, 0) AS koper,
          COALESCE(cd.on_site, 0) AS on_site, COALESCE(cd.hot_sec, 0) AS hot_sec,
          COALESCE(vs.officers_distinct, 0) AS officers_distinct,
-         (SELECT lv.started_at FROM visit AS lv
-           WHERE lv.hotspot_id = hs.id AND lv.started_at < :end AND NOT lv.deleted AND lv.ended_at IS NOT NULL
-           ORDER BY lv.started_at DESC LIMIT 1) AS last_visit_at
+         {_last_visit("hs.id")} AS last_visit_at
   FROM hs {day_join} {visit_join}
 ),
 {days.stale_check("stale_from", "stale_to")}
@@ -186,7 +193,7 @@ WITH RECURSIVE {seg_cte(p.timezone, p.start, p.end, params)},
 v AS MATERIALIZED (
   SELECT hotspot_id AS h, 0 AS k, {d.secs("started_at")} AS s, {d.secs("ended_at")} AS e FROM visit
   WHERE hotspot_id = :hotspot_id AND started_at >= :start AND started_at < :end
-    AND ended_at IS NOT NULL AND NOT deleted
+    AND {counts()}
 ),
 pc AS MATERIALIZED ({sweep("v", "h")}),
 sp AS (SELECT h, k, 1 AS sg, ps, pe FROM pc),
@@ -206,3 +213,40 @@ GROUP BY (split.d + 3) % 7, hours.hr
     for wd, hr, sec in session.execute(stmt, params):
         grid[int(wd)][int(hr)] = float(sec)
     return grid
+
+
+def status_rows(
+    session: Session, hotspot_ids: list[uuid.UUID], start: datetime, end: datetime
+) -> dict[uuid.UUID, dict]:
+    """Per hot spot: the counting visits starting in [start, end) (``visits``), their presence seconds (the union of
+    their intervals, ``presence_sec``) and the latest start of a counting visit before ``end`` (``last_visit_at``).
+
+    A rolling window (the last 7 days up to now) does not fall on local days, so this reads the visits themselves —
+    a few days of a few hot spots — with the same sweep as the day rows and the grid."""
+    if not hotspot_ids:
+        return {}
+    d = Dialect(session.get_bind().dialect.name)
+    sql = f"""
+WITH hs AS (SELECT id FROM hotspot WHERE id IN :ids),
+v AS MATERIALIZED (
+  SELECT hotspot_id AS h, 0 AS k, {d.secs("started_at")} AS s, {d.secs("ended_at")} AS e FROM visit
+  WHERE hotspot_id IN (SELECT id FROM hs) AND started_at >= :start AND started_at < :end AND {counts()}
+),
+pc AS MATERIALIZED ({sweep("v", "h")}),
+vn AS (SELECT h, COUNT(*) AS visits FROM v GROUP BY h),
+pres AS (SELECT h, SUM(pe - ps) AS sec FROM pc GROUP BY h)
+SELECT hs.id AS h, COALESCE(vn.visits, 0) AS visits, COALESCE(pres.sec, 0) AS presence_sec,
+       {_last_visit("hs.id")} AS last_visit_at
+FROM hs LEFT JOIN vn ON vn.h = hs.id LEFT JOIN pres ON pres.h = hs.id
+"""  # noqa: S608 (constant fragments only; every value is a bound parameter)
+    stmt = (
+        text(sql)
+        .bindparams(
+            bindparam("ids", expanding=True, type_=Uuid),
+            bindparam("start", type_=UTCDateTime),
+            bindparam("end", type_=UTCDateTime),
+        )
+        .columns(h=Uuid, last_visit_at=UTCDateTime)
+    )
+    rows = session.execute(stmt, {"ids": list(hotspot_ids), "start": start, "end": end}).mappings()
+    return {r["h"]: dict(r) for r in rows}

@@ -25,9 +25,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam
 
 FAR = 10**12  # seconds: "before/after anything stored"
-# Durations come from stored times; a thousandth of a second absorbs floating-point noise at the Koper bounds.
-EPS = 0.001
-KOPER_MIN_S, KOPER_MAX_S = 10 * 60, 16 * 60
 EPOCH_DAY = date(1970, 1, 1)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import User
+from fieldlog.coverage import queries as coverage_queries
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
@@ -141,57 +142,30 @@ def _touch(hotspot: HotSpot) -> None:
 
 
 STATUS_DAYS = 7
+# The stored times' resolution: a window up to and including ``now`` ends one tick after it.
+_TICK = timedelta(microseconds=1)
 
 
 def status_for(user: User, area_slug: str | None = None) -> dict:
     """For each live hot spot the user may read: the latest visit's start, and the visits and presence minutes
-    (the union of their intervals, SPEC §1) of the last 7 days. Counted as in coverage: ended, not deleted."""
-    from fieldlog.visits.models import Visit
-
+    (the union of their intervals, SPEC §1) of the last 7 days — read through the coverage code, so counted as
+    coverage counts."""
     now = utcnow()
-    since = now - timedelta(days=STATUS_DAYS)
     hotspots = list_for(user, area_slug)
-    ids = [h.id for h in hotspots]
-    counting = (Visit.hotspot_id.in_(ids), Visit.deleted.is_(False), Visit.ended_at.is_not(None))
-    last: dict = {}
-    recent: list = []
-    if ids:
-        last = {
-            hotspot_id: started
-            for hotspot_id, started in db.session.execute(
-                select(Visit.hotspot_id, func.max(Visit.started_at))
-                .where(*counting, Visit.started_at <= now)
-                .group_by(Visit.hotspot_id)
-            )
-        }
-        recent = db.session.execute(
-            select(Visit.hotspot_id, Visit.started_at, Visit.ended_at)
-            .where(*counting, Visit.started_at >= since, Visit.started_at <= now)
-            .order_by(Visit.hotspot_id, Visit.started_at)
-        ).all()
-    counts: dict = {}
-    minutes: dict = {}
-    run: dict = {}  # hot spot -> [start, end] of the union's current run, swept in start order
-    for hotspot_id, started, ended in recent:
-        counts[hotspot_id] = counts.get(hotspot_id, 0) + 1
-        current = run.get(hotspot_id)
-        if current is not None and started <= current[1]:
-            current[1] = max(current[1], ended)
-            continue
-        if current is not None:
-            minutes[hotspot_id] = minutes.get(hotspot_id, 0.0) + (current[1] - current[0]).total_seconds() / 60
-        run[hotspot_id] = [started, ended]
-    for hotspot_id, (start, end) in run.items():
-        minutes[hotspot_id] = minutes.get(hotspot_id, 0.0) + (end - start).total_seconds() / 60
+    found = coverage_queries.status_rows(
+        db.session, [h.id for h in hotspots], now - timedelta(days=STATUS_DAYS), now + _TICK
+    )
+    empty = {"visits": 0, "presence_sec": 0.0, "last_visit_at": None}
+    rows = {h.id: found.get(h.id, empty) for h in hotspots}
     return {
         "as_of": now.isoformat(),
         "hotspots": [
             {
                 "id": str(h.id),
                 "name": h.name,
-                "last_visit_at": last[h.id].isoformat() if h.id in last else None,
-                "visits_7d": counts.get(h.id, 0),
-                "presence_minutes_7d": round(minutes.get(h.id, 0.0), 1),
+                "last_visit_at": rows[h.id]["last_visit_at"].isoformat() if rows[h.id]["last_visit_at"] else None,
+                "visits_7d": int(rows[h.id]["visits"]),
+                "presence_minutes_7d": round(float(rows[h.id]["presence_sec"]) / 60, 1),
             }
             for h in hotspots
         ],

@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import case, func, literal_column, select, text
 
 from fieldlog.areas.models import Area
 from fieldlog.audit.models import AuditEntry
 from fieldlog.auth.models import User
-from fieldlog.coverage.sql import EPS, KOPER_MAX_S, KOPER_MIN_S, Dialect
+from fieldlog.coverage.sql import Dialect
+from fieldlog.coverage.terms import counts, is_koper
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
@@ -25,8 +26,9 @@ def per_officer(area: Area, start: datetime, end: datetime) -> list[dict]:
     """Per officer of the area's visits that count in [start, end): visits, minutes (Σ duration), officer minutes
     (Σ duration × officers), Koper visits and share, hot spots visited. One grouped query."""
     d = Dialect(db.session.get_bind().dialect.name)
-    seconds = literal_column(f"({d.secs('visit.ended_at')} - {d.secs('visit.started_at')})")
-    koper = case((seconds.between(KOPER_MIN_S - EPS, KOPER_MAX_S + EPS), 1), else_=0)
+    duration = f"({d.secs('visit.ended_at')} - {d.secs('visit.started_at')})"
+    seconds = literal_column(duration)
+    koper = case((literal_column(is_koper(duration)), 1), else_=0)
     query = (
         select(
             User.id,
@@ -44,8 +46,7 @@ def per_officer(area: Area, start: datetime, end: datetime) -> list[dict]:
             HotSpot.area_id == area.id,
             Visit.started_at >= start,
             Visit.started_at < end,
-            Visit.ended_at.is_not(None),
-            Visit.deleted.is_(False),
+            text(counts("visit")),
         )
         .group_by(User.id, User.display_name, User.username)
         .order_by(func.count(Visit.id).desc(), User.display_name)

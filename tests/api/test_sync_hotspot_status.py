@@ -51,3 +51,26 @@ def test_admin_may_ask_for_any_area(client, auth, admin, area, hotspot):
 def test_status_needs_a_token(client):
     response = client.get("/api/v1/hotspots/status")
     assert response.status_code == 401
+
+
+def test_status_presence_counts_nested_touching_and_shared_visits_once(client, auth, officer, hotspot, make_visit):
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - timedelta(hours=3)
+    make_visit(hotspot, officer, started_at=start, minutes=30)  # 0–30
+    make_visit(hotspot, officer, started_at=start + timedelta(minutes=5), minutes=10)  # 5–15, inside the first
+    make_visit(hotspot, officer, started_at=start, minutes=30, officers=3)  # a second crew, the same half hour
+    make_visit(hotspot, officer, started_at=start + timedelta(minutes=30), minutes=10)  # 30–40, touches the first
+    make_visit(hotspot, officer, started_at=start + timedelta(minutes=60), minutes=5)  # 60–65, apart
+    torget = status(client, auth(officer))["Torget"]
+    assert (torget["visits_7d"], torget["presence_minutes_7d"]) == (5, 45.0)
+
+
+def test_status_counts_a_visit_by_its_start(client, auth, officer, hotspot, make_visit):
+    now = datetime.now(UTC).replace(microsecond=0)
+    # Started before the 7 days and still going into them: not a visit of the 7 days, none of its minutes either.
+    make_visit(hotspot, officer, started_at=now - timedelta(days=7, minutes=10), minutes=30)
+    # Starting after now (a phone's clock ahead): not counted yet.
+    make_visit(hotspot, officer, started_at=now + timedelta(minutes=5), minutes=15)
+    torget = status(client, auth(officer))["Torget"]
+    assert (torget["visits_7d"], torget["presence_minutes_7d"]) == (0, 0.0)
+    assert torget["last_visit_at"] == (now - timedelta(days=7, minutes=10)).isoformat()
