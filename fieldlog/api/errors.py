@@ -151,7 +151,13 @@ def register_error_handlers(app) -> None:
         message = "The database is unavailable. Nothing was stored; try again."
         if is_api_request():
             return error_response(503, "service_unavailable", message, headers={"Retry-After": "5"})
-        return message, 503, {"Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
+        # A page: in the reader's language by Accept-Language alone (Swedish unless English is preferred), since
+        # choosing it by the signed-in user would need the database that is down.
+        from flask_babel import force_locale, gettext
+
+        with force_locale(request.accept_languages.best_match(["sv", "en"], default="sv")):
+            text = gettext("The database is unavailable. Nothing was stored; try again.")
+        return text, 503, {"Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(InternalServerError)
     def handle_internal_error(e: InternalServerError):

@@ -73,6 +73,21 @@ def test_database_down_is_503(database_url, tmp_path):
     assert response.headers["Retry-After"]
 
 
+def test_database_down_on_a_page_is_503_in_swedish_or_the_language_asked_for(database_url, tmp_path):
+    if database_url.startswith("postgresql"):
+        unreachable = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
+    else:
+        unreachable = "sqlite:///" + str(tmp_path / "no-such-folder" / "db.sqlite3")
+    app = create_app(base_config(unreachable, str(tmp_path / "instance")))
+    app.testing = False
+    response = app.test_client().get("/public/svenljunga")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert response.get_data(as_text=True) == "Databasen är inte tillgänglig. Inget sparades; försök igen."
+    english = app.test_client().get("/public/svenljunga", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.get_data(as_text=True) == "The database is unavailable. Nothing was stored; try again."
+
+
 def test_database_dropping_the_connection_mid_request_is_503_not_500(app):
     """The connection dies under a request that already used it: even rolling it back then fails (seen in CI under a
     database outage), and the answer must still be 503."""
