@@ -61,25 +61,26 @@ def test_unexpected_error_is_json_500(app):
     assert "boom" not in response.get_data(as_text=True)
 
 
-def test_database_down_is_503(database_url, tmp_path):
+def unreachable_app(database_url: str, tmp_path):
+    """The app configured with a database of the same kind that cannot be reached."""
     if database_url.startswith("postgresql"):
         unreachable = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
     else:
         unreachable = "sqlite:///" + str(tmp_path / "no-such-folder" / "db.sqlite3")
     app = create_app(base_config(unreachable, str(tmp_path / "instance")))
     app.testing = False
+    return app
+
+
+def test_database_down_is_503(database_url, tmp_path):
+    app = unreachable_app(database_url, tmp_path)
     response = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer some-token"})
     assert_envelope(response, 503, "service_unavailable")
     assert response.headers["Retry-After"]
 
 
 def test_database_down_on_a_page_is_503_in_swedish_or_the_language_asked_for(database_url, tmp_path):
-    if database_url.startswith("postgresql"):
-        unreachable = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
-    else:
-        unreachable = "sqlite:///" + str(tmp_path / "no-such-folder" / "db.sqlite3")
-    app = create_app(base_config(unreachable, str(tmp_path / "instance")))
-    app.testing = False
+    app = unreachable_app(database_url, tmp_path)
     response = app.test_client().get("/public/svenljunga")
     assert response.status_code == 503
     assert response.headers["Retry-After"]
