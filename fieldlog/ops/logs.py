@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime
 
 from flask import Flask, g, request
+from sqlalchemy import inspect as sa_inspect
 
 log = logging.getLogger("fieldlog.request")
 
@@ -62,9 +63,13 @@ def user_id() -> int | None:
     """The caller's id when the request already knew it (bearer token, or a session the view loaded) — never loading
     a user just to log it."""
     user = g.get("user") or g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
-    return getattr(user, "id", None)
+    # The identity the session already holds: reading an attribute could load it, and after a rollback (the database
+    # gone mid-request) that load would fail inside the response hook and turn a 503 into a 500.
+    state = sa_inspect(user, raiseerr=False)  # None for Flask-Login's anonymous user
+    identity = state.identity if state is not None else None
+    return identity[0] if identity else None
 
 
 def log_request(app: Flask, endpoint: str, status: int, seconds: float) -> None:
