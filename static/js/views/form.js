@@ -193,9 +193,10 @@ export function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit })
     submit.disabled = true;
     try {
       await onSubmit(values);
+      // Saved: the view is leaving (its navigation lands a moment later), so the form stays shut until then — a
+      // second tap in between would store the visit twice.
     } catch (error) {
       showError(error);
-    } finally {
       saving = false;
       submit.disabled = false;
     }
