@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from fieldlog.db import utcnow
+from tests.api.page_forms import hotspot_form
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -77,32 +78,11 @@ def test_hot_spot_page_shows_grid_and_hot_hours(client, login, supervisor, hotsp
     assert 'class="heat-' in html and ' hot"' in html
 
 
-def _edit_data(token: str, rev: int, name: str, **extra) -> dict:
-    data = {
-        "csrf_token": token,
-        "rev": str(rev),
-        "name": name,
-        "description": "",
-        "lat": "57.4955",
-        "lon": "13.109",
-        "radius_m": "150",
-        "priority": "2",
-        "target_visits_per_week": "5",
-        "target_minutes": "15",
-        "hot_hours-0-days": ["5", "6"],
-        "hot_hours-0-start": "20:00",
-        "hot_hours-0-end": "02:00",
-        "active": "y",
-    }
-    data.update(extra)
-    return data
-
-
 def test_hot_spot_edit_saves_through_the_service_with_audit(client, login, supervisor, hotspot, app):
     login("sven")
     url = f"/supervisor/hotspots/{hotspot.id}/edit"
     token = csrf_token(client, url)
-    response = client.post(url, data=_edit_data(token, 1, "Torget", **{"hot_hours-0-start": "19:00"}))
+    response = client.post(url, data=hotspot_form(token, 1, "Torget", **{"hot_hours-0-start": "19:00"}))
     assert response.status_code == 302
     with app.app_context():
         from fieldlog.audit.models import AuditEntry
@@ -119,8 +99,8 @@ def test_stale_edit_gets_changed_meanwhile_and_overwrites_nothing(client, login,
     login("sven")
     url = f"/supervisor/hotspots/{hotspot.id}/edit"
     token = csrf_token(client, url)
-    assert client.post(url, data=_edit_data(token, 1, "Torget norra")).status_code == 302
-    response = client.post(url, data=_edit_data(token, 1, "Torget södra"))
+    assert client.post(url, data=hotspot_form(token, 1, "Torget norra")).status_code == 302
+    response = client.post(url, data=hotspot_form(token, 1, "Torget södra"))
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Ändrad under tiden" in html
@@ -136,7 +116,7 @@ def test_bad_hot_hours_are_named(client, login, supervisor, hotspot):
     login("sven")
     url = f"/supervisor/hotspots/{hotspot.id}/edit"
     token = csrf_token(client, url)
-    response = client.post(url, data=_edit_data(token, 1, "Torget", **{"hot_hours-0-end": "25:00", "lat": "91"}))
+    response = client.post(url, data=hotspot_form(token, 1, "Torget", **{"hot_hours-0-end": "25:00", "lat": "91"}))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Använd TT:MM." in html
@@ -146,7 +126,7 @@ def test_bad_hot_hours_are_named(client, login, supervisor, hotspot):
 def test_create_hot_spot_in_own_area(client, login, supervisor, area, app):
     login("sven")
     token = csrf_token(client, "/supervisor/hotspots/new")
-    data = _edit_data(token, 0, "Thilanderska parken")
+    data = hotspot_form(token, 0, "Thilanderska parken")
     data.pop("rev")
     response = client.post("/supervisor/hotspots/new", data=data)
     assert response.status_code == 302

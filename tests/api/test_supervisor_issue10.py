@@ -6,29 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fieldlog.db import utcnow
+from tests.api.page_forms import hotspot_form
 from tests.conftest import csrf_token
-
-
-def _form(token: str, rev: int, name: str = "Torget", **extra) -> dict:
-    data = {
-        "csrf_token": token,
-        "rev": str(rev),
-        "name": name,
-        "description": "",
-        "lat": "57.4955",
-        "lon": "13.109",
-        "radius_m": "150",
-        "priority": "2",
-        "target_visits_per_week": "5",
-        "target_minutes": "15",
-        "hot_hours-0-days": ["5", "6"],
-        "hot_hours-0-start": "20:00",
-        "hot_hours-0-end": "02:00",
-        "active": "y",
-    }
-    data.update(extra)
-    return data
-
 
 # -- B4: hot hours with days but no times
 
@@ -37,7 +16,7 @@ def test_hot_hours_with_days_but_no_times_say_which_row_and_what(client, login, 
     login("sven")
     url = f"/supervisor/hotspots/{hotspot.id}/edit"
     token = csrf_token(client, url)
-    data = _form(token, 1, **{"hot_hours-1-days": ["1", "2"]})
+    data = hotspot_form(token, 1, **{"hot_hours-1-days": ["1", "2"]})
     response = client.post(url, data=data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -52,7 +31,9 @@ def test_hot_hours_with_days_but_no_times_say_which_row_and_what(client, login, 
 def test_new_hot_spot_with_a_time_but_no_days_says_so(client, login, supervisor, area, app):
     login("sven")
     token = csrf_token(client, "/supervisor/hotspots/new")
-    data = _form(token, 0, "Parken", **{"hot_hours-0-days": [], "hot_hours-0-start": "20:00", "hot_hours-0-end": ""})
+    data = hotspot_form(
+        token, 0, "Parken", **{"hot_hours-0-days": [], "hot_hours-0-start": "20:00", "hot_hours-0-end": ""}
+    )
     data.pop("rev")
     response = client.post("/supervisor/hotspots/new", data=data)
     assert response.status_code == 400
@@ -207,7 +188,7 @@ def test_audit_log_reads_as_sentences_in_swedish(client, login, make_user, area,
     login("lena")
     url = f"/supervisor/hotspots/{hotspot.id}/edit"
     token = csrf_token(client, url)
-    data = _form(token, 1, **{"hot_hours-0-days": ["5", "6"], "public": "y", "priority": "1"})
+    data = hotspot_form(token, 1, **{"hot_hours-0-days": ["5", "6"], "public": "y", "priority": "1"})
     assert client.post(url, data=data).status_code == 302
     for page in ("/supervisor/audit", f"/supervisor/hotspots/{hotspot.id}"):
         html = client.get(page).get_data(as_text=True)
