@@ -182,14 +182,7 @@ def device_revoke(device_id):
         flash(_("The device %(name)s is still signed in: tick the box to confirm first.", name=device.name), "error")
     elif ButtonForm().validate_on_submit() and device.revoked_at is None:
         revoke_device(device, utcnow())
-        audit.record(
-            current_user,
-            "device",
-            device.id,
-            "revoke",
-            {"name": device.name, "revoked_at": None},
-            {"name": device.name, "revoked_at": device.revoked_at.isoformat()},
-        )
+        _audit_revoked([device])
         flash(_("The device %(name)s is signed out.", name=device.name), "info")
     return redirect(url_for("supervisor.person", user_id=device.user_id), 303)
 
