@@ -10,6 +10,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from fieldlog.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -112,6 +114,19 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(e: ApiError):
         return error_response(e.status, e.code, e.message, e.fields, e.headers)
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(e: DomainError):
+        """A service's refusal: the envelope on the API; on a page that did not answer it in place, the error page
+        of its status (a record outside the user's area is a plain 404)."""
+        if is_api_request():
+            return error_response(e.status, e.code, e.message, e.fields, e.headers)
+        from fieldlog.db import rollback_quietly
+        from fieldlog.extensions import db
+        from fieldlog.main.errors import render_error_page
+
+        rollback_quietly(db.session)
+        return render_error_page(e.status)
 
     @app.errorhandler(ValidationError)
     def handle_validation_error(e: ValidationError):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldlog.extensions import db
@@ -14,6 +14,8 @@ class Area(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Stockholm")
     public_report: Mapped[bool] = mapped_column(default=False)
+    # The origins (scheme://host[:port]) whose pages may show the public page in a frame (SPEC §8); none by default.
+    embed_origins: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     def __repr__(self) -> str:
         return f"<Area {self.slug}>"
