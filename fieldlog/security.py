@@ -38,7 +38,9 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().save_session(app, session, response)
 
 
-def content_security_policy() -> str:
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    """The pages' policy; ``frame_ancestors`` is who may show the page in a frame (only the public embed, SPEC §8,
+    names sites: its view sets the header itself, and then no X-Frame-Options is added)."""
     tiles = current_app.config.get("TILE_HOSTS", "")
     return "; ".join(
         [
@@ -53,7 +55,7 @@ def content_security_policy() -> str:
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
 
@@ -68,9 +70,10 @@ def set_security_headers(response):
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     if not is_subresource(response):
-        headers.setdefault("Content-Security-Policy", content_security_policy())
+        if "Content-Security-Policy" not in headers:
+            headers["Content-Security-Policy"] = content_security_policy()
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:

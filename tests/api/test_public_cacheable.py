@@ -7,7 +7,17 @@ import pytest
 from tests.conftest import PASSWORD
 
 
-@pytest.mark.parametrize("path", ["/public/svenljunga", "/public/svenljunga.json", "/public/svenljunga?lang=en"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/public/svenljunga",
+        "/public/svenljunga.json",
+        "/public/svenljunga?lang=en",
+        "/public/svenljunga/embed",
+        "/public/svenljunga/card.png",
+        "/public/svenljunga/feed.atom",
+    ],
+)
 def test_public_report_sets_no_cookie_and_does_not_vary_by_one(client, area, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -1,0 +1,192 @@
+"""The area's current published promise as public data (SPEC §8): what the page, the JSON, the embed, the card and
+the feed show.
+
+Everything here is data, the same in every language; the words are made where it is shown (``public.texts``).
+Nothing of a person reaches it: no officer, author or note; hot spots are named only when ``public``, and the totals
+say how many places they include that are not named.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from fieldlog.activities.models import Activity
+from fieldlog.areas.models import Area
+from fieldlog.coverage import queries
+from fieldlog.extensions import db
+from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
+from fieldlog.promises.progress import progress
+
+# What a presence commitment's progress may carry to the public (per hot spot lists are filtered below).
+PRESENCE_FIGURES = (
+    "visits",
+    "presence_minutes",
+    "koper_visits",
+    "hot_hour_minutes",
+    "target_visits",
+    "visit_compliance",
+    "from",
+    "to",
+    "weeks",
+)
+ACTIVITY_FIGURES = ("done", "planned", "target_count", "groups_reached", "reach_target", "participants")
+WAVE_FIGURES = ("year", "state", "responses", "safe_share")
+# Survey figures come from at least this many respondents (SPEC §8), else they are not shown.
+MIN_RESPONDENTS = 10
+
+
+def current_promise(area: Area, today: date) -> Promise | None:
+    """The published promise whose period holds ``today``; else the latest published one; else none."""
+    published = select(Promise).where(Promise.area_id == area.id, Promise.published.is_(True))
+    running = db.session.scalar(
+        published.where(Promise.starts_on <= today, Promise.ends_on >= today).order_by(Promise.starts_on.desc())
+    )
+    if running is not None:
+        return running
+    return db.session.scalar(published.order_by(Promise.starts_on.desc(), Promise.ends_on.desc()).limit(1))
+
+
+def fingerprint(area: Area) -> tuple:
+    """What changes when a person changes a published promise of the area (its fields, its commitments, their
+    assessments, an update written): the key of the cached public document beside the day. Three small reads."""
+    promises = db.session.execute(
+        select(Promise.id, Promise.rev, Promise.updated_at, Promise.published)
+        .where(Promise.area_id == area.id)
+        .order_by(Promise.id)
+    ).all()
+    if not promises:
+        return ()
+    ids = [p.id for p in promises]
+    commitments = db.session.execute(
+        select(Commitment.id, Commitment.assessment, Commitment.updated_at, Commitment.position)
+        .where(Commitment.promise_id.in_(ids))
+        .order_by(Commitment.id)
+    ).all()
+    updates = db.session.execute(
+        select(func.count(CommitmentUpdate.id), func.max(CommitmentUpdate.created_at))
+        .join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+        .where(Commitment.promise_id.in_(ids))
+    ).one()
+    return (tuple(tuple(p) for p in promises), tuple(tuple(c) for c in commitments), tuple(updates))
+
+
+def _grades(promise: Promise, commitment: Commitment) -> list[int]:
+    """The grades the commitment's activities in the period are for (done or planned): "klasser i åk 4–6"."""
+    whole = queries.period(promise.starts_on, promise.ends_on, promise.area.timezone)
+    rows = db.session.scalars(
+        select(Activity.grades).where(
+            Activity.area_id == promise.area_id,
+            Activity.type.in_([t for t in commitment.activity_types or [] if isinstance(t, str)]),
+            Activity.status.in_(("done", "planned")),
+            Activity.starts_at >= whole.start,
+            Activity.starts_at < whole.end,
+            Activity.deleted.is_(False),
+        )
+    )
+    return sorted({g for grades in rows for g in (grades or []) if isinstance(g, int)})
+
+
+def _presence(figures: dict) -> dict:
+    out = {key: figures.get(key) for key in PRESENCE_FIGURES}
+    spots = figures.get("hotspots") or []
+    named = [s for s in spots if s.get("public")]
+    out["hotspots"] = [
+        {
+            "name": s["name"],
+            "visits": s["visits"],
+            "presence_minutes": s["presence_minutes"],
+            "koper_visits": s["koper_visits"],
+            "target_visits": s["target_visits"],
+        }
+        for s in sorted(named, key=lambda s: s["name"])
+    ]
+    out["places"] = len(spots)
+    out["places_not_named"] = len(spots) - len(named)
+    return out
+
+
+def _survey(figures: dict) -> dict:
+    waves = []
+    for wave in figures.get("waves") or []:
+        shown = {key: wave.get(key) for key in WAVE_FIGURES}
+        if (wave.get("responses") or 0) < MIN_RESPONDENTS:
+            shown["safe_share"] = None
+        waves.append(shown)
+    return {"waves": sorted(waves, key=lambda w: w["year"] or 0)}
+
+
+def public_promise(promise: Promise, as_of: date) -> dict:
+    """The promise and its commitments with their progress, assessment and dated updates, as public data."""
+    doc = progress(promise, as_of)
+    by_id = {c["id"]: c for c in doc["commitments"]}
+    commitments = []
+    for c in promise.commitments:
+        computed = by_id.get(str(c.id), {})
+        figures = computed.get("progress") or {}
+        if c.kind == "presence":
+            shown = _presence(figures)
+        elif c.kind == "activities":
+            shown = {key: figures.get(key) for key in ACTIVITY_FIGURES}
+            shown["activity_types"] = [t for t in c.activity_types or [] if isinstance(t, str)]
+            shown["grades"] = _grades(promise, c)
+        else:
+            shown = _survey(figures)
+        commitments.append(
+            {
+                "id": str(c.id),
+                "position": c.position,
+                "title": c.title,
+                "description": c.description or "",
+                "kind": c.kind,
+                "assessment": c.assessment,
+                "progress": shown,
+                "updates": [
+                    {"id": str(u.id), "date": u.date.isoformat(), "text": u.text}
+                    for u in sorted(c.updates, key=lambda u: (u.date, u.created_at), reverse=True)
+                ],
+            }
+        )
+    if as_of < promise.starts_on:
+        state = "upcoming"
+    elif as_of > promise.ends_on:
+        state = "ended"
+    else:
+        state = "running"
+    return {
+        "id": str(promise.id),
+        "title": promise.title,
+        "starts_on": promise.starts_on.isoformat(),
+        "ends_on": promise.ends_on.isoformat(),
+        "state": state,
+        "as_of": doc["as_of"],
+        "situation": promise.situation or "",
+        "goal": promise.goal or "",
+        "parties": promise.parties or "",
+        "commitments": commitments,
+    }
+
+
+def feed_entries(area: Area, limit: int = 50) -> list[dict]:
+    """The dated updates of the area's published promises, newest first (for the Atom feed)."""
+    rows = db.session.execute(
+        select(CommitmentUpdate, Commitment.title, Commitment.id, Promise.title, Promise.updated_at)
+        .join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+        .join(Promise, Promise.id == Commitment.promise_id)
+        .where(Promise.area_id == area.id, Promise.published.is_(True))
+        .order_by(CommitmentUpdate.date.desc(), CommitmentUpdate.created_at.desc(), CommitmentUpdate.id)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": u.id,
+            "date": u.date,
+            "text": u.text,
+            "created_at": u.created_at,
+            "commitment_id": cid,
+            "commitment": ctitle,
+            "promise": ptitle,
+        }
+        for u, ctitle, cid, ptitle, _updated in rows
+    ]
