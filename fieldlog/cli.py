@@ -46,6 +46,53 @@ def areas_create(slug: str, name: str, tz: str, public_report: bool):
     click.echo(f"Created area {slug} ({name.strip()}, {tz}).")
 
 
+@areas_group.command("set")
+@click.argument("slug")
+@click.option(
+    "--public-report/--no-public-report",
+    default=None,
+    help="Publish the public report, or stop publishing it (unchanged when neither is given).",
+)
+@click.option(
+    "--embed-origin",
+    "embed_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="A site (https://host[:port]) that may show the public page in a frame; repeat for several. "
+    "The list given replaces the area's list.",
+)
+@click.option("--no-embed-origins", is_flag=True, help="No site may embed the public page.")
+@with_appcontext
+def areas_set(slug: str, public_report: bool | None, embed_origins: tuple[str, ...], no_embed_origins: bool):
+    from flask_babel import force_locale
+
+    from fieldlog.areas.services import parse_origins, update_public_settings
+    from fieldlog.errors import Invalid
+    from fieldlog.extensions import db
+    from fieldlog.scope import area_by_slug
+
+    area = area_by_slug(slug)
+    if area is None:
+        _fail("SLUG", f"no area {slug!r}.")
+    if no_embed_origins and embed_origins:
+        _fail("--no-embed-origins", "give either --embed-origin or --no-embed-origins, not both.")
+    origins = None
+    if embed_origins:
+        try:
+            with force_locale("en"):  # the command line speaks English, as its other messages do
+                origins = parse_origins(embed_origins)
+        except Invalid as e:
+            _fail("--embed-origin", " ".join(str(m) for m in e.fields["embed_origins"]))
+    elif no_embed_origins:
+        origins = []
+    changed = update_public_settings(area, None, public_report=public_report, embed_origins=origins)
+    db.session.commit()
+    published = "published" if area.public_report else "not published"
+    framed = ", ".join(area.embed_origins or []) or "none"
+    verb = "Changed" if changed else "Unchanged"
+    click.echo(f"{verb}: area {slug}, public report {published}, embed origins {framed}.")
+
+
 @click.group("users", help="Manage users.")
 def users_group():
     pass

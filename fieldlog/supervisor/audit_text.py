@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "comment": _l("comment"),
     "slug": _l("short name"),
     "public_report": _l("public report"),
+    "embed_origins": _l("sites that may embed the public page"),
     "timezone": _l("time zone"),
 }
 # Bookkeeping that changes with every edit and says nothing to a reader.

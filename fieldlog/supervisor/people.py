@@ -12,10 +12,12 @@ from wtforms.fields.choices import SelectChoice
 
 from fieldlog import scope
 from fieldlog.areas.models import Area
+from fieldlog.areas.services import parse_origins, update_public_settings
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import Device, User
 from fieldlog.auth.services import AccountError, create_user, reset_password, revoke_device, revoke_devices
 from fieldlog.db import utcnow
+from fieldlog.errors import Invalid
 from fieldlog.extensions import db
 from fieldlog.supervisor.access import admin_required, all_areas, current_area, supervisor_required
 from fieldlog.supervisor.forms import AreaForm, ButtonForm, PasswordForm, UserForm
@@ -215,7 +217,41 @@ def areas():
         status = 400
     elif request.method == "POST":
         status = 400
-    return render_template("supervisor/areas.html", areas=all_areas(), form=form, button=ButtonForm()), status
+    return _areas_page(form, status)
+
+
+def _areas_page(form: AreaForm, status: int = 200, embed_errors: dict | None = None, embed_values: dict | None = None):
+    return (
+        render_template(
+            "supervisor/areas.html",
+            areas=all_areas(),
+            form=form,
+            button=ButtonForm(),
+            embed_errors=embed_errors or {},
+            embed_values=embed_values or {},
+        ),
+        status,
+    )
+
+
+@bp.post("/areas/<int:area_id>/embed")
+@admin_required
+def area_embed(area_id: int):
+    """The sites (origins) whose pages may show the area's public page in a frame (SPEC §8), one a line."""
+    area = db.session.get(Area, area_id)
+    if area is None:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("supervisor.areas"), 303)
+    text = request.form.get("embed_origins", "")
+    try:
+        origins = parse_origins(text.splitlines())
+    except Invalid as e:
+        errors = [str(m) for m in e.fields["embed_origins"]]
+        return _areas_page(AreaForm(formdata=None), 400, {area.id: errors}, {area.id: text})
+    if update_public_settings(area, current_user, embed_origins=origins):
+        flash(_("The sites that may embed the public page of %(name)s are saved.", name=area.name), "info")
+    return redirect(url_for("supervisor.areas"), 303)
 
 
 @bp.post("/areas/<int:area_id>/public")
@@ -225,13 +261,5 @@ def area_public(area_id: int):
     if area is None:
         abort(404)
     if ButtonForm().validate_on_submit():
-        area.public_report = not area.public_report
-        audit.record(
-            current_user,
-            "area",
-            area.id,
-            "update",
-            {"public_report": not area.public_report},
-            {"public_report": area.public_report},
-        )
+        update_public_settings(area, current_user, public_report=not area.public_report)
     return redirect(url_for("supervisor.areas"), 303)
