@@ -140,6 +140,7 @@ def admin_pages(app) -> dict[str, str]:
         "admin-areas": "/supervisor/areas",
         "admin-audit": "/supervisor/audit",
         "public": "/public/svenljunga",
+        "public-embed": "/public/svenljunga/embed",
     }
 
 
