@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldlog.auth.views import bp as auth_bp
     from fieldlog.main.views import bp as main_bp
     from fieldlog.officer.views import bp as officer_bp
+    from fieldlog.promises.views import bp as promises_bp
     from fieldlog.public.views import bp as public_bp
     from fieldlog.supervisor import bp as supervisor_bp
     from fieldlog.vendor import bp as vendor_bp
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(officer_bp)
+    app.register_blueprint(promises_bp)
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()

@@ -213,6 +213,7 @@ def load_demo(today: date | None = None) -> list[str]:
                 _audit_flags(rows, users)
             created += len(rows)
     created += _particular_visits(spots, users, now)
+    promise_line = _promise(area, users, spots, today)
     db.session.commit()
 
     total = db.session.scalar(select(func.count()).select_from(Visit).join(HotSpot).where(HotSpot.area_id == area.id))
@@ -221,6 +222,7 @@ def load_demo(today: date | None = None) -> list[str]:
         f"Svenljunga demo: {live} hot spots (and {len(spots) - live} archived), "
         f"{len(officers)} officers (1 deactivated), {len(SUPERVISORS)} supervisors, 1 admin, "
         f"{total} visits ({'added ' + str(created) if created else 'nothing added, already loaded'}).",
+        promise_line,
         "Sign in (http://127.0.0.1:5000 with `make run`) as:",
         f"  supervisor  lena   / {DEMO_PASSWORD}   (also johan)",
         f"  officer     anna   / {DEMO_PASSWORD}   (also erik, sara, omar)",
@@ -652,3 +654,137 @@ def _particular_visits(spots: dict[str, HotSpot], users: dict[str, User], now: d
         db.session.execute(insert(Visit), missing)
         _audit_flags(missing, users)
     return len(missing)
+
+
+# -- the citizen promise (SPEC §6; the 2019 promise's commitments, in this year's words) ----------------------------
+
+PROMISE_SITUATION = (
+    "Polisens och kommunens gemensamma lägesbild visar att många invånare känner sig otrygga, framför allt i "
+    "Svenljunga tätort och efter mörkrets inbrott. I trygghetsundersökningen nämner de samma platser år efter år: "
+    "Torget, ICA-området, Thilanderska parken och Busstationen.\n"
+    "Otryggheten hänger ofta ihop med ungdomar som samlas i grupp, misstänkt narkotikahantering, skadegörelse och "
+    "klotter – och med kränkningar och bilder som sprids på sociala medier, där de unga själva är både utsatta och "
+    "inblandade."
+)
+PROMISE_GOAL = (
+    "Att fler i Svenljunga kommun känner sig trygga. Vi mäter det varje år med trygghetsundersökningen, och "
+    "resultatet styr vilka platser och insatser nästa års löfte tar upp."
+)
+PROMISE_PARTIES = (
+    "Lokalpolisområde Borås och Svenljunga kommun, med Barn- och utbildningsförvaltningen och Folkhälsan. Kommunen "
+    "redovisar arbetet på hemsidan och på kommunens facebooksida."
+)
+# The four places of the 2019 survey.
+PROMISE_HOTSPOTS = ("Torget", "ICA-området", "Thilanderska parken", "Busstationen")
+# (days before today, text) per commitment, oldest first.
+PROMISE_UPDATES = {
+    "presence": [
+        (
+            70,
+            "Vi har börjat med korta, återkommande besök vid Torget, ICA-området, Thilanderska parken och "
+            "Busstationen – 10 till 15 minuter åt gången, oftast på kvällen när de flesta känner sig otrygga.",
+        ),
+        (
+            35,
+            "Efter synpunkter från boende kommer vi oftare till Torget på fredags- och lördagskvällar.",
+        ),
+        (
+            8,
+            "Busstationen och Thilanderska parken har haft färre besök än vi lovat de senaste veckorna. Vi lägger "
+            "om kvällspassen så att de får sina besök.",
+        ),
+    ],
+    "activities": [
+        (
+            80,
+            "Planeringen med Barn- och utbildningsförvaltningen och Folkhälsan är klar: alla klasser i åk 4–6 får "
+            "ett lektionspass om värdegrund och IT-relaterad brottslighet under terminen.",
+        ),
+        (
+            30,
+            "De första skolorna är besökta. Eleverna har pratat om hur det känns när bilder sprids och vad man kan "
+            "göra om det händer.",
+        ),
+        (
+            12,
+            "Föräldraträffen om IT-relaterad brottslighet samlade föräldrar från flera skolor. Nästa träff hålls i "
+            "vår.",
+        ),
+    ],
+    "survey": [
+        (
+            60,
+            "Frågorna till årets trygghetsundersökning är bestämda tillsammans med kommunen, så att svaren går att "
+            "jämföra med tidigare år.",
+        ),
+        (
+            5,
+            "Undersökningen öppnar snart på kommunens hemsida. Alla som är 13 år eller äldre kan svara.",
+        ),
+    ],
+}
+
+
+def promise_title(year: int) -> str:
+    return f"Medborgarlöfte Svenljunga {year}"
+
+
+def _promise(area: Area, users: dict[str, User], spots: dict[str, HotSpot], today: date) -> str:
+    """This year's published promise with its three commitments, assessments and dated updates, written by lena
+    through the services (so audited as a supervisor's work). Left as it is when a promise of that title exists."""
+    from fieldlog.errors import Conflict
+    from fieldlog.promises import services as promises
+    from fieldlog.promises.models import Promise
+
+    title = promise_title(today.year)
+    existing = db.session.scalar(select(Promise).where(Promise.area_id == area.id, Promise.title == title))
+    if existing is not None:
+        return f"Promise: {title} (already loaded)."
+    lena = users["lena"]
+    data = {
+        "title": title,
+        "starts_on": date(today.year, 1, 1),
+        "ends_on": date(today.year, 12, 31),
+        "situation": PROMISE_SITUATION,
+        "goal": PROMISE_GOAL,
+        "parties": PROMISE_PARTIES,
+        "published": True,
+        "commitments": [
+            {
+                "title": "Mer polisiär närvaro på de otrygga platserna",
+                "description": "Korta, återkommande besök enligt hot spots-metoden vid de platser där flest känner "
+                "sig otrygga, mest på kvällar och helgnätter.",
+                "kind": "presence",
+                "hotspot_ids": [str(spots[name].id) for name in PROMISE_HOTSPOTS if name in spots],
+                "assessment": "at_risk",
+            },
+            {
+                "title": "Värdegrund och IT-relaterad brottslighet i åk 4–6",
+                "description": "Tillsammans med Barn- och utbildningsförvaltningen och Folkhälsan: ett lektionspass "
+                "i varje klass i åk 4–6, och en föreläsning för vårdnadshavare kvällstid.",
+                "kind": "activities",
+                "activity_types": ["school_session", "parents_evening"],
+                "target_count": 16,
+                "reach_target": 14,
+                "assessment": "on_track",
+            },
+            {
+                "title": "En årlig trygghetsundersökning",
+                "description": "Invånarnas egen bild av tryggheten, varje år, som grund för nästa års platser och "
+                "löften.",
+                "kind": "survey",
+                "assessment": "not_started",
+            },
+        ],
+    }
+    try:
+        promise = promises.create(lena, data)
+    except Conflict:  # another published promise of the area covers this year: add this one unpublished
+        promise = promises.create(lena, dict(data, published=False))
+    for commitment in promise.commitments:
+        for days_ago, text in PROMISE_UPDATES[commitment.kind]:
+            day = max(promise.starts_on, today - timedelta(days=days_ago))
+            promises.add_update(lena, promise, commitment.id, {"date": min(day, today), "text": text})
+    db.session.flush()
+    published = "published" if promise.published else "not published: another promise covers the year"
+    return f"Promise: {title} ({published}), 3 commitments with updates."

@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -46,6 +46,18 @@ FIELD_LABELS = {
     "public_report": _l("public report"),
     "embed_origins": _l("sites that may embed the public page"),
     "timezone": _l("time zone"),
+    # promises (the context keeps these short words this feature's own entries)
+    "title": lazy_pgettext("promises", "title"),
+    "starts_on": lazy_pgettext("promises", "first day"),
+    "ends_on": lazy_pgettext("promises", "last day"),
+    "situation": lazy_pgettext("promises", "local situation"),
+    "goal": lazy_pgettext("promises", "goal"),
+    "parties": lazy_pgettext("promises", "who stands behind it"),
+    "published": lazy_pgettext("promises", "published"),
+    "commitments": lazy_pgettext("promises", "commitments"),
+    "commitment": lazy_pgettext("promises", "commitment"),
+    "date": lazy_pgettext("promises", "date"),
+    "text": lazy_pgettext("promises", "text"),
 }
 # Bookkeeping that changes with every edit and says nothing to a reader.
 HIDDEN = {"rev", "by", "at", "id", "by_id"}
@@ -83,11 +95,24 @@ def value_text(key: str, value) -> str:
             return format_datetime(datetime.fromisoformat(value), "d MMM yyyy HH:mm")
         except ValueError:
             return value
+    if key == "commitments" and isinstance(value, list):
+        from fieldlog.promises.labels import ASSESSMENT_LABELS
+
+        return ", ".join(
+            f"{_quote(str(c.get('title', '')))} ({ASSESSMENT_LABELS.get(c.get('assessment'), '–')})"
+            for c in value
+            if isinstance(c, dict)
+        )
+    if key in ("starts_on", "ends_on", "date") and isinstance(value, str):
+        try:
+            return format_date(date.fromisoformat(value), "d MMM yyyy")
+        except ValueError:
+            return value
     if isinstance(value, float):
         return format_decimal(value, "#,##0.##")
     if isinstance(value, list | dict):
         return ", ".join(str(v) for v in value) if isinstance(value, list) else "–"
-    if key in ("comment", "description", "name", "display_name"):
+    if key in ("comment", "description", "name", "display_name", "title", "situation", "goal", "parties", "text"):
         return _quote(str(value))
     return str(value)
 
@@ -135,6 +160,13 @@ def _names(rows) -> dict[tuple[str, str], str]:
         numbers = [int(v) for v in ids["area"] if v.isdigit()]
         for i, name in db.session.execute(select(Area.id, Area.name).where(Area.id.in_(numbers))):
             names[("area", str(i))] = name
+    if ids.get("promise"):
+        from fieldlog.promises.models import Promise
+
+        for i, title in db.session.execute(
+            select(Promise.id, Promise.title).where(Promise.id.in_(uuids(ids["promise"])))
+        ):
+            names[("promise", str(i))] = title
     if ids.get("visit"):
         from fieldlog.visits.models import Visit
 
@@ -163,6 +195,11 @@ SENTENCES = {
     ("visit", "flag_answered"): _l("%(who)s edited %(what)s, which answers the flag"),
     ("area", "create"): _l("%(who)s created the area %(what)s"),
     ("area", "update"): _l("%(who)s changed the area %(what)s"),
+    ("promise", "create"): _l("%(who)s created the promise %(what)s"),
+    ("promise", "update"): _l("%(who)s changed the promise %(what)s"),
+    ("promise", "delete"): _l("%(who)s deleted the promise %(what)s"),
+    ("promise", "add_update"): _l("%(who)s published an update on %(what)s"),
+    ("promise", "delete_update"): _l("%(who)s removed an update on %(what)s"),
 }
 KIND_WORDS = {
     "hotspot": _l("the hot spot"),
@@ -170,13 +207,14 @@ KIND_WORDS = {
     "device": _l("the device"),
     "visit": _l("a visit"),
     "area": _l("the area"),
+    "promise": lazy_pgettext("promises", "the promise"),
 }
 
 
 def _fallback_name(entry) -> str:
     for snapshot in (entry.after, entry.before):
         if isinstance(snapshot, dict):
-            for key in ("name", "display_name", "username"):
+            for key in ("name", "display_name", "username", "title"):
                 if snapshot.get(key):
                     return str(snapshot[key])
     return str(KIND_WORDS.get(entry.entity_type, _("a record")))
@@ -201,7 +239,7 @@ def describe(rows) -> list[Described]:
             if comment:
                 sentence += ": " + _quote(comment)
             listed = []
-        elif e.action in ("create", "archive", "revoke", "password_reset", "activate", "deactivate"):
+        elif e.action in ("create", "archive", "revoke", "password_reset", "activate", "deactivate", "delete"):
             listed = []  # the sentence says it all; the snapshot holds every field
         out.append(Described(at=e.at, who=who, sentence=sentence, changes=listed))
     return out

@@ -570,12 +570,18 @@ def audit_log():
         spot_ids = [str(i) for i in db.session.scalars(select(HotSpot.id).where(HotSpot.area_id == area_id))]
         user_ids = list(db.session.scalars(select(User.id).where(User.area_id == area_id)))
         device_ids = [str(i) for i in db.session.scalars(select(Device.id).where(Device.user_id.in_(user_ids)))]
+        from fieldlog.promises.models import Promise
+
+        promise_ids = [str(i) for i in db.session.scalars(select(Promise.id).where(Promise.area_id == area_id))]
         query = query.where(
             or_(
                 (AuditEntry.entity_type == "hotspot") & AuditEntry.entity_id.in_(spot_ids),
                 (AuditEntry.entity_type == "user") & AuditEntry.entity_id.in_([str(i) for i in user_ids]),
                 (AuditEntry.entity_type == "device") & AuditEntry.entity_id.in_(device_ids),
                 (AuditEntry.entity_type == "visit") & AuditEntry.actor_id.in_(user_ids),
+                # The area's promises, and those its people deleted.
+                (AuditEntry.entity_type == "promise")
+                & (AuditEntry.entity_id.in_(promise_ids) | AuditEntry.actor_id.in_(user_ids)),
             )
         )
     return render_template("supervisor/audit.html", entries=list(db.session.execute(query)))

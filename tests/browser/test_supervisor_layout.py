@@ -99,16 +99,19 @@ def _ids(app) -> dict:
     from fieldlog.auth.models import User
     from fieldlog.extensions import db
     from fieldlog.hotspots.models import HotSpot
+    from fieldlog.promises.models import Promise
 
     with app.app_context():
         spots = {s.name: s.id for s in db.session.scalars(select(HotSpot))}
         users = {u.username: u.id for u in db.session.scalars(select(User))}
-    return {"spots": spots, "users": users}
+        promises = {p.title: p.id for p in db.session.scalars(select(Promise))}
+    return {"spots": spots, "users": users, "promises": promises}
 
 
 def supervisor_pages(app) -> dict[str, str]:
     ids = _ids(app)
     spots, users = ids["spots"], ids["users"]
+    promise = next(iter(ids["promises"].values()))
     return {
         "dashboard": "/supervisor/",
         "dashboard-4-weeks": "/supervisor/?period=last_4_weeks",
@@ -128,6 +131,10 @@ def supervisor_pages(app) -> dict[str, str]:
         "person-deactivated": f"/supervisor/people/{users['per']}",
         "report": "/supervisor/report?period=last_4_weeks",
         "audit": "/supervisor/audit",
+        "promises": "/supervisor/promises/",
+        "promise": f"/supervisor/promises/{promise}",
+        "promise-edit": f"/supervisor/promises/{promise}/edit",
+        "promise-new": "/supervisor/promises/new",
     }
 
 
@@ -139,6 +146,7 @@ def admin_pages(app) -> dict[str, str]:
         "admin-person-supervisor": f"/supervisor/people/{users['johan']}",
         "admin-areas": "/supervisor/areas",
         "admin-audit": "/supervisor/audit",
+        "admin-promises": "/supervisor/promises/?area=svenljunga",
         "public": "/public/svenljunga",
         "public-embed": "/public/svenljunga/embed",
     }
