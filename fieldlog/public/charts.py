@@ -51,8 +51,11 @@ def _cell(state: str, x: float, y: float) -> str:
         )
     if state == "running":  # dashed outline
         return f'<rect x="{x + 0.75}" y="{y + 0.75}" width="{s - 1.5}" height="{s - 1.5}" class="u-running"/>'
-    if state == "none":
-        return f'<rect x="{x + 0.75}" y="{y + 0.75}" width="{s - 1.5}" height="{s - 1.5}" class="u-missed"/>'
+    if state == "none":  # open, with a dash: nothing to meet that week
+        return (
+            f'<rect x="{x + 0.75}" y="{y + 0.75}" width="{s - 1.5}" height="{s - 1.5}" class="u-missed"/>'
+            f'<path d="M{x + 5} {y + s / 2} H{x + s - 5}" class="u-stroke"/>'
+        )
     return f'<rect x="{x + 5}" y="{y + 5}" width="{s - 10}" height="{s - 10}" class="u-ahead"/>'  # ahead: a dot
 
 
@@ -66,6 +69,9 @@ def week_strip(chart_id: str, weeks: dict, title: str) -> Markup:
         for part in (
             ngettext("%(num)s week met the target.", "%(num)s weeks met the target.", counts["met"]),
             ngettext("%(num)s week did not.", "%(num)s weeks did not.", counts["missed"]) if counts["missed"] else "",
+            ngettext("%(num)s week had no target.", "%(num)s weeks had no target.", counts["none"])
+            if counts["none"]
+            else "",
             _("The current week is still running.") if counts["running"] else "",
             ngettext("%(num)s week is ahead.", "%(num)s weeks are ahead.", counts["ahead"]) if counts["ahead"] else "",
         )

@@ -102,8 +102,19 @@ def presence_words(p: dict) -> Words:
         total,
     )
     lines = []
-    if judged < total:
-        lines.append(Line(ngettext("%(num)s week has passed so far.", "%(num)s weeks have passed so far.", judged)))
+    passed = sum(1 for w in weeks.get("series") or [] if w.get("complete"))
+    if passed < total:
+        lines.append(Line(ngettext("%(num)s week has passed so far.", "%(num)s weeks have passed so far.", passed)))
+    if judged < passed:
+        lines.append(
+            Line(
+                ngettext(
+                    "%(num)s of them had no target yet (the places were added later).",
+                    "%(num)s of them had no target yet (the places were added later).",
+                    passed - judged,
+                )
+            )
+        )
     target = p.get("target_visits")
     if target:
         lines.append(

@@ -305,3 +305,79 @@ def test_page_is_small(client, promise):
     """SPEC §9: the page ≤ 50 KB compressed (bench/public_page.py measures the demo)."""
     body = client.get("/public/svenljunga").get_data()
     assert len(gzip.compress(body)) < 50_000
+
+
+# -- the demo's promise (fieldlog demo): what `make run` shows a resident
+
+
+@pytest.fixture
+def demo(runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+
+
+def _demo_secrets(app) -> list[str]:
+    """What the demo holds that no public output may show: people's names, visit and activity notes (their first
+    words), positions, and the names of hot spots not marked public."""
+    from fieldlog.activities.models import Activity
+    from fieldlog.auth.models import User
+    from fieldlog.hotspots.models import HotSpot
+    from fieldlog.visits.models import Visit
+
+    with app.app_context():
+        secrets = [u.display_name for u in _db.session.scalars(_db.select(User))]
+        secrets += [h.name for h in _db.session.scalars(_db.select(HotSpot).where(HotSpot.public.is_(False)))]
+        notes = _db.session.scalars(_db.select(Visit.notes).where(Visit.notes != "")).all()
+        notes += _db.session.scalars(_db.select(Activity.notes).where(Activity.notes != "")).all()
+        secrets += sorted({n[:30] for n in notes})
+        secrets += sorted(
+            {f"{v.lat:.5f}" for v in _db.session.scalars(_db.select(Visit).where(Visit.lat.is_not(None)))}
+        )
+    assert len(secrets) > 10  # the demo holds people, notes and positions: the check below is not empty
+    return secrets
+
+
+def test_demo_promise_page_says_what_its_progress_says(app, client, demo):
+    from fieldlog.promises.models import Promise
+    from fieldlog.promises.progress import progress
+
+    with app.app_context():
+        promise = _db.session.scalar(_db.select(Promise).where(Promise.published.is_(True)))
+        today = today_in(promise.area)
+        doc = progress(promise, today)
+        title = promise.title
+        titles = [c.title for c in promise.commitments]
+        updates = [u.text for c in promise.commitments for u in c.updates]
+    assert promise.starts_on <= today <= promise.ends_on
+    html = client.get("/public/svenljunga").get_data(as_text=True)
+    text = _text(html)
+    assert f'<h1 id="promise-title">{title}</h1>' in html
+    for t in titles:
+        assert t in text
+    assert updates and all(" ".join(u.split()) in text for u in updates)
+    by_kind = {c["kind"]: c["progress"] for c in doc["commitments"]}
+    weeks = by_kind["presence"]["weeks"]
+    assert f"{weeks['met']} av {weeks['total']} veckor med minst målet av besök" in text
+    acts = by_kind["activities"]
+    assert f"{acts['groups_reached']} av {acts['reach_target']} klass" in text
+    assert "Ingen trygghetsundersökning ännu" in text
+    embed = _text(client.get("/public/svenljunga/embed").get_data(as_text=True))
+    assert f"{weeks['met']} av {weeks['total']} veckor" in embed
+
+
+def test_demo_public_outputs_hold_no_personal_data(app, client, demo):
+    secrets = _demo_secrets(app)
+    outputs = {
+        path: client.get(path).get_data(as_text=True)
+        for path in (
+            "/public/svenljunga",
+            "/public/svenljunga?lang=en",
+            "/public/svenljunga.json",
+            "/public/svenljunga/embed",
+            "/public/svenljunga/feed.atom",
+        )
+    }
+    outputs["card"] = _card_words(app)
+    for where, body in outputs.items():
+        for secret in secrets:
+            assert secret not in body, (where, secret)

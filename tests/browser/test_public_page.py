@@ -25,17 +25,7 @@ def demo(app, runner):
     from fieldlog.promises.models import Promise
 
     with app.app_context():
-        found = _db.session.scalar(_db.select(Promise).where(Promise.published.is_(True))) is not None
-    if not found:  # TEMPORARY until the demo promise is merged
-        from fieldlog.areas.models import Area
-        from fieldlog.auth.models import User
-        from tests.api.public_support import make_promise
-
-        with app.app_context():
-            area = _db.session.scalar(_db.select(Area))
-            officer = _db.session.scalar(_db.select(User).where(User.username == "anna"))
-            _db.session.expunge_all()
-        make_promise(app, area, officer, [])
+        assert _db.session.scalar(_db.select(Promise).where(Promise.published.is_(True))) is not None
 
 
 def _phone(browser, **kwargs):
