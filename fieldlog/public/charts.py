@@ -11,7 +11,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-CELL, GAP, PER_ROW = 18, 4, 26
+CELL, GAP, PER_ROW = 18, 4, 18
 MAX_UNITS = 60
 
 
@@ -49,6 +49,8 @@ def _cell(state: str, x: float, y: float) -> str:
             f'<rect x="{x + 0.75}" y="{y + 0.75}" width="{s - 1.5}" height="{s - 1.5}" class="u-missed"/>'
             f'<path d="M{x + 4} {y + s - 4} L{x + s - 4} {y + 4}" class="u-stroke"/>'
         )
+    if state == "todo":  # open: not done yet
+        return f'<rect x="{x + 0.75}" y="{y + 0.75}" width="{s - 1.5}" height="{s - 1.5}" class="u-missed"/>'
     if state == "running":  # dashed outline
         return f'<rect x="{x + 0.75}" y="{y + 0.75}" width="{s - 1.5}" height="{s - 1.5}" class="u-running"/>'
     if state == "none":  # open, with a dash: nothing to meet that week
@@ -95,7 +97,8 @@ def legend_swatch(state: str) -> Markup:
 
 
 def units(chart_id: str, value: int, target: int | None, title: str) -> Markup:
-    """``value`` of ``target`` as that many squares (filled: done), or as a bar when the target is large."""
+    """``target`` squares, ``value`` of them filled with a tick (done), the rest open; a bar when the target is
+    large."""
     value = max(0, int(value or 0))
     if not target:
         return Markup("")
@@ -106,7 +109,7 @@ def units(chart_id: str, value: int, target: int | None, title: str) -> Markup:
         width, height = cols * (CELL + GAP) - GAP, rows * (CELL + GAP) - GAP
         parts = [_open(chart_id, width, height, title, desc, "units")]
         for i in range(target):
-            parts.append(_cell("met" if i < value else "ahead", (i % cols) * (CELL + GAP), (i // cols) * (CELL + GAP)))
+            parts.append(_cell("met" if i < value else "todo", (i % cols) * (CELL + GAP), (i // cols) * (CELL + GAP)))
         parts.append("</svg>")
         return Markup("".join(parts))  # noqa: S704 (numbers and escaped text only)
     return bar(chart_id, value, target, title)
