@@ -39,6 +39,7 @@ KEEP = 64
 
 _cache: OrderedDict[str, bytes] = OrderedDict()
 _lock = threading.Lock()
+_drawing = threading.Lock()
 
 
 @lru_cache(maxsize=16)
@@ -136,7 +137,8 @@ def card(area: Area, promise: dict | None, data: dict) -> tuple[bytes, str]:
         if hit is not None:
             _cache.move_to_end(key)
             return hit, key
-    image = render(fig)
+    with _drawing:  # one drawing at a time: the fonts are shared, and FreeType faces are not thread-safe
+        image = render(fig)
     with _lock:
         _cache[key] = image
         while len(_cache) > KEEP:
