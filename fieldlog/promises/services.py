@@ -8,6 +8,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
@@ -144,8 +145,9 @@ def _check_overlap(area: Area, promise_id, first: date, last: date, published: b
     """Periods of an area's published promises do not overlap: 409 naming the other promise."""
     if not published:
         return
-    # Serialise publishing within an area (PostgreSQL: a row lock; SQLite serialises writers anyway).
-    db.session.execute(select(Area.id).where(Area.id == area.id).with_for_update())
+    # Serialise publishing within an area before looking: a write to the area's row takes PostgreSQL's row lock and
+    # SQLite's write lock (a SELECT ... FOR UPDATE is nothing on SQLite, whose reads would not wait for each other).
+    db.session.execute(sql_update(Area).where(Area.id == area.id).values(id=Area.id))
     other = _overlapping(area.id, first, last, promise_id)
     if other is not None:
         reason = (
