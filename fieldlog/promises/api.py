@@ -8,8 +8,7 @@ from flask import g, request
 from fieldlog.api import bp
 from fieldlog.api.helpers import etag, if_match_rev, load
 from fieldlog.auth.services import api_auth
-from fieldlog.coverage.services import today_in
-from fieldlog.errors import NotFound
+from fieldlog.periods import today_in
 from fieldlog.promises import services
 from fieldlog.promises.progress import progress
 from fieldlog.promises.schemas import (
@@ -36,14 +35,9 @@ def _one(promise, status=200):
 
 
 def _get(promise_id: uuid.UUID):
-    """The promise, after checking an admin's or supervisor's ``?area=`` (403 for another area)."""
+    """The promise, within the caller's reach and the ``?area=`` it names (fieldlog.scope)."""
     args = load(_query, request.args.to_dict())
-    promise = services.get_for(g.user, promise_id)
-    if args.get("area") is not None:
-        area = services.area_for(g.user, args["area"])
-        if area.id != promise.area_id:
-            raise NotFound("No such promise.")  # the same answer as an unknown id
-    return promise
+    return services.get_for(g.user, promise_id, args.get("area"))
 
 
 @bp.get("/promises")
@@ -95,7 +89,5 @@ def add_update(promise_id: uuid.UUID, commitment_id: uuid.UUID):
 def promise_progress(promise_id: uuid.UUID):
     """As of today in the area (``?as_of=YYYY-MM-DD`` for another day)."""
     args = load(_progress_query, request.args.to_dict())
-    promise = services.get_for(g.user, promise_id)
-    if args.get("area") is not None and services.area_for(g.user, args["area"]).id != promise.area_id:
-        raise NotFound("No such promise.")
+    promise = services.get_for(g.user, promise_id, args.get("area"))
     return progress(promise, args.get("as_of") or today_in(promise.area))

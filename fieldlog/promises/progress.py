@@ -61,6 +61,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from fieldlog import periods
 from fieldlog.activities.models import Activity
 from fieldlog.coverage import queries
 from fieldlog.coverage.services import round1, target_visits
@@ -215,8 +216,8 @@ def _norm(text: str | None) -> str:
 
 def activities(promise: Promise, commitment: Commitment, as_of: date) -> dict:
     tz = promise.area.timezone
-    whole = queries.period(promise.starts_on, promise.ends_on, tz)
-    done_until = queries.period(as_of, as_of, tz).end
+    whole = periods.period(promise.starts_on, promise.ends_on, tz)
+    done_until = periods.period(as_of, as_of, tz).end
     types = [t for t in (commitment.activity_types or []) if isinstance(t, str)]
     rows = db.session.execute(
         select(

@@ -8,15 +8,17 @@ import uuid
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
+from fieldlog import scope
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import User
-from fieldlog.coverage.services import today_in
 from fieldlog.db import utcnow
 from fieldlog.errors import Conflict, Forbidden, Invalid, NotFound, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.periods import today_in
 from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
 
 PROMISE_FIELDS = ("title", "starts_on", "ends_on", "situation", "goal", "parties", "published")
@@ -45,27 +47,18 @@ KIND_ONLY = {
 }
 
 
-# -- scope -----------------------------------------------------------------------------------------------------------
+# -- scope (fieldlog.scope decides; promises are for supervisors of the area and admins) ----------------------
 
 
-def _area_by_slug(slug: str) -> Area | None:
-    return db.session.scalar(select(Area).where(Area.slug == slug))
+def _supervising(user: User) -> None:
+    if user.role not in ("supervisor", "admin"):
+        raise Forbidden("Your role may not do this.")
 
 
 def area_for(user: User, slug: str | None) -> Area:
-    """The area whose promises a supervisor (own only) or an admin (by slug) works on."""
-    if user.role == "admin":
-        if slug is None:
-            raise Invalid("Name the area.", {"area": ["Required for an admin."]})
-        area = _area_by_slug(slug)
-        if area is None:
-            raise NotFound("No such area.", {"area": ["Unknown area."]})
-        return area
-    if user.role != "supervisor":
-        raise Forbidden("Your role may not do this.")
-    if slug is not None and slug != user.area.slug:
-        raise Forbidden("You may only see your own area.")
-    return user.area
+    """The area whose promises a supervisor (own only) or an admin (``?area=<slug>``) reads."""
+    _supervising(user)
+    return scope.read_area(user, slug)
 
 
 def list_for(user: User, slug: str | None = None) -> list[Promise]:
@@ -74,12 +67,12 @@ def list_for(user: User, slug: str | None = None) -> list[Promise]:
     return list(db.session.scalars(stmt))
 
 
-def get_for(user: User, promise_id: uuid.UUID) -> Promise:
-    """A promise this user may work on; ``NotFound`` for one outside their area, so that nothing of it shows."""
-    promise = db.session.get(Promise, promise_id)
-    if promise is None or user.role not in ("supervisor", "admin"):
-        raise NotFound("No such promise.")
-    if user.role != "admin" and promise.area_id != user.area_id:
+def get_for(user: User, promise_id: uuid.UUID, slug: str | None = None) -> Promise:
+    """A promise this user may work on; ``NotFound`` for one outside their area (or outside the area an admin names
+    with ``?area=``), so that nothing of it shows. Naming another area than one's own is ``Forbidden``."""
+    _supervising(user)
+    promise = scope.get_record(user, Promise, promise_id, "No such promise.")
+    if slug is not None and area_for(user, slug).id != promise.area_id:
         raise NotFound("No such promise.")
     return promise
 
@@ -144,8 +137,9 @@ def _check_overlap(area: Area, promise_id, first: date, last: date, published: b
     """Periods of an area's published promises do not overlap: 409 naming the other promise."""
     if not published:
         return
-    # Serialise publishing within an area (PostgreSQL: a row lock; SQLite serialises writers anyway).
-    db.session.execute(select(Area.id).where(Area.id == area.id).with_for_update())
+    # Serialise publishing within an area before looking: a write to the area's row takes PostgreSQL's row lock and
+    # SQLite's write lock (a SELECT ... FOR UPDATE is nothing on SQLite, whose reads would not wait for each other).
+    db.session.execute(sql_update(Area).where(Area.id == area.id).values(id=Area.id))
     other = _overlapping(area.id, first, last, promise_id)
     if other is not None:
         reason = (
@@ -258,8 +252,12 @@ def _period_of(promise: Promise | None, data: dict) -> tuple[date, date]:
 
 
 def create(user: User, data: dict, area_slug: str | None = None) -> Promise:
+    """A new promise in the body's ``area`` (an admin's; an unknown one is an invalid field), else the area of
+    ``?area=`` (``area_slug``), else the supervisor's own."""
     data = dict(data)
-    area = area_for(user, data.pop("area", None) or area_slug)
+    _supervising(user)
+    body_area = data.pop("area", None)
+    area = scope.write_area(user, body_area) if body_area is not None else area_for(user, area_slug)
     first, last = _period_of(None, data)
     merged = _merged_commitments(None, area, data.pop("commitments", []))
     _check_overlap(area, None, first, last, bool(data.get("published", False)))

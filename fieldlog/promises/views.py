@@ -17,19 +17,20 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from fieldlog import scope
 from fieldlog.activities.models import TYPES
 from fieldlog.api.errors import normalise_fields
 from fieldlog.api.messages import translate
-from fieldlog.coverage.services import today_in
 from fieldlog.errors import Conflict, Invalid, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.periods import today_in
 from fieldlog.promises import services
 from fieldlog.promises.labels import ASSESSMENT_LABELS, KIND_LABELS, TYPE_LABELS
 from fieldlog.promises.models import ASSESSMENTS, KINDS, Promise
 from fieldlog.promises.progress import progress
 from fieldlog.promises.schemas import PromiseInputSchema, PromisePatchSchema, UpdateInputSchema
-from fieldlog.supervisor.access import check_area, current_area, supervisor_required
+from fieldlog.supervisor.access import current_area, supervisor_required
 
 bp = Blueprint("promises", __name__, url_prefix="/supervisor/promises")
 
@@ -43,13 +44,8 @@ def _area_args(area) -> dict:
 
 
 def _promise_or_404(promise_id: uuid.UUID) -> Promise:
-    promise = db.session.get(Promise, promise_id)
-    if promise is None:
-        from flask import abort
-
-        abort(404)
-    check_area(promise.area_id)
-    return promise
+    """The promise, if within the user's reach (fieldlog.scope): else the 404 page, revealing nothing."""
+    return scope.get_record(current_user, Promise, promise_id, "No such promise.")
 
 
 def _labels() -> dict:

@@ -110,7 +110,7 @@ def test_create_a_promise_through_the_form(client, login, supervisor, spots, db)
     # Progress in plain Swedish, decimal comma: 12,5 + 20 minutes at Torget in March.
     assert "Närvarotid: 32,5 minuter" in html
     assert re.search(r"2 besök hittills, mot ett mål på [\d  ,]+ besök så här långt", html)
-    assert "0 av 20 aktiviteter genomförda; 0 till planerade." in html
+    assert "0 av 20 aktiviteter genomförda; 0 planerade." in html
     assert "0 av 14 klasser nådda." in html
     assert "Ingen undersökning ännu." in html
     assert "Räknat vid:" in html and "Skollektion, Föräldraträff" in html

@@ -280,3 +280,37 @@ def test_survey_has_no_waves_yet_and_updates_come_newest_first(app, area, make_p
         ("2026-11-05", "Enkäten är beställd."),
     ]
     assert set(survey["updates"][0]) == {"id", "date", "text"}
+
+
+def test_demo_promise_against_the_coverage_api(app, client, runner, auth):
+    """The demo's promise, loaded twice: its presence figures are the coverage API's for its four hot spots over the
+    year so far, and its commitments, assessments and updates are there once."""
+    from sqlalchemy import select
+
+    from fieldlog.auth.models import User
+    from fieldlog.coverage.services import today_in
+    from fieldlog.promises.models import Promise
+
+    for _ in range(2):
+        result = runner.invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+    assert "already loaded" in result.output
+    with app.app_context():
+        (promise,) = _db.session.scalars(select(Promise)).all()
+        today = today_in(promise.area)
+        lena = _db.session.scalar(select(User).where(User.username == "lena"))
+        _db.session.expunge(lena)
+        assert promise.published and promise.title == f"Medborgarlöfte Svenljunga {today.year}"
+        assert [c.kind for c in promise.commitments] == ["presence", "activities", "survey"]
+        assert [len(c.updates) for c in promise.commitments] == [3, 3, 2]
+        assert promise.commitments[1].reach_target == 14
+        pid = promise.id
+    doc = _progress(app, pid, today)
+    presence = doc["commitments"][0]["progress"]
+    names = {h["name"] for h in presence["hotspots"]}
+    assert names == {"Torget", "ICA-området", "Thilanderska parken", "Busstationen"}
+    expected = _coverage_sum(client, auth, lena, names, f"{today.year}-01-01", today.isoformat())
+    assert {k: presence[k] for k in expected} == expected
+    assert presence["visits"] > 0
+    assert sum(w["visits"] for w in presence["weeks"]["series"]) == presence["visits"]
+    assert doc["commitments"][2]["progress"] == {"waves": []}

@@ -358,3 +358,29 @@ def test_progress_endpoint(client, auth, supervisor, make_hotspot, make_visit, o
     assert client.get(f"{url}?as_of=someday", headers=auth(supervisor)).status_code == 400
     today = client.get(url, headers=auth(supervisor)).get_json()
     assert today["as_of"] == datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+
+
+def test_concurrent_publishing_lets_one_promise_through(app, auth, supervisor):
+    """Six clients publish overlapping promises at once: one is stored, the others are told which one it was."""
+    import threading
+
+    headers = [auth(supervisor) for _ in range(6)]
+    barrier = threading.Barrier(len(headers))
+    statuses: list[int] = []
+
+    def publish(n: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(
+            URL, json=promise_body(title=f"Löfte {n}", published=True, commitments=[]), headers=headers[n]
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(len(headers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [201] + [409] * (len(headers) - 1)
+    client = app.test_client()
+    assert len(client.get(URL, headers=headers[0]).get_json()["promises"]) == 1
