@@ -12,9 +12,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from fieldlog import periods
 from fieldlog.activities.models import Activity
 from fieldlog.areas.models import Area
-from fieldlog.coverage import queries
 from fieldlog.extensions import db
 from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
 from fieldlog.promises.progress import progress
@@ -74,7 +74,7 @@ def fingerprint(area: Area) -> tuple:
 
 def _grades(promise: Promise, commitment: Commitment) -> list[int]:
     """The grades the commitment's activities in the period are for (done or planned): "klasser i åk 4–6"."""
-    whole = queries.period(promise.starts_on, promise.ends_on, promise.area.timezone)
+    whole = periods.period(promise.starts_on, promise.ends_on, promise.area.timezone)
     rows = db.session.scalars(
         select(Activity.grades).where(
             Activity.area_id == promise.area_id,

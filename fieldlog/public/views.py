@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from fieldlog.areas.models import Area
 from fieldlog.coverage import queries
-from fieldlog.coverage.services import round1, today_in
+from fieldlog.coverage.services import round1
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.periods import today_in
 from fieldlog.public import card, charts, feed, texts
 from fieldlog.public.promise import current_promise, feed_entries, fingerprint, public_promise
 from fieldlog.scope import area_by_slug

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from fieldlog.coverage.services import today_in
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
+from fieldlog.periods import today_in
 
 # Things only people inside may see: none of them may reach a public page, its JSON, embed, card or feed.
 SECRETS = ("Anna", "anna", "Kalle 070-123", "Hemliga platsen", "57.4912", "13.1011", "Lärarens anteckning")

@@ -12,8 +12,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from PIL import Image
 
-from fieldlog.coverage.services import today_in
 from fieldlog.extensions import db as _db
+from fieldlog.periods import today_in
 from fieldlog.promises.progress import iso_weeks
 from tests.api.public_support import SECRETS, make_promise, svenljunga
 
