@@ -46,6 +46,11 @@ def test_public_page_fits_a_phone_and_passes_axe(browser, live_server, demo):
         assert not problems, "\n".join(problems)
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
+        page.goto(live_server + "/public/svenljunga?lang=en")
+        expect(page.get_by_role("heading", name="How far it has come")).to_be_visible()
+        assert page.evaluate(LAYOUT_PROBLEMS, PHONE["width"]) == []
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
         # The embed too, at the width of a column on the municipality's page.
         page.goto(live_server + "/public/svenljunga/embed")
         assert page.evaluate(LAYOUT_PROBLEMS, PHONE["width"]) == []
