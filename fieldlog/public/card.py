@@ -79,11 +79,15 @@ def figures(area: Area, promise: dict | None, data: dict) -> dict:
                 "assessment": f"{texts.ASSESSMENT_SIGNS.get(c['assessment'], '')} {texts.assessment(c['assessment'])}",
             }
         )
+    footer = _("As of %(day)s", day=texts.day(promise["as_of"]))
+    latest = max((u["date"] for c in promise["commitments"] for u in c["updates"]), default=None)
+    if latest:
+        footer += " · " + _("latest news %(day)s", day=texts.day(latest, "d MMMM"))
     return {
         "title": promise["title"],
         "subtitle": texts.period(promise),
         "rows": rows,
-        "footer": _("As of %(day)s", day=texts.day(promise["as_of"])) + " · " + address,
+        "footer": f"{footer} · {address}",
     }
 
 

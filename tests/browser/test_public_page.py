@@ -151,3 +151,44 @@ def test_embed_shows_in_a_frame_only_on_the_areas_origins(browser, app, live_ser
         assert refused, "Chromium did not report the frame-ancestors refusal"
     finally:
         context.close()
+
+
+def test_supervisors_update_reaches_page_json_embed_card_and_feed(browser, app, live_server, demo):
+    """Issue 12 item 6: what a supervisor writes on the promise's page is on every public output at once."""
+    from fieldlog.demo import DEMO_PASSWORD
+    from fieldlog.promises.models import Promise
+
+    with app.app_context():
+        promise = _db.session.scalar(_db.select(Promise).where(Promise.published.is_(True)))
+        promise_id, commitment_id = promise.id, promise.commitments[0].id
+    text = "Vi har haft extra kvällspass vid Torget hela veckan."
+    public = browser.new_context(locale="sv-SE")
+    supervisor = browser.new_context(locale="sv-SE")
+    try:
+        before = public.request.get(live_server + "/public/svenljunga/card.png")
+        assert before.status == 200
+        page = supervisor.new_page()
+        page.goto(live_server + "/login")
+        page.get_by_label("Användarnamn").fill("lena")
+        page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+        page.goto(f"{live_server}/supervisor/promises/{promise_id}")
+        page.locator(f"#update-{commitment_id}-text").fill(text)
+        form = page.locator("form.update-form").filter(has=page.locator(f"#update-{commitment_id}-text"))
+        form.get_by_role("button").click()
+        page.wait_for_load_state("networkidle")
+
+        reader = public.new_page()
+        reader.goto(live_server + "/public/svenljunga")
+        expect(reader.locator(f"#c-{commitment_id} .updates li").first).to_contain_text(text)
+        reader.goto(live_server + "/public/svenljunga/embed")
+        expect(reader.locator(f"#e-{commitment_id} .updates")).to_contain_text(text)
+        body = public.request.get(live_server + "/public/svenljunga.json").json()
+        assert body["promise"]["commitments"][0]["updates"][0]["text"] == text
+        assert text in public.request.get(live_server + "/public/svenljunga/feed.atom").text()
+        after = public.request.get(live_server + "/public/svenljunga/card.png")
+        assert after.headers["etag"] != before.headers["etag"]  # the card says when the latest news came
+    finally:
+        supervisor.close()
+        public.close()
