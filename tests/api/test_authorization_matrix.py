@@ -169,6 +169,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     # Public report (the area publishes it)
     ("GET", "/public/<slug>"): Case("/public/{area}", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/public/<slug>.json"): Case("/public/{area}.json", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/public/<slug>/embed"): Case("/public/{area}/embed", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/public/<slug>/card.png"): Case("/public/{area}/card.png", by_role(200, 200, 200, 200, 200, 200)),
+    ("GET", "/public/<slug>/feed.atom"): Case("/public/{area}/feed.atom", by_role(200, 200, 200, 200, 200, 200)),
     # Supervisor and admin pages
     ("GET", "/supervisor/"): Case("/supervisor/", by_role(302, 403, 403, 200, 200, 200), page=True),
     ("GET", "/supervisor/hotspots/<uuid:hotspot_id>"): Case(
@@ -268,6 +271,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/supervisor/areas/<int:area_id>/public"): Case(
         "/supervisor/areas/{area_id}/public", by_role(302, 403, 403, 403, 403, 303), data={}, page=True
+    ),
+    ("POST", "/supervisor/areas/<int:area_id>/embed"): Case(
+        "/supervisor/areas/{area_id}/embed",
+        by_role(302, 403, 403, 403, 403, 303),
+        data={"embed_origins": "https://www.svenljunga.se"},
+        page=True,
     ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
