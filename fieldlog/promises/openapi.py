@@ -33,7 +33,7 @@ _scope = {"403": error("Another area, or not a supervisor"), "404": error("No su
 OPENAPI = {
     "/promises": {
         "get": {
-            "summary": "The promises of the caller's area (admin: ?area=)",
+            "summary": "The promises of the caller's area (admin: ?area=, or every area)",
             "security": _bearer,
             "parameters": [_area()],
             "responses": {

@@ -62,8 +62,12 @@ def area_for(user: User, slug: str | None) -> Area:
 
 
 def list_for(user: User, slug: str | None = None) -> list[Promise]:
-    area = area_for(user, slug)
-    stmt = select(Promise).where(Promise.area_id == area.id).order_by(Promise.starts_on.desc(), Promise.title)
+    """The promises of the user's area; an admin's of the area named, or of every area (as for hot spots)."""
+    _supervising(user)
+    area = scope.read_area(user, slug, all_for_admin=True)
+    stmt = select(Promise).order_by(Promise.starts_on.desc(), Promise.title)
+    if area is not None:
+        stmt = stmt.where(Promise.area_id == area.id)
     return list(db.session.scalars(stmt))
 
 

@@ -275,6 +275,10 @@ def test_delete_page(client, login, supervisor, spots, db):
     assert response.status_code == 303 and response.headers["Location"].endswith("/supervisor/promises/")
     db.session.expire_all()
     assert db.session.scalars(select(Promise)).first() is None
+    # Gone, yet the audit log still names it (from what it kept) to the area's supervisor.
+    audit = client.get("/supervisor/audit").get_data(as_text=True)
+    assert "raderade löftet Medborgarlöfte Svenljunga 2026" in audit
+    assert "skapade löftet Medborgarlöfte Svenljunga 2026" in audit
 
 
 def test_another_areas_promise_is_not_found(client, login, supervisor, make_area, make_user, app):

@@ -35,25 +35,42 @@ schema = schemathesis.openapi.from_dict(_document())
 
 
 @pytest.fixture(params=["officer", "supervisor", "admin"])
-def caller(request, make_token, make_user, area, make_hotspot, make_visit):
+def caller(request, make_token, make_user, area, make_hotspot, make_visit, app):
     """A role's fresh token per case (the fuzzer may well sign its token out: DELETE /auth/token), and the id of a
-    real hot spot of the area with a visit of its officer."""
+    real hot spot of the area with a visit of its officer, and of a promise of the area with one commitment."""
     officer = make_user("officer", area, username="anna")
     user = (
         officer if request.param == "officer" else make_user(request.param, area if request.param != "admin" else None)
     )
     spot = make_hotspot(area)
     make_visit(spot, officer)
-    return (lambda: make_token(user)), str(spot.id)
+    return (lambda: make_token(user)), str(spot.id), _promise(app, area, spot)
+
+
+def _promise(app, area, spot) -> dict:
+    """A promise of the area with a commitment, for the cases that name one (its id and its commitment's)."""
+    from datetime import date
+
+    from fieldlog.extensions import db
+    from fieldlog.promises.models import Commitment, Promise
+
+    with app.app_context():
+        promise = Promise(area_id=area.id, title="Löfte", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+        promise.commitments = [Commitment(title="Närvaro", kind="presence", hotspot_ids=[str(spot.id)])]
+        db.session.add(promise)
+        db.session.commit()
+        return {"promise_id": str(promise.id), "commitment_id": str(promise.commitments[0].id)}
 
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case, app, caller):
-    token, hotspot_id = caller
+    token, hotspot_id, promise = caller
     # Deterministic per case (hypothesis replays it the same way): half the cases name the real hot spot.
     seed = zlib.crc32(repr((case.path_parameters, case.body, case.query)).encode("utf-8", "replace"))
     if case.path_parameters and "hotspot_id" in case.path_parameters and seed % 2:
         case.path_parameters["hotspot_id"] = hotspot_id
+    if case.path_parameters and "promise_id" in case.path_parameters and seed % 2:
+        case.path_parameters.update({k: v for k, v in promise.items() if k in case.path_parameters})
     response = case.call(app=app, base_url="/api/v1", headers={"Authorization": f"Bearer {token()}"})
     assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:500])
