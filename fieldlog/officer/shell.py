@@ -75,13 +75,23 @@ SHELL_STATIC: tuple[str, ...] = (
 
 
 def _bounds(field) -> dict[str, Any]:
+    """A field's numeric range or text length; for a list, the range of its items (grades 0–9)."""
     out: dict[str, Any] = {}
-    for rule in getattr(field, "validators", ()):
+    inner = getattr(field, "inner", None)
+    for rule in (*getattr(field, "validators", ()), *getattr(inner, "validators", ())):
         if isinstance(rule, validate.Range):
             out.update({"min": rule.min, "max": rule.max})
-        elif isinstance(rule, validate.Length) and rule.max is not None and not hasattr(field, "inner"):
+        elif isinstance(rule, validate.Length) and rule.max is not None and inner is None:
             out["max_length"] = rule.max
     return out
+
+
+def _codes(field) -> list[str] | None:
+    """The codes a field (or a list's items) may take: its ``OneOf``, in the declared order."""
+    for rule in (*getattr(field, "validators", ()), *getattr(getattr(field, "inner", None), "validators", ())):
+        if isinstance(rule, validate.OneOf):
+            return list(rule.choices)
+    return None
 
 
 def _default(field) -> Any:
@@ -89,32 +99,60 @@ def _default(field) -> Any:
     return value() if callable(value) else value
 
 
-def visit_declaration() -> dict[str, Any]:
-    """The visit as the phone sends it: wire fields in order, their defaults and bounds, and the code lists."""
-    from fieldlog.visits.models import ACTIVITIES, ENTRIES, MODES, OBSERVATIONS
-    from fieldlog.visits.schemas import VisitInputSchema
-
-    fields = VisitInputSchema().load_fields
+def record_declaration(record) -> dict[str, Any]:
+    """A synced record type as the phone sends it (``fieldlog.sync.records``): wire fields in order, their defaults,
+    bounds and code lists — all read from its input schema, so a new type needs nothing here but its limits."""
+    fields = record.input_schema().load_fields
     return {
         "fields": list(fields),
+        "required": [name for name, f in fields.items() if f.required],
         "defaults": {name: _default(f) for name, f in fields.items() if not f.required},
         "bounds": {name: b for name, f in fields.items() if (b := _bounds(f))},
-        "codes": {
-            "mode": list(MODES),
-            "observations": list(OBSERVATIONS),
-            "activities": list(ACTIVITIES),
-            "entry": list(ENTRIES),
-        },
+        "codes": {name: codes for name, f in fields.items() if (codes := _codes(f)) is not None},
     }
 
 
-def shell_config() -> dict[str, Any]:
-    """Everything the officer app takes from the server rather than from constants of its own (JSON-ready)."""
-    config = current_app.config
-    visit = visit_declaration()
-    visit["limits"] = {
+def visit_declaration() -> dict[str, Any]:
+    """The visit as the phone sends it: wire fields in order, their defaults and bounds, and the code lists."""
+    from fieldlog.sync.records import RECORDS
+
+    return record_declaration(RECORDS["visit"])
+
+
+def _visit_limits(config) -> dict[str, Any]:
+    return {
         "max_hours": config["VISIT_MAX_HOURS"],
         "max_future_minutes": config["VISIT_MAX_FUTURE_MINUTES"],
         "max_age_days": config["VISIT_MAX_AGE_DAYS"],
     }
-    return {"visit": visit, "timezone": config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"}
+
+
+def _activity_limits(config) -> dict[str, Any]:
+    """SPEC §6's time windows of an activity (fixed by the spec, declared beside its rules)."""
+    from fieldlog.activities import schemas, services
+
+    return {
+        "max_hours": schemas.MAX_HOURS,
+        "done_max_future_minutes": int(services.DONE_MAX_FUTURE.total_seconds() // 60),
+        "planned_max_ahead_days": services.PLANNED_MAX_AHEAD.days,
+        "max_age_days": services.MAX_AGE.days,
+    }
+
+
+# The time limits the phone checks early, per record type (the server stays the authority).
+LIMITS = {"visit": _visit_limits, "activity": _activity_limits}
+
+
+def shell_config() -> dict[str, Any]:
+    """Everything the officer app takes from the server rather than from constants of its own (JSON-ready): one
+    declaration per synced record type (``visit``, ``activity``), under the type's name."""
+    from fieldlog.sync.records import RECORDS
+
+    config = current_app.config
+    out: dict[str, Any] = {}
+    for name, record in RECORDS.items():
+        declaration = record_declaration(record)
+        declaration["limits"] = LIMITS[name](config) if name in LIMITS else {}
+        out[name] = declaration
+    out["timezone"] = config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"
+    return out
