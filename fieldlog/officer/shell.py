@@ -5,9 +5,11 @@
   tags from the modules ``app.js`` imports statically (``PRELOAD_MODULES``; views it imports on first use are
   precached but not preloaded, so a cold start reads only what the first view needs). A new view module needs no
   edit anywhere else.
-- ``shell_config()``: what the server decides and the app must not hard-code — the visit's wire fields and their
-  defaults and bounds (from ``VisitInputSchema``), the code lists (from the visit model), the limits operators
-  configure (``FIELDLOG_VISIT_*``) and the time zone to show until the signed-in area names its own. The shell
+- ``shell_config()``: what the server decides and the app must not hard-code — for each synced record type of
+  ``fieldlog.sync.records`` (visit, activity): its wire fields, defaults, bounds and code lists (read from its input
+  schema), its time limits (the visit's configured by operators, ``FIELDLOG_VISIT_*``; the activity's fixed by SPEC
+  §6), and for the activity the codes' labels in Swedish and English (the catalogue's, as the supervisor's pages show
+  them); and the time zone to show until the signed-in area names its own. The shell
   carries it as ``data-config`` (no inline script: the CSP forbids it) and the service worker text as ``CONFIG``;
   both are precached, so it works offline, and it is part of the app version, so a change offers an update.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from marshmallow import validate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -143,6 +146,26 @@ def _activity_limits(config) -> dict[str, Any]:
 LIMITS = {"visit": _visit_limits, "activity": _activity_limits}
 
 
+def _activity_labels() -> dict[str, dict]:
+    from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS
+
+    return {"type": TYPE_LABELS, "status": STATUS_LABELS, "topics": TOPIC_LABELS, "partners": PARTNER_LABELS}
+
+
+# A record type whose code lists the server words (the catalogue's Swedish, as its pages and exports show them): the
+# phone takes the same words, in both languages, so that the officer and the supervisor read one term for one code.
+LABELS = {"activity": _activity_labels}
+APP_LANGUAGES = ("sv", "en")
+
+
+def _labels(tables: dict[str, dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for lang in APP_LANGUAGES:
+        with force_locale(lang):
+            out[lang] = {name: {code: str(text) for code, text in table.items()} for name, table in tables.items()}
+    return out
+
+
 def shell_config() -> dict[str, Any]:
     """Everything the officer app takes from the server rather than from constants of its own (JSON-ready): one
     declaration per synced record type (``visit``, ``activity``), under the type's name."""
@@ -153,6 +176,8 @@ def shell_config() -> dict[str, Any]:
     for name, record in RECORDS.items():
         declaration = record_declaration(record)
         declaration["limits"] = LIMITS[name](config) if name in LIMITS else {}
+        if name in LABELS:
+            declaration["labels"] = _labels(LABELS[name]())
         out[name] = declaration
     out["timezone"] = config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"
     return out

@@ -25,16 +25,18 @@ export async function loadActivities(userId) {
  */
 export const isMine = (activity, session) => !activity.officer || activity.officer === session?.user?.username;
 
-/** "åk 4, 5" — the grades in order, as a short phrase. */
+/** "åk 4–6", "åk 4, 6" — the grades as people write them (a run of three or more with a dash). */
 export function gradesText(grades) {
-  if (!grades?.length) return "";
-  return t("act_grades_list", { list: [...grades].sort((a, b) => a - b).join(", ") });
+  const sorted = [...new Set(grades || [])].sort((a, b) => a - b);
+  if (!sorted.length) return "";
+  const run = sorted.length > 2 && sorted[sorted.length - 1] - sorted[0] === sorted.length - 1;
+  return t("act_grades_list", { list: run ? `${sorted[0]}–${sorted[sorted.length - 1]}` : sorted.join(", ") });
 }
 
 /** What an activity was, in one line: type · school, grades, class · participants. */
 export function activityLine(activity) {
   const where = [activity.school, gradesText(activity.grades), activity.group].filter(Boolean).join(" ");
-  const parts = [codeLabel("type", activity.type), where || activity.place];
+  const parts = [codeLabel("type", activity.type, "activity"), where || activity.place];
   if (activity.participants !== null && activity.participants !== undefined) {
     parts.push(t("act_participants_n", { n: activity.participants }));
   }

@@ -615,33 +615,6 @@ const CODES = {
       intervention: "Ingripande",
       report_filed: "Anmälan upprättad",
     },
-    // The activity's lists (SPEC §6).
-    type: {
-      school_session: "Skollektion",
-      parents_evening: "Föräldraträff",
-      safety_walk: "Trygghetsvandring",
-      dialogue: "Medborgardialog",
-      other: "Annat",
-    },
-    status: { planned: "Planerad", done: "Genomförd", cancelled: "Inställd" },
-    topics: {
-      values: "Värdegrund",
-      it_crime: "IT-relaterad brottslighet",
-      image_sharing: "Spridning av bilder",
-      bullying: "Kränkningar",
-      drugs: "Narkotika",
-      vandalism: "Skadegörelse",
-      traffic: "Trafik",
-      other: "Annat",
-    },
-    partners: {
-      school: "Skolan / Barn- och utbildningsförvaltningen",
-      public_health: "Folkhälsan",
-      social_services: "Socialtjänsten",
-      housing: "Bostadsbolag",
-      associations: "Föreningar",
-      other: "Annat",
-    },
   },
   en: {
     mode: {
@@ -670,32 +643,6 @@ const CODES = {
       check: "Check",
       intervention: "Intervention",
       report_filed: "Report filed",
-    },
-    type: {
-      school_session: "School session",
-      parents_evening: "Parents' evening",
-      safety_walk: "Safety walk",
-      dialogue: "Citizen dialogue",
-      other: "Other",
-    },
-    status: { planned: "Planned", done: "Done", cancelled: "Cancelled" },
-    topics: {
-      values: "Values",
-      it_crime: "IT-related crime",
-      image_sharing: "Sharing of images",
-      bullying: "Bullying and harassment",
-      drugs: "Drugs",
-      vandalism: "Vandalism",
-      traffic: "Traffic",
-      other: "Other",
-    },
-    partners: {
-      school: "The school / school administration",
-      public_health: "Public health (Folkhälsan)",
-      social_services: "Social services",
-      housing: "Housing company",
-      associations: "Associations",
-      other: "Other",
     },
   },
 };
@@ -732,8 +679,13 @@ export function t(key, vars = {}) {
 }
 
 /** The codes of a list as the server declares them (config.js) for a record type, in its order, with labels. */
-export const codes = (list, kind = "visit") => config()[kind].codes[list].map((code) => [code, codeLabel(list, code)]);
-export const codeLabel = (list, code) => CODES[lang][list]?.[code] || code;
+export const codes = (list, kind = "visit") =>
+  config()[kind].codes[list].map((code) => [code, codeLabel(list, code, kind)]);
+
+/** A code's label: the server's words where it sends them (the activity's lists, as its pages show them), else the
+ * app's own (the visit's lists). */
+export const codeLabel = (list, code, kind = "visit") =>
+  config()[kind]?.labels?.[lang]?.[list]?.[code] || CODES[lang][list]?.[code] || code;
 
 const formatters = {};
 function fmt(kind) {

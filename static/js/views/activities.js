@@ -31,7 +31,7 @@ export async function renderActivities(main, ctx) {
       { class: "visit-item activity-item", "data-activity-id": a.id },
       h("a", { href: `#/activity/${a.id}` }, h("strong", {}, formatDateTime(a.starts_at)), " ", activityLine(a)),
       " ",
-      h("span", { class: "badge" }, codeLabel("status", a.status)),
+      h("span", { class: "badge" }, codeLabel("status", a.status, "activity")),
       " ",
       isMine(a, ctx.session) ? syncBadge(a) : h("span", { class: "muted" }, t("act_by", { name: a.officer })),
     );

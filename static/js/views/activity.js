@@ -373,13 +373,13 @@ export async function renderActivity(main, ctx, id, notice) {
     ctx.navigate("#/activities");
     return;
   }
-  const title = h("h1", {}, t("activity_edit", { type: codeLabel("type", activity.type) }));
+  const title = h("h1", {}, t("activity_edit", { type: codeLabel("type", activity.type, KIND) }));
   const when = h(
     "p",
     { class: "facts" },
     `${formatDateTime(activity.starts_at)}${activity.ends_at ? `–${formatTime(activity.ends_at)}` : ""}`,
     " ",
-    h("span", { class: "badge" }, codeLabel("status", activity.status)),
+    h("span", { class: "badge" }, codeLabel("status", activity.status, KIND)),
   );
   if (!isMine(activity, ctx.session)) {
     // Someone else's (a supervisor planned it for the area): shown as it is, never changed from here.
