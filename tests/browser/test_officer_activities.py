@@ -265,6 +265,11 @@ def test_a_rejected_activity_names_its_field_in_swedish_and_is_fixed_on_the_phon
     fits(page)
     shot(page, "activity-rejected")
 
+    # The status line's "needs attention" leads to it from anywhere.
+    status(page).get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
+    page.locator("section.attention .activity-item").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Aktivitet: Trygghetsvandring")).to_be_visible(timeout=WAIT)
     box.get_by_role("button", name="Rätta").click()
     expect(page.get_by_label("Hot spot (om den hölls vid en)")).to_be_focused()
     page.get_by_label("Hot spot (om den hölls vid en)").select_option(label="Ingen hot spot")
