@@ -57,6 +57,7 @@ class Actor:
     username: str
     area_id: int | None
     device_id: uuid.UUID | None
+    role: str = "officer"
 
 
 # Canonical JSON: exactly json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False), with the encoder
@@ -284,6 +285,8 @@ class _Batch:
         row = records.current(record_id)
         if row is not None and not rules.may_change(row):
             return _rejected(head, "forbidden", "This record belongs to someone else.")
+        if row is None and operation == "upsert" and not rules.may_create():
+            return _rejected(head, "forbidden", "Your role may not do this.")
         base_rev = mutation["base_rev"] or 0
         if operation == "delete":
             return self._delete(head, records, record_id, row, base_rev)
