@@ -265,6 +265,12 @@ def test_a_rejected_activity_names_its_field_in_swedish_and_is_fixed_on_the_phon
     fits(page)
     shot(page, "activity-rejected")
 
+    # An officer who reads English reads it in English.
+    page.get_by_role("button", name="English").click()
+    expect(box).to_contain_text("Hot spot: the hot spot is not (or no longer) in your area", timeout=WAIT)
+    expect(page.get_by_role("heading", name="Activity: Safety walk")).to_be_visible()
+    page.get_by_role("button", name="Svenska").click()
+    expect(box).to_contain_text("Hot spot: hot spoten finns inte", timeout=WAIT)
     # The status line's "needs attention" leads to it from anywhere.
     status(page).get_by_role("link").click()
     expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
