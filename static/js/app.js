@@ -1,7 +1,7 @@
 // The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
 import { api } from "./api.js";
 import { h, replace } from "./dom.js";
-import { getLang, setLang, setTimezone, t } from "./i18n.js";
+import { getLang, setLang, setTimezone, t, waitingSentences } from "./i18n.js";
 import { counts } from "./outbox.js";
 import { forgetSession, getSession, loadSession, onSessionChange } from "./session.js";
 import { clearServerCopy } from "./storage.js";
@@ -264,13 +264,10 @@ async function signOutOnce() {
 }
 
 async function signOut() {
-  const { waiting, attention } = await counts(ctx.userId);
+  const { waiting, attention, byKind } = await counts(ctx.userId);
   if (waiting + attention > 0) {
-    const ok = await confirmDialog(
-      t("sign_out_confirm_title"),
-      t("sign_out_confirm", { n: waiting + attention }),
-      t("sign_out_anyway"),
-    );
+    const [title, text] = waitingSentences(byKind, waiting + attention);
+    const ok = await confirmDialog(title, text, t("sign_out_anyway"));
     if (!ok) return;
   }
   const session = getSession();

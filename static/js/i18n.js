@@ -293,6 +293,13 @@ const sv = {
   err_code_payload_too_large_activity: "Aktiviteten är för stor för att skickas. Korta anteckningarna och spara igen.",
   err_code_bad_request_activity: "Servern förstod inte vad appen skickade. Uppdatera appen; aktiviteten finns kvar.",
   reason_conflict_activity: "Aktiviteten har ändrats på servern sedan du hämtade den.",
+  sign_out_confirm_title_records: "Ändringar väntar på uppladdning",
+  sign_out_confirm_records:
+    "{list} väntar på uppladdning. De sparas på telefonen och laddas upp när du loggar in igen.",
+  n_visits: "{n} besök",
+  n_activities_1: "1 aktivitet",
+  n_activities: "{n} aktiviteter",
+  and: "och",
 };
 
 const en = {
@@ -584,6 +591,12 @@ const en = {
   err_code_bad_request_activity:
     "The server did not understand what the app sent. Update the app; the activity is kept.",
   reason_conflict_activity: "The activity was changed on the server since you fetched it.",
+  sign_out_confirm_title_records: "Changes waiting to upload",
+  sign_out_confirm_records: "{list} waiting to upload. They stay on this phone and upload when you sign in again.",
+  n_visits: "{n} visits",
+  n_activities_1: "1 activity",
+  n_activities: "{n} activities",
+  and: "and",
 };
 
 const CODES = {
@@ -676,6 +689,17 @@ export function t(key, vars = {}) {
   vars = { ...limitVars(), ...vars };
   const text = TABLES[lang][key] ?? sv[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
+}
+
+/** What signing out would leave waiting: [title, sentence] — "1 besök väntar …" for visits alone, else each kind
+ * named ("2 besök och 1 aktivitet väntar …"). `byKind`: records per type; `total`: outbox entries. */
+export function waitingSentences(byKind = {}, total = 0) {
+  const { visit = 0, activity = 0 } = byKind;
+  if (!activity) return [t("sign_out_confirm_title"), t("sign_out_confirm", { n: total })];
+  const parts = [];
+  if (visit) parts.push(t("n_visits", { n: visit }));
+  parts.push(activity === 1 ? t("n_activities_1") : t("n_activities", { n: activity }));
+  return [t("sign_out_confirm_title_records"), t("sign_out_confirm_records", { list: parts.join(` ${t("and")} `) })];
 }
 
 /** The codes of a list as the server declares them (config.js) for a record type, in its order, with labels. */

@@ -212,12 +212,15 @@ export async function counts(userId) {
   const all = await tx(["outbox"], "readonly", ({ outbox }) => req(outbox.getAll()));
   let waiting = 0;
   let attention = 0;
+  const records = {}; // kind -> ids of records with something not uploaded (what signing out would leave behind)
   for (const e of all) {
     if (e.user_id !== userId) continue;
     if (e.state === "attention") attention += 1;
     else waiting += 1;
+    (records[kindOf(e.type)] ||= new Set()).add(e.record_id);
   }
-  return { waiting, attention };
+  const byKind = Object.fromEntries(Object.entries(records).map(([kind, ids]) => [kind, ids.size]));
+  return { waiting, attention, byKind };
 }
 
 export const attentionEntries = async (userId) =>

@@ -109,6 +109,11 @@ def test_a_school_session_logged_offline_survives_a_restart_and_arrives_exactly_
     expect(item).to_contain_text("Kindbergskolan åk 5 5B")
     expect(item).to_contain_text("Väntar på uppladdning")
     assert server_activities(app) == []
+    # Signing out now would leave it on the phone: the officer is told what waits, and stays.
+    page.get_by_role("button", name="Logga ut").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 aktivitet väntar på uppladdning")
+    dialog.get_by_role("button", name="Avbryt").click()
 
     context.set_offline(False)
     wait_uploaded(page)
