@@ -37,6 +37,16 @@ def server_activities(app, user=None) -> list:
         return rows
 
 
+def server_wire(app, record_id: str) -> dict:
+    """The activity as the server sends it (pull, conflicts)."""
+    from fieldlog.activities.models import Activity
+    from fieldlog.extensions import db
+    from fieldlog.sync.records import RECORDS
+
+    with app.app_context():
+        return RECORDS["activity"].to_wire(db.session.get(Activity, uuid.UUID(record_id)), {})
+
+
 def push(client, auth, user, *mutations) -> list[dict]:
     """Mutations through the real push API, as another phone or the planning page would send them."""
     response = client.post("/api/v1/sync/push", json={"protocol": 1, "mutations": list(mutations)}, headers=auth(user))
@@ -295,3 +305,37 @@ def test_a_rejected_activity_names_its_field_in_swedish_and_is_fixed_on_the_phon
         "Torget, vid busskuren",
     )
     assert uuid.UUID(page.locator("form[data-activity-id]").get_attribute("data-activity-id")) == walk.id
+
+
+def test_a_conflicting_edit_is_shown_and_the_officer_keeps_their_version(
+    page, context, live_server, app, client, auth, officer, supervisor, hotspot
+):
+    from fieldlog.activities.schemas import ActivityInputSchema
+
+    sign_in(page, live_server)
+    wait_uploaded(page)
+    open_activities(page)
+    fill_school_session(page, yesterday())
+    page.get_by_role("button", name="Spara").click()
+    wait_uploaded(page)
+    record_id = page.locator("form[data-activity-id]").get_attribute("data-activity-id")
+
+    # Offline, the officer corrects the count; meanwhile the supervisor corrects the class on the server.
+    context.set_offline(True)
+    page.get_by_label("Antal deltagare").fill("25")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("#activity-notice")).to_contain_text("Väntar på uppladdning", timeout=WAIT)
+    wire = server_wire(app, record_id)
+    data = {name: wire[name] for name in ActivityInputSchema().load_fields}
+    results = push(client, auth, supervisor, upsert(record_id, {**data, "group": "5C"}, base_rev=wire["rev"]))
+    assert (results[0]["status"], results[0]["rev"]) == ("applied", 2)
+
+    context.set_offline(False)
+    box = page.locator("#activity-state .attention")
+    expect(box).to_contain_text("Aktiviteten har ändrats på servern sedan du hämtade den.", timeout=WAIT)
+    expect(status(page)).to_contain_text("1 behöver åtgärd")
+    box.get_by_role("button", name="Behåll min").click()
+    wait_uploaded(page)
+    (stored,) = eventually(lambda: server_activities(app), lambda r: r and r[0].rev == 3)
+    # Mine went on top of the server's revision: my count and — the whole record being mine — my class.
+    assert (str(stored.id), stored.rev, stored.participants, stored.group) == (record_id, 3, 25, "5B")
