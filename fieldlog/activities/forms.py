@@ -13,6 +13,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,25 +26,31 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from fieldlog.activities.labels import PARTNER_LABELS, TOPIC_LABELS, TYPE_LABELS
 
 
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in labels.items()]
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class ActivityForm(FlaskForm):
-    type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()))
+    type = SelectField(_l("Type"), choices=[SelectChoice(code, label) for code, label in TYPE_LABELS.items()])
     day = DateField(_l("Day"), validators=[InputRequired()])
     start = TimeField(_l("Starts at"), validators=[InputRequired()])
     end = TimeField(_l("Ends at"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     hotspot = SelectField(_l("Hot spot"), choices=[], validate_choice=False)
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
-    grades = CheckboxesField(_l("Grades"), choices=[(str(g), str(g)) for g in range(10)], validate_choice=False)
+    grades = CheckboxesField(
+        _l("Grades"), choices=[SelectChoice(str(g), str(g)) for g in range(10)], validate_choice=False
+    )
     group = StringField(_l("Class"), validators=[Optional(), Length(max=20)])
     participants = IntegerField(_l("Expected participants"), validators=[Optional(), NumberRange(0, 9999)])
     staff = IntegerField(_l("Staff"), validators=[Optional(), NumberRange(0, 99)])
-    topics = CheckboxesField(_l("Topics"), choices=list(TOPIC_LABELS.items()), validate_choice=False)
-    partners = CheckboxesField(_l("Partners"), choices=list(PARTNER_LABELS.items()), validate_choice=False)
+    topics = CheckboxesField(_l("Topics"), choices=_choices(TOPIC_LABELS), validate_choice=False)
+    partners = CheckboxesField(_l("Partners"), choices=_choices(PARTNER_LABELS), validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     # The push's idempotency key, made when the form is shown: sending the form twice stores it once.
     mutation_id = HiddenField(validators=[DataRequired()])

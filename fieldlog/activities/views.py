@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from fieldlog.activities import queries, services
 from fieldlog.activities.forms import ActivityForm
@@ -156,13 +157,13 @@ def _may_plan(area, activity=None) -> bool:
     return activity is None or (activity.status == "planned" and not activity.deleted)
 
 
-def _hotspot_choices(area) -> list[tuple[str, str]]:
+def _hotspot_choices(area) -> list[SelectChoice]:
     spots = db.session.execute(
         select(HotSpot.id, HotSpot.name)
         .where(HotSpot.area_id == area.id, HotSpot.deleted.is_(False))
         .order_by(HotSpot.name)
     ).all()
-    return [("", _("None"))] + [(str(i), name) for i, name in spots]
+    return [SelectChoice("", _("None"))] + [SelectChoice(str(i), name) for i, name in spots]
 
 
 def _save(form: ActivityForm, area, record_id: uuid.UUID, base_rev: int | None, status: str = "planned"):
