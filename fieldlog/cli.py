@@ -29,7 +29,7 @@ def areas_group():
 def areas_create(slug: str, name: str, tz: str, public_report: bool):
     from fieldlog.areas.models import Area
     from fieldlog.extensions import db
-    from fieldlog.hotspots.services import area_by_slug
+    from fieldlog.scope import area_by_slug
 
     if not SLUG.match(slug):
         _fail("SLUG", "use lower-case letters, digits and '-' (at most 64).")
@@ -62,7 +62,7 @@ def users_group():
 def users_create(username, role, area_slug, password, display_name, locale):
     from fieldlog.auth.services import AccountError, create_user
     from fieldlog.extensions import db
-    from fieldlog.hotspots.services import area_by_slug
+    from fieldlog.scope import area_by_slug
 
     area = None
     if area_slug:

@@ -1,6 +1,6 @@
 """What the load and fault tests share: a database of their own beside the suite's, and the test-only app factory.
 
-They drive the app under real gunicorn processes (``bench/load.py``), so they never use the suite's own database:
+They drive the app under real gunicorn processes (``loadkit``), so they never use the suite's own database:
 on PostgreSQL they use ``<test database>_load`` (created when missing, its schema dropped and migrated by each
 test), on SQLite a temporary file.
 """
@@ -12,7 +12,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from bench.load import ensure_postgres_database
+from loadkit.database import ensure_postgres_database
 
 TEST_DATABASE_URL = os.environ.get("FIELDLOG_TEST_DATABASE_URL")
 

@@ -4,7 +4,7 @@ cancel a planned one — through the sync push's own rules), CSV and Excel expor
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,24 +13,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from fieldlog import periods, scope
 from fieldlog.activities import queries, services
 from fieldlog.activities.forms import ActivityForm
 from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS, grades_text
 from fieldlog.activities.models import STATUSES, TYPES, Activity
 from fieldlog.auth.models import User
-from fieldlog.coverage import services as coverage
-from fieldlog.coverage.queries import period
 from fieldlog.errors import Conflict, Forbidden, Invalid, NotFound, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
-from fieldlog.supervisor.access import current_area, supervisor_required
+from fieldlog.supervisor.access import supervisor_required
 from fieldlog.supervisor.forms import ButtonForm
 
 bp = Blueprint("activities", __name__, url_prefix="/supervisor/activities")
 
 # The list's default: the last four weeks and the next twelve (what was done, and what is planned).
 DAYS_BACK, DAYS_AHEAD = 27, 84
-MAX_DAYS = 800
 
 
 @bp.app_context_processor
@@ -45,7 +43,8 @@ def _labels():
 
 
 def _area():
-    area = current_area()
+    """The area the page shows (``fieldlog.scope.page_area``): a supervisor's own, an admin's ``?area=``."""
+    area = scope.page_area(current_user)
     if area is None:
         abort(404)
     return area
@@ -58,27 +57,24 @@ def _area_query() -> dict:
     return {}
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _period(area):
-    """The list's inclusive local days: ?from&to, else the default window; bad input falls back with a message."""
-    today = coverage.today_in(area)
-    first, last = _day(request.args.get("from")), _day(request.args.get("to"))
+    """The list's inclusive local days: ?from&to, else the default window (the last four weeks and the next
+    twelve); bad input falls back to it with a message."""
+    today = periods.today_in(area)
     default_first, default_last = today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
-    if (request.args.get("from") and first is None) or (request.args.get("to") and last is None):
+    given_first, given_last = request.args.get("from"), request.args.get("to")
+    first, last = periods.parse_day(given_first), periods.parse_day(given_last)
+    if (given_first and first is None) or (given_last and last is None):
         flash(_("Give both days as YYYY-MM-DD."), "error")
         first = last = None
     first, last = first or default_first, last or default_last
-    if last < first or (last - first).days >= MAX_DAYS:
-        if last < first:
-            flash(_("The last day must not be before the first."), "error")
+    if last < first:
+        flash(_("The last day must not be before the first."), "error")
         first, last = default_first, default_last
-    return period(first, last, area.timezone)
+    elif (last - first).days + 1 > periods.MAX_DAYS:
+        flash(_("At most 366 days."), "error")
+        first, last = default_first, default_last
+    return periods.period(first, last, area.timezone)
 
 
 @bp.get("/")
@@ -199,7 +195,7 @@ def new():
     if request.method == "GET":
         form.new_mutation()
         form.type.data = "school_session"
-        form.day.data = coverage.today_in(area) + timedelta(days=7)
+        form.day.data = periods.today_in(area) + timedelta(days=7)
         form.partners.data = ["school"]
     elif form.validate_on_submit():
         record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"fieldlog:activity-form:{form.mutation_id.data}")

@@ -15,6 +15,7 @@ def init_app(app) -> None:
     from fieldlog.coverage import api as coverage_api  # noqa: F401
     from fieldlog.extensions import csrf
     from fieldlog.hotspots import api as hotspots_api  # noqa: F401
+    from fieldlog.promises import api as promises_api  # noqa: F401
     from fieldlog.sync import api as sync_api  # noqa: F401
     from fieldlog.visits import api as visits_api  # noqa: F401
 

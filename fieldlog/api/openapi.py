@@ -44,6 +44,7 @@ def _feature_operations() -> list[dict]:
     from fieldlog.auth import openapi as auth_doc
     from fieldlog.coverage import openapi as coverage_doc
     from fieldlog.hotspots import openapi as hotspots_doc
+    from fieldlog.promises import openapi as promises_doc
     from fieldlog.sync import openapi as sync_doc
     from fieldlog.visits import openapi as visits_doc
 
@@ -53,6 +54,7 @@ def _feature_operations() -> list[dict]:
         sync_doc.OPENAPI,
         coverage_doc.OPENAPI,
         visits_doc.OPENAPI,
+        promises_doc.OPENAPI,
         activities_doc.OPENAPI,
     ]
 

@@ -2,11 +2,13 @@ import uuid
 
 from flask import g, request
 
+from fieldlog import periods, scope
 from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
 from fieldlog.coverage import services
 from fieldlog.coverage.schemas import CoverageSchema, GridSchema, PeriodQuerySchema
+from fieldlog.hotspots import services as hotspot_services
 
 _query = PeriodQuerySchema()
 _coverage = CoverageSchema()
@@ -17,8 +19,8 @@ _grid = GridSchema()
 @api_auth("supervisor", "admin")
 def coverage():
     args = load(_query, request.args.to_dict())
-    area = services.area_for(g.user, args.get("area"))
-    period = services.resolve_period(area, args.get("from_"), args.get("to"))
+    area = scope.read_area(g.user, args.get("area"))
+    period = periods.resolve(area.timezone, args.get("from_"), args.get("to"))
     return _coverage.dump(services.coverage(area, period))
 
 
@@ -26,6 +28,6 @@ def coverage():
 @api_auth("supervisor", "admin")
 def coverage_grid(hotspot_id: uuid.UUID):
     args = load(_query, request.args.to_dict())
-    hotspot = services.hotspot_for(g.user, hotspot_id)
-    period = services.resolve_period(hotspot.area, args.get("from_"), args.get("to"))
+    hotspot = hotspot_services.get_for(g.user, hotspot_id)
+    period = periods.resolve(hotspot.area.timezone, args.get("from_"), args.get("to"))
     return _grid.dump({"minutes": services.grid(hotspot, period)})

@@ -9,9 +9,7 @@ visits. SQL fragments and the set logic: ``coverage.sql``.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Uuid, bindparam, text
 from sqlalchemy.orm import Session
@@ -20,28 +18,7 @@ from fieldlog.coverage import days
 from fieldlog.coverage.sql import Dialect, day_number, local_split, seg_cte, sweep, values
 from fieldlog.coverage.terms import counts
 from fieldlog.db import UTCDateTime
-
-
-@dataclass(frozen=True)
-class Period:
-    """Inclusive local days, as the half-open UTC range [start, end)."""
-
-    first: date
-    last: date
-    timezone: str
-    start: datetime
-    end: datetime
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-def period(first: date, last: date, timezone: str) -> Period:
-    tz = ZoneInfo(timezone)
-    start = datetime.combine(first, datetime.min.time(), tz).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz).astimezone(UTC)
-    return Period(first, last, timezone, start, end)
+from fieldlog.periods import Period, period
 
 
 def _stale_window(first: date, last: date, timezone: str, params: dict) -> tuple[datetime, datetime]:

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from fieldlog import periods
 from fieldlog.api.fields import OffsetDateTime
-
-MAX_DAYS = 366
-MIN_YEAR, MAX_YEAR = 1971, 9000
 
 
 class PeriodQuerySchema(Schema):
@@ -20,15 +18,8 @@ class PeriodQuerySchema(Schema):
 
     @validates_schema
     def check_order(self, data, **kwargs):
-        first, last = data.get("from_"), data.get("to")
-        for name, key in (("from", "from_"), ("to", "to")):
-            if data.get(key) is not None and not MIN_YEAR <= data[key].year <= MAX_YEAR:
-                raise ValidationError(f"Must be a day in the years {MIN_YEAR}–{MAX_YEAR}.", name)
-        if first and last:
-            if last < first:
-                raise ValidationError("Must not be before 'from'.", "to")
-            if (last - first).days + 1 > MAX_DAYS:
-                raise ValidationError(f"At most {MAX_DAYS} days from 'from'.", "to")
+        for name, message in periods.problems(data.get("from_"), data.get("to")).items():
+            raise ValidationError(message, name)
 
 
 class CoverageRowSchema(Schema):

@@ -1,20 +1,18 @@
-"""Coverage as the API and the pages show it: periods, rounding, targets, who may see which area."""
+"""Coverage as the API and the pages show it: figures per hot spot, rounding, targets, weekly series.
+
+Which area a user may see: ``fieldlog.scope``; periods: ``fieldlog.periods``."""
 
 from __future__ import annotations
 
 import math
-import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
-from fieldlog.auth.models import User
 from fieldlog.coverage import queries
-from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
-from fieldlog.hotspots.services import area_by_slug
+from fieldlog.periods import today_in
 
 
 def round1(value: float | None) -> float | None:
@@ -22,33 +20,6 @@ def round1(value: float | None) -> float | None:
     if value is None:
         return None
     return math.floor(float(value) * 10 + 0.5) / 10
-
-
-def area_for(user: User, slug: str | None) -> Area:
-    """The area a supervisor (own only) or an admin (by slug) asks about."""
-    if user.role == "admin":
-        if slug is None:
-            raise ApiError(400, "validation_error", "Name the area.", {"area": ["Required for an admin."]})
-        area = area_by_slug(slug)
-        if area is None:
-            raise ApiError(404, "not_found", "No such area.", {"area": ["Unknown area."]})
-        return area
-    if slug is not None and slug != user.area.slug:
-        raise ApiError(403, "forbidden", "You may only see your own area.")
-    return user.area
-
-
-def today_in(area: Area) -> date:
-    return utcnow().astimezone(ZoneInfo(area.timezone)).date()
-
-
-def resolve_period(area: Area, first: date | None, last: date | None, default_days: int = 28) -> queries.Period:
-    """The inclusive local days asked for; without them the last ``default_days`` days up to today."""
-    if last is None:
-        last = max(today_in(area), first) if first else today_in(area)
-    if first is None:
-        first = last - timedelta(days=default_days - 1)
-    return queries.period(first, last, area.timezone)
 
 
 def days_existing(first: date, last: date, timezone: str, created_at: datetime | None, deleted_at=None) -> int:
@@ -100,13 +71,6 @@ def coverage(area: Area, p: queries.Period) -> dict:
 
 def grid(hotspot: HotSpot, p: queries.Period) -> list[list[float]]:
     return [[round1(sec / 60) for sec in day] for day in queries.grid_rows(db.session, hotspot.id, p)]
-
-
-def hotspot_for(user: User, hotspot_id: uuid.UUID) -> HotSpot:
-    hotspot = db.session.get(HotSpot, hotspot_id)
-    if hotspot is None or (user.role != "admin" and hotspot.area_id != user.area_id):
-        raise ApiError(404, "not_found", "No such hot spot.")
-    return hotspot
 
 
 def weekly_trend(area: Area, weeks: int = 8, last_day: date | None = None) -> tuple[list[date], dict]:

@@ -7,15 +7,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from fieldlog.api.errors import ApiError
-from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import User
 from fieldlog.coverage import queries as coverage_queries
 from fieldlog.db import utcnow
+from fieldlog.errors import Conflict, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.hotspots.schemas import HotSpotSchema
+from fieldlog.scope import get_record, read_area, write_area
 from fieldlog.sync.changes import current_change_seq
 
 EDITABLE = (
@@ -35,49 +35,24 @@ EDITABLE = (
 _snapshot = HotSpotSchema(only=EDITABLE + ("rev", "deleted"))
 
 
-def area_by_slug(slug: str) -> Area | None:
-    return db.session.scalar(select(Area).where(Area.slug == slug))
-
-
 def list_for(user: User, area_slug: str | None = None, include_deleted: bool = False) -> list[HotSpot]:
-    """The hot spots this user may read: their own area's; an admin's choice of area, or all."""
+    """The hot spots this user may read: their own area's; an admin's choice of area, or all (``fieldlog.scope``)."""
+    area = read_area(user, area_slug, all_for_admin=True, forbidden="You may only read your own area.")
     query = select(HotSpot).order_by(HotSpot.priority, HotSpot.name)
-    if user.role == "admin":
-        if area_slug is not None:
-            area = area_by_slug(area_slug)
-            if area is None:
-                raise ApiError(404, "not_found", "No such area.", {"area": ["Unknown area."]})
-            query = query.where(HotSpot.area_id == area.id)
-    else:
-        if area_slug is not None and area_slug != user.area.slug:
-            raise ApiError(403, "forbidden", "You may only read your own area.")
-        query = query.where(HotSpot.area_id == user.area_id)
+    if area is not None:
+        query = query.where(HotSpot.area_id == area.id)
     if not include_deleted:
         query = query.where(HotSpot.deleted.is_(False))
     return list(db.session.scalars(query))
 
 
 def get_for(user: User, hotspot_id: uuid.UUID) -> HotSpot:
-    """A hot spot this user may read; 404 for one outside their area, so that nothing of it is revealed."""
-    hotspot = db.session.get(HotSpot, hotspot_id)
-    if hotspot is None or (user.role != "admin" and hotspot.area_id != user.area_id):
-        raise ApiError(404, "not_found", "No such hot spot.")
-    return hotspot
+    """A hot spot this user may read; NotFound for one outside their area, so that nothing of it is revealed."""
+    return get_record(user, HotSpot, hotspot_id, "No such hot spot.")
 
 
 def create(user: User, data: dict) -> HotSpot:
-    if user.role == "admin":
-        slug = data.pop("area", None)
-        if slug is None:
-            raise ApiError(400, "validation_error", "Name the area.", {"area": ["Required for an admin."]})
-        area = area_by_slug(slug)
-        if area is None:
-            raise ApiError(400, "validation_error", "No such area.", {"area": ["Unknown area."]})
-    else:
-        slug = data.pop("area", None)
-        if slug is not None and slug != user.area.slug:
-            raise ApiError(403, "forbidden", "You may only create hot spots in your own area.")
-        area = user.area
+    area = write_area(user, data.pop("area", None), "You may only create hot spots in your own area.")
     now = utcnow()
     hotspot = HotSpot(
         area=area,
@@ -98,18 +73,15 @@ def create(user: User, data: dict) -> HotSpot:
 
 def _check_rev(hotspot: HotSpot, expected_rev: int) -> None:
     if hotspot.rev != expected_rev:
-        raise ApiError(
-            412,
-            "precondition_failed",
-            f"The hot spot was changed meanwhile (now version {hotspot.rev}). Reload it and try again.",
-            headers={"ETag": f'"{hotspot.rev}"'},
+        raise StaleRevision(
+            f"The hot spot was changed meanwhile (now version {hotspot.rev}). Reload it and try again.", hotspot.rev
         )
 
 
 def update(user: User, hotspot: HotSpot, data: dict, expected_rev: int) -> HotSpot:
     _check_rev(hotspot, expected_rev)
     if hotspot.deleted:
-        raise ApiError(409, "conflict", "The hot spot is archived.")
+        raise Conflict("The hot spot is archived.")
     changes = {name: value for name, value in data.items() if getattr(hotspot, name) != value}
     if not changes:
         return hotspot

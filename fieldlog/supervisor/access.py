@@ -1,15 +1,15 @@
-"""Who may use the supervisor pages, and which area they look at."""
+"""Who may use the supervisor pages (role gates); which area they look at is ``fieldlog.scope``'s to say."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from fieldlog import scope
 from fieldlog.areas.models import Area
-from fieldlog.extensions import db
+from fieldlog.scope import all_areas  # noqa: F401  (the pages' list of areas)
 
 
 def supervisor_required(view):
@@ -36,24 +36,11 @@ def admin_required(view):
     return wrapped
 
 
-def all_areas() -> list[Area]:
-    return list(db.session.scalars(select(Area).order_by(Area.name)))
-
-
 def current_area() -> Area | None:
-    """A supervisor's own area; an admin's choice (?area=<slug>), else the first area."""
-    if current_user.role != "admin":
-        return current_user.area
-    slug = request.args.get("area")
-    if slug:
-        area = db.session.scalar(select(Area).where(Area.slug == slug))
-        if area is None:
-            abort(404)
-        return area
-    return db.session.scalar(select(Area).order_by(Area.name).limit(1))
+    """The area the page shows (``fieldlog.scope.page_area``: a supervisor's own, an admin's ``?area=``)."""
+    return scope.page_area(current_user)
 
 
 def check_area(area_id: int) -> None:
-    """404 for a record outside the user's area, so that nothing of it is revealed."""
-    if current_user.role != "admin" and area_id != current_user.area_id:
-        abort(404)
+    """A record outside the user's area is not found (``fieldlog.scope``): the error page, revealing nothing."""
+    scope.check_record(current_user, area_id)

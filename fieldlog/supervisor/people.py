@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from fieldlog import scope
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import Device, User
@@ -37,7 +38,7 @@ def _manageable_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    if current_user.role != "admin" and (user.area_id != current_user.area_id or user.role != "officer"):
+    if not scope.may_see(current_user, user.area_id) or (current_user.role != "admin" and user.role != "officer"):
         abort(404)
     return user
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,27 +12,26 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
-from fieldlog.api.errors import ApiError
+from fieldlog import periods
 from fieldlog.areas.models import Area
 from fieldlog.audit.models import AuditEntry
 from fieldlog.auth.models import Device, User
 from fieldlog.coverage import queries
 from fieldlog.coverage import services as coverage
 from fieldlog.db import utcnow
+from fieldlog.errors import Conflict, Invalid, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.geo import distance_m
 from fieldlog.hotspots import services as hotspots
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.hotspots.schemas import HotSpotInputSchema
+from fieldlog.scope import all_areas
 from fieldlog.supervisor import charts, followup, targets, xlsx
 from fieldlog.supervisor import visits as visit_service
-from fieldlog.supervisor.access import all_areas, check_area, current_area, supervisor_required
+from fieldlog.supervisor.access import current_area, supervisor_required
 from fieldlog.supervisor.forms import ButtonForm, FlagForm, HotSpotForm, RevForm
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
-
-PRESETS = ("this_week", "last_week", "last_4_weeks", "custom")
-
 
 MODE_LABELS = {
     "foot": _l("on foot"),
@@ -88,6 +87,9 @@ def _zone_name(timezone: str) -> str:
     return get_timezone_location(get_timezone(timezone), locale=get_locale())
 
 
+bp.add_app_template_global(periods.choices, "period_choices")
+
+
 @bp.app_template_global("term_title")
 def _term_title(key: str) -> str:
     from fieldlog.supervisor.terms import term_title
@@ -117,40 +119,9 @@ def _area_or_404() -> Area:
     return area
 
 
-def _parse_day(value: str | None) -> date | None:
-    try:
-        day = date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    return day if day is None or 1971 <= day.year <= 9000 else None
-
-
 def chosen_period(area: Area, default: str = "last_week") -> tuple[str, queries.Period, list[str]]:
-    """The period picker: a preset, or custom inclusive days; bad custom input falls back with a message."""
-    preset = request.args.get("period", default)
-    if preset not in PRESETS:
-        preset = default
-    today = coverage.today_in(area)
-    errors: list[str] = []
-    if preset == "custom":
-        first, last = _parse_day(request.args.get("from")), _parse_day(request.args.get("to"))
-        if first is None or last is None:
-            errors.append(_("Give both days as YYYY-MM-DD."))
-        elif last < first:
-            errors.append(_("The last day must not be before the first."))
-        elif (last - first).days >= 366:
-            errors.append(_("At most 366 days."))
-        else:
-            return preset, queries.period(first, last, area.timezone), errors
-        preset = default
-    monday = today - timedelta(days=today.weekday())
-    if preset == "this_week":
-        first, last = monday, today
-    elif preset == "last_week":
-        first, last = monday - timedelta(days=7), monday - timedelta(days=1)
-    else:
-        first, last = today - timedelta(days=27), today
-    return preset, queries.period(first, last, area.timezone), errors
+    """The period picker of this request (``fieldlog.periods.chosen``) in the area's time zone."""
+    return periods.chosen(request.args, area.timezone, default)
 
 
 def _page_period(area: Area, default: str = "last_week") -> tuple[str, queries.Period]:
@@ -172,14 +143,9 @@ def _tiles() -> str:
     return current_app.config.get("TILE_URL") or ""
 
 
-def previous_period(p: queries.Period) -> queries.Period:
-    """The period of the same length just before ``p``."""
-    return queries.period(p.first - timedelta(days=p.days), p.first - timedelta(days=1), p.timezone)
-
-
 def judged_rows(area: Area, p: queries.Period, spots: dict) -> list[dict]:
     """The coverage rows of a period, each judged on all of its target and beside the previous period's figures."""
-    before = {r["id"]: r for r in coverage.coverage(area, previous_period(p))["hotspots"]}
+    before = {r["id"]: r for r in coverage.coverage(area, periods.previous(p))["hotspots"]}
     rows = []
     for r in coverage.coverage(area, p)["hotspots"]:
         spot = spots.get(r["id"])
@@ -193,7 +159,7 @@ def judged_rows(area: Area, p: queries.Period, spots: dict) -> list[dict]:
 def dashboard():
     area = _area_or_404()
     preset, p = _page_period(area)
-    spot_list = hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)
+    spot_list = hotspots.list_for(current_user, area.slug)
     spots = {h.id: h for h in spot_list}
     rows = judged_rows(area, p, spots)
     mondays, weekly = coverage.weekly_figures(area, 8, p.last, spot_list)
@@ -206,7 +172,7 @@ def dashboard():
         areas=all_areas() if current_user.role == "admin" else [],
         preset=preset,
         period=p,
-        previous=previous_period(p),
+        previous=periods.previous(p),
         rows=rows,
         below=below,
         mondays=mondays,
@@ -250,11 +216,8 @@ def _audit_for(entity_type: str, entity_ids: list[str], limit: int = 50) -> list
 
 
 def _hotspot_or_404(hotspot_id: uuid.UUID) -> HotSpot:
-    spot = db.session.get(HotSpot, hotspot_id)
-    if spot is None:
-        abort(404)
-    check_area(spot.area_id)
-    return spot
+    """The hot spot if it is within the user's area; otherwise the 404 page (``fieldlog.scope``)."""
+    return hotspots.get_for(current_user, hotspot_id)
 
 
 @bp.get("/hotspots/<uuid:hotspot_id>")
@@ -279,7 +242,7 @@ def hotspot_detail(hotspot_id: uuid.UUID):
         hot=_hot_mask(spot.hot_hours),
         weekly=weekly[spot.id],
         chart=chart,
-        previous=previous_period(p),
+        previous=periods.previous(p),
         archive_form=RevForm(rev=spot.rev),
         audit=_audit_for("hotspot", [str(spot.id)]),
         tiles=_tiles(),
@@ -318,13 +281,12 @@ def hotspot_new():
         data = form.data_for_service()
         try:
             HotSpotInputSchema().load(data)
-            if current_user.role == "admin":
-                data["area"] = area.slug
+            data["area"] = area.slug
             spot = hotspots.create(current_user, data)
         except ValidationError as e:
             _form_errors_from(e, form)
-        except ApiError as e:
-            flash(e.message, "error")
+        except (Invalid, Conflict) as e:
+            flash(_(e.message), "error")
         else:
             flash(_("Hot spot %(name)s created.", name=spot.name), "info")
             return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id))
@@ -334,7 +296,7 @@ def hotspot_new():
 
 
 def _area_centre(area: Area) -> tuple[float, float]:
-    spots = hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)
+    spots = hotspots.list_for(current_user, area.slug)
     if spots:
         return (sum(s.lat for s in spots) / len(spots), sum(s.lon for s in spots) / len(spots))
     return (57.4955, 13.1090)  # Svenljunga; any start point works, the supervisor places the spot
@@ -366,23 +328,23 @@ def hotspot_edit(hotspot_id: uuid.UUID):
         except ValidationError as e:
             _form_errors_from(e, form)
             status = 400
-        except ApiError as e:
-            if e.status == 412:
-                db.session.rollback()
-                spot = _hotspot_or_404(hotspot_id)
-                flash(
-                    _(
-                        "Someone changed this hot spot meanwhile (now version %(rev)s). Your changes were not saved: "
-                        "compare with the current values below and save again.",
-                        rev=spot.rev,
-                    ),
-                    "error",
-                )
-                form.rev.data = spot.rev
-                return render_template(
-                    "supervisor/hotspot_form.html", form=form, spot=spot, area=spot.area, tiles=_tiles(), conflict=True
-                ), 409
-            flash(e.message, "error")
+        except StaleRevision:
+            db.session.rollback()
+            spot = _hotspot_or_404(hotspot_id)
+            flash(
+                _(
+                    "Someone changed this hot spot meanwhile (now version %(rev)s). Your changes were not saved: "
+                    "compare with the current values below and save again.",
+                    rev=spot.rev,
+                ),
+                "error",
+            )
+            form.rev.data = spot.rev
+            return render_template(
+                "supervisor/hotspot_form.html", form=form, spot=spot, area=spot.area, tiles=_tiles(), conflict=True
+            ), 409
+        except (Invalid, Conflict) as e:
+            flash(_(e.message), "error")
             status = 400
         else:
             flash(_("Hot spot %(name)s saved.", name=spot.name), "info")
@@ -404,7 +366,7 @@ def hotspot_archive(hotspot_id: uuid.UUID):
         return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id) + "#archive", 303)
     try:
         hotspots.archive(current_user, spot, int(form.rev.data))
-    except ApiError:
+    except StaleRevision:
         flash(_("Someone changed this hot spot meanwhile. Look at it again before archiving."), "error")
         return redirect(url_for("supervisor.hotspot_detail", hotspot_id=spot.id), 303)
     flash(_("Hot spot %(name)s archived.", name=spot.name), "info")
@@ -426,7 +388,7 @@ def visits():
     query = visit_service.filtered(area, p.start, p.end, hotspot_id, officer, flagged)
     try:
         rows, next_cursor = visit_service.page(query, request.args.get("cursor"))
-    except ApiError:
+    except Invalid:
         rows, next_cursor = visit_service.page(query, None)
     next_url = None
     if next_cursor:
@@ -442,7 +404,7 @@ def visits():
         period=p,
         rows=rows,
         next_url=next_url,
-        spots=hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None),
+        spots=hotspots.list_for(current_user, area.slug),
         officers=officers,
         hotspot_id=hotspot_id,
         officer=officer,
@@ -451,10 +413,8 @@ def visits():
 
 
 def _visit_row_or_404(visit_id: uuid.UUID):
-    try:
-        return visit_service.get_row(current_user, visit_id)
-    except ApiError:
-        abort(404)
+    """The visit's row if it is within the user's area; otherwise the 404 page (``fieldlog.scope``)."""
+    return visit_service.get_row(current_user, visit_id)
 
 
 @bp.get("/visits/<uuid:visit_id>")
@@ -563,7 +523,7 @@ def export_xlsx():
 def export_coverage_xlsx():
     area = _area_or_404()
     _preset, p, _errors = chosen_period(area, "last_4_weeks")
-    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
+    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug)}
     body = xlsx.coverage_workbook(
         judged_rows(area, p, spots),
         followup.per_officer(area, p.start, p.end),
@@ -582,7 +542,7 @@ def export_coverage_xlsx():
 def report():
     area = _area_or_404()
     preset, p = _page_period(area, "last_4_weeks")
-    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug if current_user.role == "admin" else None)}
+    spots = {h.id: h for h in hotspots.list_for(current_user, area.slug)}
     rows = judged_rows(area, p, spots)
     totals = {
         "visits": sum(r["visits"] for r in rows),

@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import User
 from fieldlog.db import utcnow
+from fieldlog.errors import Invalid, NotFound
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.scope import check_record
 from fieldlog.sync.changes import current_change_seq
 from fieldlog.sync.records import VISIT, Export
 from fieldlog.visits.models import Visit
@@ -75,7 +76,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
             raise ValueError("naive")
         return started, uuid.UUID(visit_id)
     except (ValueError, TypeError, AttributeError, binascii.Error, json.JSONDecodeError):
-        raise ApiError(400, "validation_error", "The cursor is not valid.", {"cursor": ["Not a cursor."]}) from None
+        raise Invalid("The cursor is not valid.", {"cursor": ["Not a cursor."]}) from None
 
 
 def filtered(
@@ -120,8 +121,9 @@ def page(query, cursor: str | None, size: int = PAGE_SIZE) -> tuple[list, str | 
 def get_row(user: User, visit_id: uuid.UUID):
     """One visit of the user's area (admin: any) with its names; 404 otherwise, revealing nothing."""
     row = db.session.execute(_base_query().where(Visit.id == visit_id)).first()
-    if row is None or row.Visit.deleted or (user.role != "admin" and row.area_id != user.area_id):
-        raise ApiError(404, "not_found", "No such visit.")
+    if row is None or row.Visit.deleted:
+        raise NotFound("No such visit.")
+    check_record(user, row.area_id, "No such visit.")
     return row
 
 
@@ -141,7 +143,7 @@ def _touch(visit: Visit) -> None:
 def flag(user: User, visit: Visit, comment: str, previous_by: str | None = None) -> Visit:
     comment = (comment or "").strip()
     if not comment:
-        raise ApiError(400, "validation_error", "Say what the officer should look at.", {"comment": ["Required."]})
+        raise Invalid("Say what the officer should look at.", {"comment": ["Required."]})
     before = _flag_snapshot(visit, previous_by)
     visit.flag_comment = comment
     visit.flag_by_id = user.id

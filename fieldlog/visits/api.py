@@ -4,10 +4,10 @@ import uuid
 
 from flask import Response, g, request
 
+from fieldlog import periods, scope
 from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
-from fieldlog.coverage import services as coverage
 from fieldlog.supervisor import visits as service
 from fieldlog.supervisor.schemas import ExportQuerySchema, FlagInputSchema, VisitQuerySchema
 from fieldlog.visits.models import Visit
@@ -17,33 +17,25 @@ _export = ExportQuerySchema()
 _flag = FlagInputSchema()
 
 
-def _area_and_range(args: dict, require_area: bool):
-    """The area (supervisor: own; admin: ?area= or, for lists, all) and the UTC range of ?from&to, if given."""
-    if g.user.role == "admin" and args.get("area") is None and not require_area:
-        area = None
+def _area_and_range(args: dict):
+    """The area (supervisor: own; admin: ?area= or all) and the UTC range of ?from&to, if given (without ``to``: up
+    to today; without ``from``: the one day ``to``)."""
+    area = scope.read_area(g.user, args.get("area"), all_for_admin=True)
+    first, last = args.get("from_"), args.get("to")
+    if first is None and last is None:
+        return area, None, None
+    if area is None:  # an admin's list of every area: days in Swedish time, and no "today" to run up to
+        p = periods.resolve("Europe/Stockholm", first, last, default_days=1, today=first or last)
     else:
-        area = coverage.area_for(g.user, args.get("area"))
-    start = end = None
-    if args.get("from_") or args.get("to"):
-        tz_area = area or g.user.area
-        timezone = tz_area.timezone if tz_area is not None else "Europe/Stockholm"
-        first, last = args.get("from_"), args.get("to")
-        from fieldlog.coverage.queries import period
-
-        if first is None:
-            first = last
-        if last is None:
-            last = max(first, coverage.today_in(tz_area) if tz_area else first)
-        p = period(first, last, timezone)
-        start, end = p.start, p.end
-    return area, start, end
+        p = periods.resolve(area.timezone, first, last, default_days=1)
+    return area, p.start, p.end
 
 
 @bp.get("/visits")
 @api_auth("supervisor", "admin")
 def list_visits():
     args = load(_query, request.args.to_dict())
-    area, start, end = _area_and_range(args, require_area=False)
+    area, start, end = _area_and_range(args)
     query = service.filtered(area, start, end, args.get("hotspot_id"), args.get("officer"))
     rows, next_cursor = service.page(query, args.get("cursor"))
     return {
@@ -71,8 +63,8 @@ def unflag_visit(visit_id: uuid.UUID):
 
 def _export_rows():
     args = load(_export, request.args.to_dict())
-    area = coverage.area_for(g.user, args.get("area"))
-    p = coverage.resolve_period(area, args.get("from_"), args.get("to"))
+    area = scope.read_area(g.user, args.get("area"))
+    p = periods.resolve(area.timezone, args.get("from_"), args.get("to"))
     query = service.filtered(area, p.start, p.end).order_by(None).order_by(Visit.started_at, Visit.id)
     return area, p, query
 
