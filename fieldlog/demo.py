@@ -213,6 +213,9 @@ def load_demo(today: date | None = None) -> list[str]:
                 _audit_flags(rows, users)
             created += len(rows)
     created += _particular_visits(spots, users, now)
+    from fieldlog.activities import demo as activities_demo
+
+    activity_lines = activities_demo.load(area, users, spots, now)
     db.session.commit()
 
     total = db.session.scalar(select(func.count()).select_from(Visit).join(HotSpot).where(HotSpot.area_id == area.id))
@@ -221,6 +224,7 @@ def load_demo(today: date | None = None) -> list[str]:
         f"Svenljunga demo: {live} hot spots (and {len(spots) - live} archived), "
         f"{len(officers)} officers (1 deactivated), {len(SUPERVISORS)} supervisors, 1 admin, "
         f"{total} visits ({'added ' + str(created) if created else 'nothing added, already loaded'}).",
+        *activity_lines,
         "Sign in (http://127.0.0.1:5000 with `make run`) as:",
         f"  supervisor  lena   / {DEMO_PASSWORD}   (also johan)",
         f"  officer     anna   / {DEMO_PASSWORD}   (also erik, sara, omar)",

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
+from fieldlog import periods, scope
 from fieldlog.activities import queries
 from fieldlog.activities.models import Activity
 from fieldlog.activities.schemas import ActivityExportQuerySchema, ActivityQuerySchema
 from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
-from fieldlog.coverage import services as coverage
-from fieldlog.coverage.queries import period
 from fieldlog.extensions import db
 
 _query = ActivityQuerySchema()
@@ -24,13 +23,12 @@ _export = ActivityExportQuerySchema()
 def list_activities():
     args = load(_query, request.args.to_dict())
     # An admin without ?area= lists every area, as for visits.
-    every_area = g.user.role == "admin" and args.get("area") is None
-    area = None if every_area else coverage.area_for(g.user, args.get("area"))
+    area = scope.read_area(g.user, args.get("area"), all_for_admin=True)
     # Inclusive local days of the area (for every area: Swedish time); either end may be left open.
     timezone = area.timezone if area is not None else "Europe/Stockholm"
     first, last = args.get("from_"), args.get("to")
-    start = period(first, first, timezone).start if first else None
-    end = period(last, last, timezone).end if last else None
+    start = periods.period(first, first, timezone).start if first else None
+    end = periods.period(last, last, timezone).end if last else None
     query = queries.filtered(
         area.id if area else None, start, end, args.get("type"), args.get("status"), args.get("officer")
     )
@@ -42,8 +40,8 @@ def list_activities():
 @api_auth("supervisor", "admin")
 def export_activities_csv():
     args = load(_export, request.args.to_dict())
-    area = coverage.area_for(g.user, args.get("area"))
-    p = coverage.resolve_period(area, args.get("from_"), args.get("to"))
+    area = scope.read_area(g.user, args.get("area"))
+    p = periods.resolve(area.timezone, args.get("from_"), args.get("to"))
     query = queries.filtered(area.id, p.start, p.end).order_by(None).order_by(Activity.starts_at, Activity.id)
     rows = db.session.execute(query).all()
     filename = f"activities-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.csv"

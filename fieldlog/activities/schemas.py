@@ -78,9 +78,9 @@ class ActivityInputSchema(LeanSchema):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts is not None and ends is not None:
             if ends < starts:
-                errors["ends_at"] = ["Must not be before starts_at."]
+                errors["ends_at"] = ["Must not be before the start."]
             elif (ends - starts).total_seconds() > MAX_HOURS * 3600:
-                errors["ends_at"] = ["At most 12 hours after starts_at."]
+                errors["ends_at"] = ["At most 12 hours after the start."]
         for name in ("grades", "topics", "partners"):
             values = data.get(name) or []
             if len(set(values)) != len(values):

@@ -54,8 +54,8 @@ def _feature_operations() -> list[dict]:
         sync_doc.OPENAPI,
         coverage_doc.OPENAPI,
         visits_doc.OPENAPI,
-        activities_doc.OPENAPI,
         promises_doc.OPENAPI,
+        activities_doc.OPENAPI,
     ]
 
 

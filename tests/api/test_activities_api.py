@@ -117,11 +117,7 @@ def test_keyset_pages_give_each_once(client, auth, officer, supervisor, app, log
     )
     assert len(seen) == len(set(seen))
     bad = client.get("/api/v1/activities?cursor=nonsense", headers=headers)
-    assert (
-        bad.status_code == 400
-        and bad.get_json()["error"]["fields"] == {"cursor": ["Inte en markör."]}
-        or (bad.status_code == 400 and "cursor" in bad.get_json()["error"]["fields"])
-    )
+    assert bad.status_code == 400 and list(bad.get_json()["error"]["fields"]) == ["cursor"]
 
 
 def test_csv_has_the_declared_columns_and_only_the_area(client, auth, supervisor, logged):
