@@ -339,3 +339,82 @@ def test_a_conflicting_edit_is_shown_and_the_officer_keeps_their_version(
     (stored,) = eventually(lambda: server_activities(app), lambda r: r and r[0].rev == 3)
     # Mine went on top of the server's revision: my count and — the whole record being mine — my class.
     assert (str(stored.id), stored.rev, stored.participants, stored.group) == (record_id, 3, 25, "5B")
+
+
+# A phone that last ran the app before activities: IndexedDB version 1 (no activities store), a pull cursor, and a
+# visit logged offline still waiting in the outbox.
+OLD_PHONE = """async ({ session, cursor, hotspotId, visitId, startedAt, endedAt }) => {
+  await new Promise((resolve, reject) => {
+    const del = indexedDB.deleteDatabase('fieldlog');
+    del.onsuccess = resolve;
+    del.onerror = () => reject(del.error);
+  });
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('fieldlog', 1);
+    open.onupgradeneeded = () => {
+      const d = open.result;
+      d.createObjectStore('meta');
+      d.createObjectStore('hotspots', { keyPath: 'id' });
+      d.createObjectStore('visits', { keyPath: 'id' }).createIndex('started_at', 'started_at');
+      d.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('record_id', 'record_id');
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const data = { hotspot_id: hotspotId, started_at: startedAt, ended_at: endedAt, mode: 'foot', officers: 2,
+    observations: ['youth_gathering'], activities: ['dialogue'], contacts: 3, notes: '', position: null,
+    entry: 'after' };
+  const t = db.transaction(['meta', 'visits', 'outbox'], 'readwrite');
+  t.objectStore('meta').put(session, 'session');
+  t.objectStore('meta').put(cursor, 'cursor');
+  t.objectStore('visits').put({ ...data, id: visitId, rev: 0, deleted: false, flag: null, user_id: session.user.id,
+    sync: 'pending', base: null });
+  t.objectStore('outbox').add({ mutation_id: crypto.randomUUID(), type: 'visit.upsert', record_id: visitId,
+    base_rev: null, data, user_id: session.user.id, state: 'pending', sent: false,
+    created_at: new Date().toISOString() });
+  await new Promise((resolve, reject) => { t.oncomplete = resolve; t.onerror = () => reject(t.error); });
+  db.close();
+}"""
+
+
+def test_a_phone_from_before_activities_keeps_its_waiting_visit_and_gets_the_areas_planned_ones(
+    page, live_server, app, client, auth, officer, supervisor, hotspot
+):
+    from fieldlog.extensions import db
+    from fieldlog.visits.models import Visit
+
+    soon = datetime.now(ZONE).replace(hour=13, minute=0, second=0, microsecond=0) + timedelta(days=2)
+    planned = upsert(data=activity_data(soon, status="planned", participants=None, school="Mogaskolan"))
+    assert push(client, auth, supervisor, planned)[0]["status"] == "applied"
+    sign_in(page, live_server)
+    wait_uploaded(page)
+    read = "(key) => import('/static/js/storage.js').then((s) => s.getMeta(key))"
+    # The cursor lies after the planned session: an app without an activities store would never get it from there.
+    session, cursor = page.evaluate(read, "session"), page.evaluate(read, "cursor")
+
+    # Off the app's pages (no connection of its own holds the database), the phone is put back as it was.
+    page.goto(live_server + "/api/v1/openapi.json")
+    visit_id = str(uuid.uuid4())
+    start = datetime.now(ZONE).replace(microsecond=0) - timedelta(hours=3)
+    page.evaluate(
+        OLD_PHONE,
+        {
+            "session": session,
+            "cursor": cursor,
+            "hotspotId": str(hotspot.id),
+            "visitId": visit_id,
+            "startedAt": start.isoformat(),
+            "endedAt": (start + timedelta(minutes=14)).isoformat(),
+        },
+    )
+
+    page.goto(live_server + "/app")
+    wait_uploaded(page)
+    with app.app_context():
+        stored = db.session.get(Visit, uuid.UUID(visit_id))
+        assert stored is not None and (stored.officer_id, stored.officers, stored.rev) == (officer.id, 2, 1)
+    # The old cursor was dropped with the upgrade: the pull started over and brought the area's planned session.
+    open_activities(page)
+    expect(page.locator(f'#upcoming .activity-item[data-activity-id="{planned["record_id"]}"]')).to_contain_text(
+        "Mogaskolan", timeout=WAIT
+    )
