@@ -16,7 +16,7 @@ from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.hotspots.schemas import HotSpotSchema
-from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.changes import stamp
 
 EDITABLE = (
     "name",
@@ -79,14 +79,8 @@ def create(user: User, data: dict) -> HotSpot:
             raise ApiError(403, "forbidden", "You may only create hot spots in your own area.")
         area = user.area
     now = utcnow()
-    hotspot = HotSpot(
-        area=area,
-        rev=1,
-        deleted=False,
-        created_at=now,
-        updated_at=now,
-        change_seq=current_change_seq(db.session),
-    )
+    hotspot = HotSpot(area=area, deleted=False, created_at=now)
+    stamp(db.session, hotspot, now)
     for name in EDITABLE:
         if name in data:
             setattr(hotspot, name, data[name])
@@ -135,9 +129,7 @@ def archive(user: User, hotspot: HotSpot, expected_rev: int) -> HotSpot:
 
 
 def _touch(hotspot: HotSpot) -> None:
-    hotspot.rev += 1
-    hotspot.updated_at = utcnow()
-    hotspot.change_seq = current_change_seq(db.session)
+    stamp(db.session, hotspot)
     db.session.flush()
 
 
