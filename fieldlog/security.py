@@ -40,6 +40,17 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def content_security_policy() -> str:
     tiles = current_app.config.get("TILE_HOSTS", "")
+    cached = _CSP_CACHE.get(tiles)
+    if cached is None:
+        cached = _CSP_CACHE[tiles] = _policy(tiles)
+    return cached
+
+
+# The policy by tile hosts (the only setting it depends on): built once, not per response.
+_CSP_CACHE: dict[str, str] = {}
+
+
+def _policy(tiles: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
