@@ -14,7 +14,9 @@
    Then the database must hold exactly that many visits. This runs ``--repeat`` times on the same server.
 
 Prints, per repetition and as min/median/max over them: visits/s, p50 and p95 latency of one push (client-side,
-connect to last byte), and the machine's load average before each repetition (a shared machine: say it). With
+connect to last byte), the gunicorn workers' CPU time per push (from /proc: what a code change did, far less
+sensitive than the wall clock to other processes and to the disk's fsync latency) and the machine's load average
+before each repetition (a shared machine: say it). With
 ``--profile`` the same pushes also run in-process under cProfile (a separate database) and the top functions by
 cumulative time are printed.
 """
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest import free_port, make_visits, push_bodies, wait_for  # noqa: E402  (sibling script)
+from ingest import free_port, make_visits, process_cpu_seconds, push_bodies, wait_for  # noqa: E402  (sibling script)
 
 
 def reset_database(url: str) -> None:
@@ -123,6 +125,15 @@ def start_server(url: str, tree: Path, workers: int) -> tuple[subprocess.Popen, 
     return server, port
 
 
+def workers_cpu(master: int) -> float:
+    """User + system CPU seconds of the server's workers (Linux /proc; 0 where it cannot be read)."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return sum(process_cpu_seconds(int(pid)) or 0.0 for pid in children)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -141,16 +152,19 @@ def run(urls: list[str], workdir: str, trees: list[Path], pushes: int, repeat: i
             push_one_by_one(port, token, push_bodies(make_visits(20 * workers, hotspots), 1))
         runs: list[list[dict]] = [[] for _ in trees]
         for _ in range(repeat):
-            for i, (_server, port, token, hotspots) in enumerate(servers):
+            for i, (server, port, token, hotspots) in enumerate(servers):
                 bodies = push_bodies(make_visits(pushes, hotspots), 1)
                 load = os.getloadavg()[0]
+                cpu = workers_cpu(server.pid)
                 seconds, latencies = push_one_by_one(port, token, bodies)
+                cpu = workers_cpu(server.pid) - cpu
                 runs[i].append(
                     {
                         "rate": pushes / seconds,
                         "p50": 1000 * statistics.median(latencies),
                         "p95": 1000 * percentile(latencies, 0.95),
                         "load": load,
+                        "cpu_ms": 1000 * cpu / pushes,
                     }
                 )
     finally:
@@ -181,6 +195,7 @@ def report(label: str, runs: list[dict]) -> None:
     print(f"  visits/s  {summary(runs, 'rate', '{:.0f}')}   (target >= 500 on SQLite)")
     print(f"  p50 ms    {summary(runs, 'p50', '{:.2f}')}   (target <= 1.5 on SQLite)")
     print(f"  p95 ms    {summary(runs, 'p95', '{:.2f}')}")
+    print(f"  server CPU ms per push {summary(runs, 'cpu_ms', '{:.2f}')}   (the workers' own time: less noisy)")
     print(f"  load avg  {summary(runs, 'load', '{:.2f}')}")
 
 
