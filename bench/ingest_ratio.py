@@ -6,7 +6,8 @@ Each round, for each tree (default: this checkout) in turn: a fresh SQLite datab
 spots), the app under gunicorn as ``bench/ingest.py`` runs it (``gunicorn.conf.py``, one sync worker, that tree's
 code), the visits pushed over HTTP in batches; then SPEC §5's bare sqlite3 insert of the same rows, three times on
 fresh files, the fastest kept (as ``bench/ingest.py`` does). The ratio is push rate / bare rate of the same round.
-Printed per tree: each round's ratio, push rate, bare rate and load average, then min/median/max of the ratio.
+Printed per tree: each round's ratio, push rate, bare rate, the gunicorn worker's CPU time per visit (less
+sensitive than the wall clock to other processes and the disk) and load average, then min/median/max of the ratio.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def one_round(tree: Path, workdir: str, name: str, visits_count: int, batch: int
     load = os.getloadavg()[0]
     server, port = start_server(url, tree, 1)
     try:
-        seconds, _cpu = http_push(port, token, bodies, worker_pid(server.pid))
+        seconds, cpu = http_push(port, token, bodies, worker_pid(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -47,7 +48,8 @@ def one_round(tree: Path, workdir: str, name: str, visits_count: int, batch: int
         raise SystemExit(f"{tree}: expected {visits_count} stored visits, found {stored}")
     bare = min(bare_insert(os.path.join(workdir, f"{name}-bare{i}.sqlite3"), visits, batch) for i in range(3))
     push_rate, bare_rate = visits_count / seconds, visits_count / bare
-    return {"ratio": push_rate / bare_rate, "push": push_rate, "bare": bare_rate, "load": load}
+    cpu_us = 1e6 * cpu / visits_count if cpu else float("nan")
+    return {"ratio": push_rate / bare_rate, "push": push_rate, "bare": bare_rate, "load": load, "cpu_us": cpu_us}
 
 
 def main() -> None:
@@ -69,7 +71,7 @@ def main() -> None:
         for k, x in enumerate(rounds, 1):
             print(
                 f"  round {k}: ratio {x['ratio']:.3f}  push {x['push']:7.0f} visits/s  bare {x['bare']:7.0f} rows/s"
-                f"  load {x['load']:.2f}"
+                f"  worker CPU {x['cpu_us']:.0f} us/visit  load {x['load']:.2f}"
             )
         ratios = [x["ratio"] for x in rounds]
         print(
