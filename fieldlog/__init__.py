@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldlog import ops
 
     ops.init_app(app)  # first of the after_request hooks to register, so the last to run (fieldlog/ops/__init__.py)
+    from fieldlog import compression
+
+    compression.init_app(app)  # the next to last: after the commit, before the measurement
 
     from fieldlog import api, security, templating
     from fieldlog.activities.views import bp as activities_bp
@@ -63,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(security.refuse_nul)
     app.after_request(security.set_security_headers)
     _init_request_boundary(app, db)
+    from fieldlog import static_files
+
+    static_files.init_app(app)
     _init_proxy(app)
 
     from fieldlog.cli import register_commands

@@ -42,6 +42,9 @@ DEFAULTS: dict[str, object] = {
     # Officer app map tiles (loaded only when the map is opened); TILE_HOSTS goes into the CSP's img-src.
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_HOSTS": "https://tile.openstreetmap.org",
+    # Where the static files' compressed and content-hashed copies are built (fieldlog/static_files.py); by default
+    # the checkout's instance/static-build.
+    "STATIC_BUILD_DIR": None,
 }
 
 MAX_VISIT_HOURS = 23

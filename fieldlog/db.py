@@ -52,8 +52,8 @@ class UTCDateTime(types.TypeDecorator):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL for concurrent readers, enforced foreign keys, waiting rather than failing on a busy database, temporary
-    storage in memory, and the median aggregate."""
+    """WAL for concurrent readers, durable commits, enforced foreign keys, waiting rather than failing on a busy
+    database, temporary storage in memory, and the median aggregate."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -61,7 +61,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: in WAL mode each commit syncs the log to disk before it returns, so a push answered "applied" survives a
+    # power cut or a kernel crash (the phone has then dropped it from its outbox). NORMAL syncs only at checkpoints:
+    # consistent, but the last commits may roll back after a power loss — that would lose visits. Measured on these
+    # machines an fsync costs about 0.25 ms, once per push (a batch of 500 pays it once).
+    cursor.execute("PRAGMA synchronous=FULL")
     # Statement journals, sorts and temporary tables in memory: a statement that fires triggers (every visit write
     # queues coverage work, migration 0003) otherwise writes a statement journal to a temporary file, which nearly
     # tripled the cost of inserting a visit.

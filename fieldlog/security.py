@@ -42,6 +42,17 @@ def content_security_policy(frame_ancestors: str = "'none'") -> str:
     """The pages' policy; ``frame_ancestors`` is who may show the page in a frame (only the public embed, SPEC §8,
     names sites: its view sets the header itself, and then no X-Frame-Options is added)."""
     tiles = current_app.config.get("TILE_HOSTS", "")
+    cached = _CSP_CACHE.get(tiles)
+    if cached is None:
+        cached = _CSP_CACHE[tiles] = _policy(tiles)
+    return cached
+
+
+# The policy by tile hosts (the only setting it depends on): built once, not per response.
+_CSP_CACHE: dict[str, str] = {}
+
+
+def _policy(tiles: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",

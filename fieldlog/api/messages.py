@@ -95,6 +95,7 @@ def translate_error(error: dict) -> dict:
 
 def translate_results(results: list[dict]) -> list[dict]:
     """A push's results with the rejections' words translated (the others are returned as they are)."""
-    if str(get_locale() or "sv") == "en":
+    # Most pushes reject nothing: then the locale (a Babel look-up per request) is not even asked for.
+    if not any(r.get("status") == "rejected" for r in results) or str(get_locale() or "sv") == "en":
         return results
     return [{**r, "error": translate_error(r["error"])} if r.get("status") == "rejected" else r for r in results]

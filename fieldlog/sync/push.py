@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 MUTATION = SyncMutation.__table__
 AUDIT = AuditEntry.__table__
+# The stored results of a push's mutation ids, as a statement built once (its compiled form is cached).
+_STORED = select(MUTATION).where(MUTATION.c.mutation_id.in_(bindparam("ids", expanding=True)))
 
 # How often a push that lost a race to a concurrent push is done again before the client is told to retry.
 PUSH_ATTEMPTS = 3
@@ -99,16 +101,19 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: li
     now = utcnow()
     session = db.session
     mutation_ids = {m["mutation_id"] for m in mutations}
-    stored = {
-        row.mutation_id: row
-        for row in session.execute(select(MUTATION).where(MUTATION.c.mutation_id.in_(mutation_ids)))
-    }
+    stored = {row.mutation_id: row for row in session.execute(_STORED, {"ids": list(mutation_ids)})}
     record_ids: dict[RecordType, set[uuid.UUID]] = {}
     for m in mutations:
         known = MUTATIONS.get(m["type"])
         if known is not None:
             record_ids.setdefault(known[0], set()).add(m["record_id"])
     batch = _Batch(actor, now, {record: _Records.load(record, ids, actor, now) for record, ids in record_ids.items()})
+    prepared: dict[RecordType, list[dict]] = {}
+    for index, item in data.items():
+        if not isinstance(item, ValidationError):
+            prepared.setdefault(MUTATIONS[mutations[index]["type"]][0], []).append(item)
+    for record, items in prepared.items():
+        batch.records[record].rules.prepare(items)
     results: list[dict] = []
     first_in_batch: dict[uuid.UUID, tuple[str, dict]] = {}
     for index, (mutation, digest, head) in enumerate(zip(mutations, hashes, heads, strict=True)):
@@ -191,8 +196,7 @@ class _Records:
 
     @classmethod
     def load(cls, record: RecordType, ids: set[uuid.UUID], actor: Actor, now: datetime) -> _Records:
-        table = record.table
-        existing = {row.id: dict(row._mapping) for row in db.session.execute(select(table).where(table.c.id.in_(ids)))}
+        existing = {row.id: row._asdict() for row in db.session.execute(record.by_ids, {"ids": list(ids)})}
         return cls(record, existing, record.rules(record, actor, now))
 
     def current(self, record_id: uuid.UUID) -> dict | None:

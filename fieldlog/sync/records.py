@@ -41,7 +41,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import Table, and_, bindparam, or_, select
 
 from fieldlog.activities import services as activities
 from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS, grades_text, label
@@ -106,6 +106,10 @@ class Rules:
             "deleted": False,
         }
 
+    def prepare(self, items: list[dict]) -> None:
+        """Called once per push with every valid loaded payload of this type, before any is applied: load here at
+        once what ``columns`` will need for them (a visit's hot spots), rather than all of it or one at a time."""
+
     def columns(self, data: dict) -> tuple[dict[str, list[str]], dict | None]:
         """A loaded payload checked: the reasons, per field, why it cannot be stored, or (no reasons) its stored
         columns — the phone's and those the server derives. One call for both: it runs for every pushed record."""
@@ -136,8 +140,11 @@ class RecordType:
 
     def __post_init__(self) -> None:
         wire_fields = tuple(self.input_schema._declared_fields)
+        table = self.model.__table__
         derived = {
-            "table": self.model.__table__,
+            "table": table,
+            # The rows of some ids (a push's records), as a statement built once: ``{"ids": [...]}``.
+            "by_ids": select(table).where(table.c.id.in_(bindparam("ids", expanding=True))),
             "upsert": f"{self.name}.upsert",
             "delete": f"{self.name}.delete",
             "wire_fields": wire_fields,
@@ -205,6 +212,12 @@ def _picker(keys: tuple[str, ...]) -> Callable[[Mapping], tuple]:
 # ---------------------------------------------------------------------------------------------------------- visit
 
 
+_SPOT = HotSpot.__table__
+_HOTSPOTS = select(_SPOT.c.id, _SPOT.c.lat, _SPOT.c.lon, _SPOT.c.radius_m, _SPOT.c.deleted, _SPOT.c.deleted_at).where(
+    _SPOT.c.area_id == bindparam("area_id"), _SPOT.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 class VisitRules(Rules):
     """SPEC §2's visit rules that need the clock, the configuration or the hot spot (``visits.check_visit``), the
     derived ``distance_m`` / ``on_site``, and push rule 4: an edit answers (clears) a supervisor's flag."""
@@ -212,23 +225,27 @@ class VisitRules(Rules):
     def __init__(self, record: RecordType, actor, now: datetime):
         super().__init__(record, actor, now)
         self._hotspots: dict[uuid.UUID, dict] | None = None
+        self._looked_up: set[uuid.UUID] = set()
         self._limits: visits.VisitLimits | None = None
 
-    def _load(self) -> None:
-        """The hot spots of the officer's area and the limits, loaded once per push (on its first visit)."""
-        table = HotSpot.__table__
-        rows = db.session.execute(
-            select(table.c.id, table.c.lat, table.c.lon, table.c.radius_m, table.c.deleted, table.c.deleted_at).where(
-                table.c.area_id == self.actor.area_id
-            )
-        )
-        self._hotspots = {row.id: dict(row._mapping) for row in rows}
+    def prepare(self, items: list[dict]) -> None:
+        self._load({item["hotspot_id"] for item in items})
+
+    def _load(self, ids: set[uuid.UUID]) -> None:
+        """The hot spots these visits name — those of the officer's area (another area's is "unknown"), in one query:
+        a phone's push after each save names one, and the area may have hundreds — and the limits."""
+        rows = db.session.execute(_HOTSPOTS, {"area_id": self.actor.area_id, "ids": list(ids)})
+        if self._hotspots is None:
+            self._hotspots = {}
+        self._hotspots.update((row.id, row._asdict()) for row in rows)
+        self._looked_up |= ids
         self._limits = visits.VisitLimits.from_config(current_app.config)
 
     def columns(self, data: dict) -> tuple[dict[str, list[str]], dict | None]:
-        if self._hotspots is None:
-            self._load()
-        hotspot = self._hotspots.get(data["hotspot_id"])
+        hotspot_id = data["hotspot_id"]
+        if hotspot_id not in self._looked_up:
+            self._load({hotspot_id})  # not prepared for it (a caller that skipped prepare): looked up alone
+        hotspot = self._hotspots.get(hotspot_id)
         errors = visits.check_visit(data, hotspot, self.now, self._limits)
         if errors:
             return errors, None

@@ -71,8 +71,18 @@ async function transaction(names, mode, options) {
 }
 
 // Open at once in the page: the first view waits for IndexedDB, so opening it overlaps with loading the other
-// modules. Not in the service worker, which imports this module too: its start-up serves the offline navigation.
+// modules.
 if (typeof window !== "undefined") openDb().catch(() => undefined);
+// In the service worker (which imports this module), when it serves a navigation to the app: after a browser restart
+// the worker starts for that navigation, well before the page runs this module, and the open (asynchronous: the
+// worker's own fetch handler answers meanwhile) brings the origin's IndexedDB up from disk — the slowest part of a
+// cold start (bench/cold_start.py). Only the active worker gets fetch events, and the page it serves opens the same
+// version: a new worker's install never opens (and so never upgrades) the database under a page still running.
+else if (typeof self !== "undefined" && "clients" in self) {
+  self.addEventListener("fetch", (event) => {
+    if (event.request.mode === "navigate") openDb().catch(() => undefined);
+  });
+}
 
 /** A request as a promise. Awaiting it inside `tx` keeps the transaction alive (microtasks). */
 export function req(request) {

@@ -1,0 +1,130 @@
+"""The officer app's offline cold start (SPEC §5, §9; issue 14), several checkouts interleaved in one run.
+
+    .venv/bin/python bench/cold_start.py [--runs 7] [--tree /path/to/another/checkout ...]
+
+For each tree (default: this checkout) the app runs under gunicorn (2 workers, the tree's code) on a fresh SQLite
+database with an officer and 20 hot spots (``bench/officer_support.py``), and real Chromium signs in once on a
+profile of its own (the first pull brings the hot spots into IndexedDB). Then the network goes off and, round by
+round with the trees taking turns, the app is opened offline:
+
+* **new tab**: in a running browser, a new tab on ``/app``;
+* **restart**: the whole browser closed and started again on the same profile, then ``/app`` — the phone having
+  closed the app (the service worker, IndexedDB and the module graph all start cold).
+
+The figure is the app's own ``fieldlog-interactive`` mark (the first view drawn from IndexedDB with its handlers
+attached), in ms since navigation start. Printed per tree: every run, then min/median/max, and the machine's load
+average at each round (a shared machine: the same run is the only fair comparison). Targets: restart ≤ 300 ms median
+(SPEC §9), ≤ 200 ms (issue 14).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from officer_support import CHROMIUM, free_port, setup_database, sign_in  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+def start(tree: Path, workdir: str, index: int) -> tuple[subprocess.Popen, str]:
+    url = f"sqlite:///{workdir}/cold{index}.sqlite3"
+    setup_database(url, workdir)
+    port = free_port()
+    env = dict(os.environ, FIELDLOG_DATABASE_URL=url, FIELDLOG_SECRET_KEY="bench", PYTHONPATH=str(tree))
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + ["fieldlog:create_app()"],
+        cwd=str(tree),
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310 (local URL)
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{tree}: the server did not start")
+
+
+def launch(playwright, profile: str):
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+    )
+
+
+def open_offline(context, base: str) -> float:
+    page = context.new_page()
+    page.goto(base + "/app")
+    page.wait_for_selector("html[data-ready='1']")
+    page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
+    elapsed = page.evaluate("performance.getEntriesByName('fieldlog-interactive')[0].startTime")
+    page.close()
+    return elapsed
+
+
+def summary(values: list[float]) -> str:
+    return f"min {min(values):.0f}  median {statistics.median(values):.0f}  max {max(values):.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--tree", action="append", default=None, help="checkout(s) to measure; default: this one")
+    args = parser.parse_args()
+    trees = [Path(t).resolve() for t in (args.tree or [str(ROOT)])]
+    workdir = tempfile.mkdtemp(prefix="fieldlog-cold-")
+    servers = []
+    try:
+        for i, tree in enumerate(trees):
+            servers.append(start(tree, workdir, i))
+        with sync_playwright() as p:
+            profiles = []
+            for i, (_server, base) in enumerate(servers):
+                profile = os.path.join(workdir, f"profile{i}")
+                context = launch(p, profile)
+                page = context.new_page()
+                sign_in(page, base)
+                page.close()
+                context.close()
+                profiles.append(profile)
+            tabs: list[list[float]] = [[] for _ in trees]
+            restarts: list[list[float]] = [[] for _ in trees]
+            loads: list[float] = []
+            for _ in range(args.runs):
+                loads.append(os.getloadavg()[0])
+                for i, (_server, base) in enumerate(servers):
+                    # After a restart: the browser closed and started again on the profile.
+                    context = launch(p, profiles[i])
+                    context.set_offline(True)
+                    restarts[i].append(open_offline(context, base))
+                    # A new tab of that running browser.
+                    tabs[i].append(open_offline(context, base))
+                    context.close()
+    finally:
+        for server, _base in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"offline cold start to interactive, {args.runs} rounds, trees interleaved")
+    print(f"load average per round: {' '.join(f'{x:.2f}' for x in loads)}  ({summary(loads)[:-3]})")
+    for tree, tab, restart in zip(trees, tabs, restarts, strict=True):
+        print(f"{tree}:")
+        print(f"  after a browser restart: {summary(restart)}   runs {' '.join(f'{x:.0f}' for x in restart)}")
+        print(f"  new tab, browser running: {summary(tab)}   runs {' '.join(f'{x:.0f}' for x in tab)}")
+    print("targets: restart median <= 300 ms (SPEC §9), <= 200 ms (issue 14)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""gzip for the app's own HTML, JSON and JavaScript answers when the client accepts it (issue 14): the officer app's
+shell, its service worker and manifest, the public report, the API. Static files are WhiteNoise's
+(fieldlog/static_files.py), compressed once at start.
+
+Twenty lines on the standard library's gzip rather than Flask-Compress: that library would bring two compiled
+dependencies (brotli, zstandard) for what ``gzip.compress`` does here, and what must *not* be compressed is this
+app's own decision:
+
+* nothing small (under ``MIN_SIZE`` bytes: a one-visit push's answer is about 250 — gzip would add work and bytes),
+  nothing streamed (an export), nothing already encoded, nothing with an ETag (a record's ETag names its exact
+  bytes: ``If-Match`` compares them strongly);
+* no page of a signed-in browser session (BREACH): a supervisor page carries the CSRF token beside text the user
+  typed, and compressing both lets an attacker who can inject text and watch sizes guess the token. The pages that
+  are compressed carry no secret: public (cookieless) answers, the officer shell (no user data: fieldlog/officer),
+  and the API, which has no cookie session and whose one secret, the token answer, is not compressed either.
+
+Level 6 (zlib's default): on a 40 KB answer it saves nearly all that level 9 does, in a third of the time.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+from flask import Flask, request
+
+MIN_SIZE = 512
+LEVEL = 6
+COMPRESSIBLE = ("text/html", "text/css", "application/json", "text/javascript", "application/manifest+json", "text/csv")
+# Answers that carry a secret beside text a client sent (BREACH): never compressed.
+NEVER = {"api.create_token"}
+# Pages a browser session sees that carry no secret of it.
+NO_SECRET_PAGES = {"officer.shell", "officer.manifest", "officer.service_worker"}
+
+
+def accepts_gzip() -> bool:
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            quality = params.strip().removeprefix("q=")
+            return not (params and quality.replace(".", "", 1).isdigit() and float(quality) == 0)
+    return False
+
+
+def may_compress() -> bool:
+    from fieldlog.security import is_cookieless
+
+    endpoint = request.endpoint
+    if endpoint in NEVER:
+        return False
+    return request.path.startswith("/api/") or is_cookieless() or endpoint in NO_SECRET_PAGES
+
+
+def compress(response):
+    if (
+        response.direct_passthrough
+        or response.is_streamed
+        or response.status_code < 200
+        or response.status_code in (204, 206, 304)
+        or "Content-Encoding" in response.headers
+        or "ETag" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+    ):
+        return response
+    if not may_compress():
+        return response
+    body = response.get_data()
+    if len(body) < MIN_SIZE:
+        return response
+    response.vary.add("Accept-Encoding")
+    if not accepts_gzip():
+        return response
+    response.set_data(gzip.compress(body, LEVEL, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Registered right after ``ops``: it then runs after the request boundary's commit (whose 503 it may compress)
+    and before the request is measured and logged."""
+    app.after_request(compress)

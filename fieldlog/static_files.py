@@ -1,0 +1,145 @@
+"""Static files served by WhiteNoise: compressed, cacheable, without a proxy in front (issue 14).
+
+WhiteNoise (the well-kept WSGI static file server) answers ``/static/...`` before Flask sees the request: a Brotli
+or gzip copy when the client accepts it (``Vary: Accept-Encoding``; every current browser accepts Brotli, which
+saves a sixth more than gzip on the app's JavaScript), ETag and Last-Modified with 304s, HEAD and ranges. It
+serves compressed copies only when they exist beside the file, so ``build`` makes them once:
+
+* every file of ``static/`` is copied into a build folder named by a hash of all of their contents
+  (``FIELDLOG_STATIC_BUILD_DIR``, by default the checkout's ``instance/static-build``), with WhiteNoise's own
+  compressor writing a ``.br`` and a ``.gz`` beside each file worth it; a gunicorn worker that finds the folder
+  already built uses it, so a restart or a second worker costs a scan. (The Leaflet package's files,
+  /static/vendor/leaflet/, stay with ``fieldlog/vendor.py``, read into memory and gzipped by
+  ``fieldlog/compression.py``: they are not in the officer app's first load, and a response that holds no open file
+  is what its tests ask for);
+* every file that is not a JavaScript module also gets a content-hashed name (``css/officer.3f2a91c04b7d.css``):
+  ``url_for("static", ...)`` hands out that name, and WhiteNoise sends it with a year's ``Cache-Control: immutable``,
+  so a browser never asks for it again until it changes (its name changes with it). JavaScript modules keep their
+  names: they import each other by relative URL (``./api.js``), which a hashed name would break, and the officer
+  app's service worker already keeps them until the next version. Unhashed names are ``no-cache``, as Flask served
+  them: revalidated each time (a 304 costs only headers).
+
+Security headers: WhiteNoise's answers never pass Flask's ``after_request``; they carry what a script, style sheet or
+image needs (``X-Content-Type-Options: nosniff``, fieldlog/security.py says why the page-only policies are left off)
+and never a cookie (static files are cookieless, as before). No ``Access-Control-Allow-Origin``.
+When the build folder cannot be written, the files are served from ``static/`` as they are, uncompressed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+# The part of a hashed name that is the hash: ``name.<12 hex>.ext``.
+HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
+# Files whose name stays as it is (ES modules import each other by relative URL).
+UNHASHED_SUFFIXES = (".js", ".mjs", ".map")
+COMPLETE = ".complete"
+STALE_BUILD_SECONDS = 24 * 3600
+RECIPE = "1"  # change when build() changes what it writes
+
+
+def sources(app: Flask) -> dict[str, Path]:
+    """Every file of ``static/``, by its name under /static/."""
+    base = Path(app.static_folder)
+    return {
+        path.relative_to(base).as_posix(): path
+        for path in sorted(base.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def hashed_name(name: str, digest: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest[:12]}.{suffix}" if dot else f"{name}.{digest[:12]}"
+
+
+def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str]]:
+    """The build folder for these files (made when missing) and the hashed name of each file that has one."""
+    from whitenoise.compress import Compressor, brotli_installed
+
+    contents = {name: path.read_bytes() for name, path in files.items()}
+    # The folder's name says what it holds: the files, and how they were built.
+    whole = hashlib.sha256(f"{RECIPE} brotli={brotli_installed}\0".encode())
+    hashed: dict[str, str] = {}
+    for name, data in contents.items():
+        digest = hashlib.sha256(data).hexdigest()
+        whole.update(f"{name}\0{digest}\0".encode())
+        if not name.endswith(UNHASHED_SUFFIXES):
+            hashed[name] = hashed_name(name, digest)
+    target = into / whole.hexdigest()[:16]
+    if (target / COMPLETE).exists():
+        return target, hashed
+    into.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".building-", dir=into))
+    try:
+        compressor = Compressor(quiet=True)  # Brotli (whitenoise[brotli]) and gzip
+        for name, data in contents.items():
+            for served in {name, hashed.get(name, name)}:
+                path = work / served
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                shutil.copystat(files[name], path)  # WhiteNoise's Last-Modified and ETag
+                if compressor.should_compress(served):
+                    compressor.compress(str(path))
+        (work / COMPLETE).touch()
+        try:
+            os.rename(work, target)
+        except OSError:  # another worker finished the same build first: use its folder
+            if not (target / COMPLETE).exists():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    # Builds of earlier versions, once no worker of theirs can still be running (a graceful restart overlaps).
+    for old in into.iterdir():
+        if old != target and old.stat().st_mtime < time.time() - STALE_BUILD_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    return target, hashed
+
+
+def _add_headers(headers, path: str, url: str) -> None:
+    headers["X-Content-Type-Options"] = "nosniff"
+    if not HASHED.search(url):
+        headers["Cache-Control"] = "no-cache"
+
+
+def init_app(app: Flask) -> None:
+    from whitenoise import WhiteNoise
+
+    files = sources(app)
+    into = Path(app.config.get("STATIC_BUILD_DIR") or ROOT / "instance" / "static-build")
+    try:
+        root, hashed = build(files, into)
+    except OSError:
+        log.warning("static files: cannot build %s; serving them uncompressed", into, exc_info=True)
+        root, hashed = None, {}
+    prefix = (app.static_url_path or "/static").strip("/") + "/"
+    server = WhiteNoise(
+        app.wsgi_app,
+        max_age=None,
+        allow_all_origins=False,
+        add_headers_function=_add_headers,
+        immutable_file_test=lambda path, url: bool(HASHED.search(url)),
+    )
+    if root is not None:
+        server.add_files(str(root), prefix=prefix)
+    else:
+        server.add_files(app.static_folder, prefix=prefix)
+    app.wsgi_app = server
+
+    @app.url_defaults
+    def hashed_static_names(endpoint: str, values: dict) -> None:
+        if endpoint == "static":
+            name = values.get("filename")
+            values["filename"] = hashed.get(name, name)
