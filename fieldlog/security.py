@@ -41,18 +41,19 @@ class SessionInterface(SecureCookieSessionInterface):
 def content_security_policy(frame_ancestors: str = "'none'") -> str:
     """The pages' policy; ``frame_ancestors`` is who may show the page in a frame (only the public embed, SPEC §8,
     names sites: its view sets the header itself, and then no X-Frame-Options is added)."""
-    tiles = current_app.config.get("TILE_HOSTS", "")
-    cached = _CSP_CACHE.get(tiles)
+    key = (current_app.config.get("TILE_HOSTS", ""), frame_ancestors)
+    cached = _CSP_CACHE.get(key)
     if cached is None:
-        cached = _CSP_CACHE[tiles] = _policy(tiles)
+        cached = _CSP_CACHE[key] = _policy(*key)
     return cached
 
 
-# The policy by tile hosts (the only setting it depends on): built once, not per response.
-_CSP_CACHE: dict[str, str] = {}
+# The policy by tile hosts and frame ancestors (all it depends on): built once, not per response. The embed's
+# ancestors are an admin's list of a few origins per area, so the cache stays small.
+_CSP_CACHE: dict[tuple[str, str], str] = {}
 
 
-def _policy(tiles: str) -> str:
+def _policy(tiles: str, frame_ancestors: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
