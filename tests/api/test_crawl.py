@@ -24,7 +24,7 @@ import pytest
 
 from fieldlog.demo import DEMO_PASSWORD
 from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
-from tests.conftest import csrf_token
+from tests.fixtures.users import csrf_token
 
 # Paths that act on something; the pages reach them only through POST forms, and a crawl never follows them.
 STATE_CHANGING = re.compile(r"^/(logout|locale)$|/(archive|revoke|flag|unflag|password|active|public)$|^/api/")
