@@ -7,6 +7,7 @@ A route that is not in the table fails the completeness test, so a new endpoint 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -54,6 +55,18 @@ def by_role(anonymous, officer, officer_other, supervisor, supervisor_other, adm
 NEW_HOTSPOT = {"name": "Nytt ställe", "lat": 57.5, "lon": 13.1}
 VISIT_MUTATION_ID = "0b7f2c1e-8a55-4c8e-9a7e-1d2f3a4b5c6d"
 NEW_VISIT_ID = "5e0f9d8c-7b6a-4e3d-8c2b-1a0f9e8d7c6b"
+
+
+ACTIVITY_FORM = {
+    "mutation_id": "3c1d6a2e-5f4b-4e8d-9c7a-2b1e0f9d8c7b",
+    "type": "school_session",
+    "day": (utcnow() + timedelta(days=9)).date().isoformat(),
+    "start": "09:00",
+    "end": "10:20",
+    "school": "Kindbergskolan",
+    "grades": ["5"],
+    "group": "5B",
+}
 
 
 def push_body(world: World) -> dict:
@@ -278,6 +291,42 @@ ROUTES: dict[tuple[str, str], Case] = {
         data={"embed_origins": "https://www.svenljunga.se"},
         page=True,
     ),
+    # Activities (SPEC §6): supervisors of the area (admin: ?area=); planning is a supervisor's, in their own area.
+    ("GET", "/api/v1/activities"): Case("/api/v1/activities", by_role(401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/activities.csv"): Case(
+        "/api/v1/activities.csv?area={area}", by_role(401, 403, 403, 200, 403, 200)
+    ),
+    ("GET", "/supervisor/activities/"): Case(
+        "/supervisor/activities/", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/activities/<uuid:activity_id>"): Case(
+        "/supervisor/activities/{activity}", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("GET", "/supervisor/activities/new"): Case(
+        "/supervisor/activities/new", by_role(302, 403, 403, 200, 200, 403), page=True
+    ),
+    ("POST", "/supervisor/activities/new"): Case(
+        "/supervisor/activities/new", by_role(302, 403, 403, 303, 303, 403), data=ACTIVITY_FORM, page=True
+    ),
+    # An admin (no area to plan in) and a done or cancelled activity are sent back to the activity, unchanged.
+    ("GET", "/supervisor/activities/<uuid:activity_id>/edit"): Case(
+        "/supervisor/activities/{activity}/edit", by_role(302, 403, 403, 200, 404, 303), page=True
+    ),
+    ("POST", "/supervisor/activities/<uuid:activity_id>/edit"): Case(
+        "/supervisor/activities/{activity}/edit",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={**ACTIVITY_FORM, "rev": "1"},
+        page=True,
+    ),
+    ("POST", "/supervisor/activities/<uuid:activity_id>/cancel"): Case(
+        "/supervisor/activities/{activity}/cancel", by_role(302, 403, 403, 303, 404, 303), data={}, page=True
+    ),
+    ("GET", "/supervisor/activities/export.csv"): Case(
+        "/supervisor/activities/export.csv", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("GET", "/supervisor/activities/export.xlsx"): Case(
+        "/supervisor/activities/export.xlsx", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
@@ -300,12 +349,28 @@ def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> Wo
     hotspot = make_hotspot(home, "Torget")
     visit = make_visit(hotspot, officer, started_at=utcnow() - timedelta(hours=2))
     make_token(officer, "matrix phone")
-    from fieldlog.auth.models import Device
+    from fieldlog.auth.models import Device, User
     from fieldlog.extensions import db
 
     with app.app_context():
         device_id = db.session.scalar(db.select(Device.id).where(Device.user_id == officer.id))
-    extra = {"officer": officer.id, "device": device_id, "area_id": home.id}
+        from fieldlog.activities.models import Activity
+        from fieldlog.sync.changes import current_change_seq
+
+        supervisor_id = db.session.scalar(db.select(User.id).where(User.username == "sven"))
+        activity = Activity(
+            id=uuid.uuid4(),
+            area_id=home.id,
+            officer_id=supervisor_id,
+            type="parents_evening",
+            status="planned",
+            starts_at=utcnow() + timedelta(days=5),
+            change_seq=current_change_seq(db.session),
+        )
+        db.session.add(activity)
+        db.session.commit()
+        activity_id = activity.id
+    extra = {"officer": officer.id, "device": device_id, "area_id": home.id, "activity": activity_id}
     return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id), extra=extra)
 
 
