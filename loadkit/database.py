@@ -91,7 +91,7 @@ def add_hotspots(
     with the spot's index ``i`` and number ``n`` (``i + 1``); ``fields(i)`` gives any further columns."""
     from fieldlog.db import utcnow
     from fieldlog.hotspots.models import HotSpot
-    from fieldlog.sync.changes import current_change_seq
+    from fieldlog.sync.changes import stamp
 
     now = utcnow()
     spots = []
@@ -103,9 +103,8 @@ def add_hotspots(
             lon=lon + i * step,
             **fields(i),
             created_at=now,
-            updated_at=now,
-            change_seq=current_change_seq(session),
         )
+        stamp(session, spot, now)
         session.add(spot)
         spots.append(spot)
     session.flush()  # their ids

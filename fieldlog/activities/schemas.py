@@ -10,6 +10,7 @@ from fieldlog.activities.models import PARTNERS, STATUSES, TOPICS, TYPES
 from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import OffsetDateTime, StrictInteger, StrictString
 from fieldlog.api.schemas import LeanSchema
+from fieldlog.coverage.schemas import PeriodQuerySchema
 
 # SPEC §6: an activity lasts at most 12 hours.
 MAX_HOURS = 12
@@ -77,9 +78,9 @@ class ActivityInputSchema(LeanSchema):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts is not None and ends is not None:
             if ends < starts:
-                errors["ends_at"] = ["Must not be before starts_at."]
+                errors["ends_at"] = ["Must not be before the start."]
             elif (ends - starts).total_seconds() > MAX_HOURS * 3600:
-                errors["ends_at"] = ["At most 12 hours after starts_at."]
+                errors["ends_at"] = ["At most 12 hours after the start."]
         for name in ("grades", "topics", "partners"):
             values = data.get(name) or []
             if len(set(values)) != len(values):
@@ -93,3 +94,25 @@ class ActivityInputSchema(LeanSchema):
             errors["participants"] = ["Required when the activity is done."]
         if errors:
             raise ValidationError(errors)
+
+
+class ActivityQuerySchema(PeriodQuerySchema):
+    """``?from&to&type&status&officer=<username>&cursor`` (and ``area`` for an admin)."""
+
+    class Meta:
+        unknown = RAISE
+
+    type = fields.String(validate=validate.OneOf(TYPES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    officer = fields.String(validate=validate.Length(min=1, max=64))
+    cursor = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class ActivityExportQuerySchema(PeriodQuerySchema):
+    class Meta:
+        unknown = RAISE
+
+
+class ActivityPageSchema(Schema):
+    activities = fields.List(fields.Nested(ActivitySchema))
+    next_cursor = fields.String(allow_none=True)

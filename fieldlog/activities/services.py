@@ -71,3 +71,94 @@ def _get(obj, name: str):
     if isinstance(obj, Mapping):
         return obj[name]
     return getattr(obj, name)
+
+
+# ------------------------------------------------------------------------------------------ pages (supervisors)
+
+
+def save_from_page(user, record_id, mutation_id, data: dict, base_rev: int | None) -> int:
+    """Create or change an activity from a supervisor's page through the sync push itself — the same rules, the
+    same "who may change what", exactly once: the form carries its own mutation id, so a form sent twice (a double
+    click, a reload) is stored once. ``data`` is the activity in its wire form (as a phone sends it).
+
+    Returns the new rev; raises Invalid (the fields and why), Forbidden, NotFound or StaleRevision (someone changed
+    it meanwhile). Audited: ``plan`` for a new activity, ``update``, ``cancel``.
+    """
+    from fieldlog.api.messages import translate_error
+    from fieldlog.audit import services as audit
+    from fieldlog.errors import Conflict, Forbidden, Invalid, NotFound, StaleRevision
+    from fieldlog.extensions import db
+    from fieldlog.sync import push as pushes
+    from fieldlog.sync.records import ACTIVITY
+    from fieldlog.sync.schemas import MutationSchema
+
+    before_row = db.session.get(ACTIVITY.model, record_id)
+    before = _snapshot(before_row) if before_row is not None else None
+    raw = {
+        "mutation_id": str(mutation_id),
+        "type": ACTIVITY.upsert,
+        "record_id": str(record_id),
+        "base_rev": base_rev,
+        "data": data,
+    }
+    loaded = MutationSchema().load([raw], many=True)
+    actor = pushes.Actor(user_id=user.id, username=user.username, area_id=user.area_id, device_id=None, role=user.role)
+    [result] = pushes.push(actor, [raw], loaded)
+    status = result["status"]
+    if status == "conflict":
+        raise StaleRevision("Someone changed this activity meanwhile.", result["rev"])
+    if status == "rejected":
+        error = translate_error(result["error"])
+        code = error["code"]
+        if code == "forbidden":
+            raise Forbidden(error["message"])
+        if code == "not_found":
+            raise NotFound(error["message"])
+        if code == "mutation_id_reused":
+            raise Conflict(error["message"])
+        raise Invalid(error["message"], error.get("fields"))
+    db.session.flush()
+    db.session.expire_all()
+    after_row = db.session.get(ACTIVITY.model, record_id)
+    after = _snapshot(after_row)
+    if before is None:
+        action = "plan" if after["status"] == "planned" else "create"
+    elif before.get("rev") == after.get("rev"):
+        return after["rev"]  # a form sent again: stored the first time, audited then
+    elif after["status"] == "cancelled" and before["status"] != "cancelled":
+        action = "cancel"
+    else:
+        action = "update"
+    audit.record(user, "activity", record_id, action, before, after)
+    return after["rev"]
+
+
+AUDITED = (
+    "type",
+    "status",
+    "starts_at",
+    "ends_at",
+    "place",
+    "hotspot_id",
+    "school",
+    "grades",
+    "group",
+    "participants",
+    "staff",
+    "topics",
+    "partners",
+    "notes",
+    "rev",
+)
+
+
+def _snapshot(activity) -> dict:
+    out = {}
+    for name in AUDITED:
+        value = getattr(activity, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif value is not None and name == "hotspot_id":
+            value = str(value)
+        out[name] = value
+    return out

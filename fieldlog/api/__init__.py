@@ -7,6 +7,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app) -> None:
     # Imported for their routes, registered on bp before the blueprint is.
+    from fieldlog.activities import api as activities_api  # noqa: F401
     from fieldlog.api import openapi  # noqa: F401
     from fieldlog.api.errors import register_error_handlers
     from fieldlog.api.helpers import StrictJSONProvider

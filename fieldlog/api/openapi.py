@@ -40,6 +40,7 @@ AUTH_ERRORS = {"401": error("Missing, invalid, expired or revoked token")}
 
 
 def _feature_operations() -> list[dict]:
+    from fieldlog.activities import openapi as activities_doc
     from fieldlog.auth import openapi as auth_doc
     from fieldlog.coverage import openapi as coverage_doc
     from fieldlog.hotspots import openapi as hotspots_doc
@@ -54,6 +55,7 @@ def _feature_operations() -> list[dict]:
         coverage_doc.OPENAPI,
         visits_doc.OPENAPI,
         promises_doc.OPENAPI,
+        activities_doc.OPENAPI,
     ]
 
 

@@ -65,6 +65,16 @@ def visits_workbook(rows, timezone: str, mode_label, code_label) -> bytes:
     return _bytes(wb)
 
 
+def columns_workbook(columns, rows, export: Export, title: str) -> bytes:
+    """One sheet of records in their declared Excel columns (``RecordType.xlsx_columns``), e.g. activities."""
+    headers = [str(column.header) for column in columns]
+    data = [[column.value(row, export) for column in columns] for row in rows]
+    formats = {i: _FORMATS[c.kind] for i, c in enumerate(columns, start=1) if c.kind is not None}
+    wb = Workbook()
+    _sheet(wb, title, headers, data, formats)
+    return _bytes(wb)
+
+
 def coverage_workbook(rows: list[dict], officers: list[dict], timezone: str, status_label) -> bytes:
     tz = ZoneInfo(timezone)
     headers = [

@@ -110,7 +110,7 @@ def test_known_codes_are_accepted(client, headers, db):
 def test_ends_before_start_is_rejected_on_ends_at(client, headers):
     start = now() - timedelta(hours=3)
     fields = rejected_fields(client, headers, activity_data(start, ends_at=iso(start - timedelta(minutes=1))))
-    assert fields == {"ends_at": ["Must not be before starts_at."]}
+    assert fields == {"ends_at": ["Must not be before the start."]}
 
 
 def test_at_most_12_hours(client, headers):
@@ -118,7 +118,7 @@ def test_at_most_12_hours(client, headers):
     [ok] = push_results(client, headers, upsert(data=activity_data(start, minutes=12 * 60)))
     assert ok["status"] == "applied"
     fields = rejected_fields(client, headers, activity_data(start, minutes=12 * 60 + 1))
-    assert fields == {"ends_at": ["At most 12 hours after starts_at."]}
+    assert fields == {"ends_at": ["At most 12 hours after the start."]}
 
 
 def test_ends_at_may_be_left_out(client, headers, db):
@@ -208,7 +208,7 @@ def test_rejection_is_in_the_officers_language(client, auth, officer, set_locale
     assert result["status"] == "rejected"
     error = result["error"]
     assert error["message"] == "Aktiviteten är inte giltig."
-    assert error["fields"] == {"ends_at": ["Högst 12 timmar efter starts_at."], "school": ["Krävs för en skollektion."]}
+    assert error["fields"] == {"ends_at": ["Högst 12 timmar efter starten."], "school": ["Krävs för en skollektion."]}
     for data, field, reason in [
         (activity_data(participants=None), "participants", "Krävs när aktiviteten är genomförd."),
         (activity_data(now() - timedelta(days=401)), "starts_at", "Äldre än 400 dagar."),

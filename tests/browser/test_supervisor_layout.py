@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldlog.activities.demo import activity_id
 from fieldlog.demo import DEMO_PASSWORD, particular_visit_id
 
 PHONE = {"width": 390, "height": 844}
@@ -135,6 +136,13 @@ def supervisor_pages(app) -> dict[str, str]:
         "promise": f"/supervisor/promises/{promise}",
         "promise-edit": f"/supervisor/promises/{promise}/edit",
         "promise-new": "/supervisor/promises/new",
+        "activities": "/supervisor/activities/",
+        "activities-planned": "/supervisor/activities/?status=planned",
+        "activity-session": f"/supervisor/activities/{activity_id('session-0')}",
+        "activity-planned": f"/supervisor/activities/{activity_id('session-13')}",
+        "activity-walk": f"/supervisor/activities/{activity_id('safety-walk')}",
+        "activity-new": "/supervisor/activities/new",
+        "activity-edit": f"/supervisor/activities/{activity_id('session-12')}/edit",
     }
 
 
@@ -147,6 +155,7 @@ def admin_pages(app) -> dict[str, str]:
         "admin-areas": "/supervisor/areas",
         "admin-audit": "/supervisor/audit",
         "admin-promises": "/supervisor/promises/?area=svenljunga",
+        "admin-activities": "/supervisor/activities/?area=svenljunga",
         "public": "/public/svenljunga",
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from loadkit.load import run_load
-from tests.server_support import is_postgres
+from tests.fixtures.server import is_postgres
 
 pytestmark = pytest.mark.slow
 
