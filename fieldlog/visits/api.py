@@ -2,15 +2,16 @@
 
 import uuid
 
-from flask import g, request
+from flask import Blueprint, g, request
 
 from fieldlog import periods, scope
-from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
 from fieldlog.visits import exports
 from fieldlog.visits import review as service
 from fieldlog.visits.schemas import ExportQuerySchema, FlagInputSchema, VisitQuerySchema
+
+bp = Blueprint("visits", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 _query = VisitQuerySchema()
 _export_query = ExportQuerySchema()
