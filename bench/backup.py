@@ -2,18 +2,17 @@
 
 Usage:  .venv/bin/python bench/backup.py [--sqlite] [--postgres URL] [--visits 1000000]
 
-For each database the script builds a database the way bench/coverage.py does (its seeding and bulk loaders: 500
-hot spots, the visits spread over a year), brings the coverage days up to date (`fieldlog coverage refresh`), then
-times what the commands do: the backup (SQLite's online backup API / pg_dump -Fc), the restore into a fresh empty
-database (backup API / pg_restore in one transaction, then ANALYZE), and the coverage check that `fieldlog restore`
-runs after it. PostgreSQL's restore target is a database of the same server named ``<database>_restore``
-(created when missing, wiped); both databases of ``--postgres`` are wiped.
+For each database the script builds a database the way bench/coverage.py does (bench/harness.py's seeding and bulk
+loaders: 500 hot spots, the visits spread over a year), brings the coverage days up to date (`fieldlog coverage
+refresh`), then times what the commands do: the backup (SQLite's online backup API / pg_dump -Fc), the restore into a
+fresh empty database (backup API / pg_restore in one transaction, then ANALYZE), and the coverage check that
+`fieldlog restore` runs after it. PostgreSQL's restore target is a database of the same server named
+``<database>_restore`` (created when missing, wiped); both databases of ``--postgres`` are wiped.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -25,33 +24,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench.coverage import (  # noqa: E402
+from bench.harness import (  # noqa: E402
     PERIOD_END,
     YEAR_START,
+    Database,
+    add_database_arguments,
     app_for,
-    load_postgres,
-    load_sqlite,
-    reset_and_migrate,
-    seed,
+    chosen_databases,
+    fresh_database,
+    run_each,
     visit_rows,
 )
-from bench.load import ensure_postgres_database, reset_database  # noqa: E402
 from fieldlog.extensions import db  # noqa: E402
 from fieldlog.ops import backup as ops_backup  # noqa: E402
+from loadkit.database import ensure_postgres_database, reset_database  # noqa: E402
 
 
-def build(url: str, loader, visits: int) -> tuple[float, float]:
+def build(database: Database, visits: int) -> tuple[float, float]:
     """(seconds to load, seconds to refresh the coverage days) for a fresh database of ``visits`` visits."""
     from fieldlog.areas.models import Area
     from fieldlog.coverage import days
 
-    app = app_for(url, tempfile.mkdtemp(prefix="fieldlog-bench-"))
-    reset_and_migrate(app)
-    _area_id, spots, officers = seed(app)
+    app, _area_id, spots, officers = fresh_database(database.url)
     rows = visit_rows(random.Random(42), visits, spots, officers, YEAR_START, PERIOD_END)
     t0 = time.perf_counter()
     for i in range(0, len(rows), 200_000):
-        loader(rows[i : i + 200_000])
+        database.load(rows[i : i + 200_000])
     loaded = time.perf_counter() - t0
     with app.app_context():
         t0 = time.perf_counter()
@@ -63,10 +61,22 @@ def build(url: str, loader, visits: int) -> tuple[float, float]:
     return loaded, refreshed
 
 
-def measure(name: str, url: str, restore_url: str, loader, visits: int, folder: str) -> dict:
+def restore_target(database: Database, folder: str) -> str:
+    """Where the backup is restored: a second SQLite file, or ``<database>_restore`` of the same server."""
+    if database.name == "sqlite":
+        return "sqlite:///" + os.path.join(folder, "restored.sqlite3")
+    ensure_postgres_database(database.url)
+    target = sa.make_url(database.url)
+    target = target.set(database=f"{target.database}_restore").render_as_string(hide_password=False)
+    ensure_postgres_database(target)
+    return target
+
+
+def measure(database: Database, visits: int, folder: str) -> dict:
     from fieldlog.coverage.check import check
 
-    loaded, refreshed = build(url, loader, visits)
+    name, url, restore_url = database.name, database.url, restore_target(database, folder)
+    loaded, refreshed = build(database, visits)
     file = os.path.join(folder, f"fieldlog-{name}.backup")
     made = ops_backup.backup(url, file)
     reset_database(restore_url)
@@ -95,33 +105,11 @@ def measure(name: str, url: str, restore_url: str, loader, visits: int, folder: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", action="store_true", help="run on SQLite (default when nothing is chosen)")
-    parser.add_argument("--postgres", metavar="URL", help="postgresql+psycopg://… of a database to wipe and use")
-    parser.add_argument("--visits", type=int, default=1_000_000)
+    add_database_arguments(parser)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="fieldlog-bench-backup-")
-    results = []
-    if args.sqlite or not args.postgres:
-        source, target = os.path.join(folder, "source.sqlite3"), os.path.join(folder, "restored.sqlite3")
-        results.append(
-            measure(
-                "sqlite",
-                "sqlite:///" + source,
-                "sqlite:///" + target,
-                lambda rows: load_sqlite(source, rows),
-                args.visits,
-                folder,
-            )
-        )
-        print(json.dumps(results[-1]), flush=True)
-    if args.postgres:
-        url = args.postgres
-        ensure_postgres_database(url)
-        target = sa.make_url(url)
-        target = target.set(database=f"{target.database}_restore").render_as_string(hide_password=False)
-        ensure_postgres_database(target)
-        results.append(measure("postgresql", url, target, lambda rows: load_postgres(url, rows), args.visits, folder))
-        print(json.dumps(results[-1]), flush=True)
+    databases = chosen_databases(args, folder, sqlite_file="source.sqlite3")
+    results = run_each(databases, lambda database: measure(database, args.visits, folder))
     for r in results:
         print(
             f"{r['database']:>10}: {r['visits']:,} visits, {r['coverage_days']:,} coverage days — backup "

@@ -24,9 +24,7 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,53 +35,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-OBSERVATIONS = ["nothing_to_report", "youth_gathering", "disorder", "vandalism", "graffiti", "traffic"]
-MODES = ["foot", "vehicle", "bicycle", "drive_through"]
+from bench.harness import area_in_fresh_database  # noqa: E402
+from loadkit.database import add_hotspots  # noqa: E402
+from loadkit.load import MODES, OBSERVATIONS  # noqa: E402
+from loadkit.server import Server  # noqa: E402
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+CONFIG = ROOT / "gunicorn.conf.py"
 
 
 def setup_database(url: str, instance: str, hotspots: int = 50) -> tuple[str, list[dict]]:
     """Migrate a fresh database; create the area, an officer and hot spots; return a token and the hot spots."""
-    from flask_migrate import upgrade
-
-    from fieldlog import create_app
-    from fieldlog.areas.models import Area
     from fieldlog.auth.services import create_user, issue_token
-    from fieldlog.db import utcnow
     from fieldlog.extensions import db
-    from fieldlog.hotspots.models import HotSpot
-    from fieldlog.sync.changes import current_change_seq
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
-    with app.app_context():
-        upgrade()
-        area = Area(slug="bench", name="Bench", timezone="Europe/Stockholm")
-        db.session.add(area)
-        db.session.flush()
+    with area_in_fresh_database(url, instance, "bench", "Bench") as area:
         officer = create_user("bench.officer", "bench-password", "officer", area)
-        now = utcnow()
-        spots = []
-        for i in range(hotspots):
-            spot = HotSpot(
-                area=area,
-                name=f"Spot {i}",
-                lat=57.49 + i * 0.001,
-                lon=13.10 + i * 0.001,
-                created_at=now,
-                updated_at=now,
-                change_seq=current_change_seq(db.session),
-            )
-            db.session.add(spot)
-            spots.append(spot)
+        spots = add_hotspots(db.session, area, hotspots, name="Spot {i}", lat=57.49, lon=13.10, step=0.001)
         token, _device = issue_token(officer, "bench phone")
-        db.session.commit()
         result = [{"id": str(s.id), "lat": s.lat, "lon": s.lon} for s in spots]
-        db.engine.dispose()
     return token, result
 
 
@@ -129,19 +98,6 @@ def push_bodies(visits: list[dict], batch: int) -> list[bytes]:
             )
         bodies.append(json.dumps({"protocol": 1, "mutations": mutations}).encode())
     return bodies
-
-
-def wait_for(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the server did not start")
 
 
 def process_cpu_seconds(pid: int) -> float | None:
@@ -312,7 +268,7 @@ def main() -> None:
         bodies = push_bodies(visits, args.batch)
 
         bare_runs = [bare_insert(os.path.join(workdir, "bare0.sqlite3"), visits, args.batch)]
-        http_seconds, server_cpu = run_server_and_push(url, token, bodies)
+        http_seconds, server_cpu = run_server_and_push(url, workdir, token, bodies)
         check = sqlite3.connect(db_path)
         stored = check.execute("SELECT count(*) FROM visit").fetchone()[0]
         check.close()
@@ -339,32 +295,12 @@ def main() -> None:
             profile_in_process(workdir, visits, args.batch)
 
 
-def run_server_and_push(url: str, token: str, bodies: list[bytes]) -> tuple[float, float | None]:
+def run_server_and_push(url: str, instance: str, token: str, bodies: list[bytes]) -> tuple[float, float | None]:
     """Start gunicorn as in production (gunicorn.conf.py, 1 sync worker) on the database, push the bodies over HTTP;
     return the wall-clock seconds it took and the worker's CPU seconds (None where /proc cannot tell)."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        FIELDLOG_DATABASE_URL=url,
-        FIELDLOG_SECRET_KEY="bench",
-        FIELDLOG_RATELIMIT_STORAGE_URI="memory://",
-    )
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        f"--config={ROOT / 'gunicorn.conf.py'}",
-        "--workers=1",
-        "--worker-class=sync",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-        "fieldlog:create_app()",
-    ]
-    server = subprocess.Popen(command, cwd=str(ROOT), env=env)
-    try:
-        wait_for(port, server)
-        return http_push(port, token, bodies, worker_pid(server.pid))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    server = Server(url, instance, workers=1, env={"FIELDLOG_SECRET_KEY": "bench"}, options=(f"--config={CONFIG}",))
+    with server:
+        return http_push(server.port, token, bodies, worker_pid(server.proc.pid))
 
 
 if __name__ == "__main__":

@@ -4,64 +4,42 @@ under gunicorn on a free local port, and system Chromium signed in to the app.""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import area_in_fresh_database  # noqa: E402
+from loadkit.database import add_hotspots  # noqa: E402
+from loadkit.server import Server  # noqa: E402
+
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def setup_database(url: str, instance: str, hotspots: int = 20) -> None:
-    from flask_migrate import upgrade
-
-    from fieldlog import create_app
-    from fieldlog.areas.models import Area
     from fieldlog.auth.services import create_user
-    from fieldlog.db import utcnow
     from fieldlog.extensions import db
-    from fieldlog.hotspots.models import HotSpot
-    from fieldlog.sync.changes import current_change_seq
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
-    with app.app_context():
-        upgrade()
-        area = Area(slug="svenljunga", name="Svenljunga", timezone="Europe/Stockholm")
-        db.session.add(area)
-        db.session.flush()
+    with area_in_fresh_database(url, instance, "svenljunga", "Svenljunga") as area:
         create_user("anna", PASSWORD, "officer", area, display_name="Anna")
-        now = utcnow()
-        for i in range(hotspots):
-            db.session.add(
-                HotSpot(
-                    area_id=area.id,
-                    name=f"Plats {i + 1}",
-                    lat=57.49 + i * 0.002,
-                    lon=13.10 + i * 0.002,
-                    priority=1 + i % 3,
-                    target_visits_per_week=1 + i % 7,
-                    hot_hours=[{"days": [5, 6], "from": "20:00", "to": "02:00"}],
-                    created_at=now,
-                    updated_at=now,
-                    change_seq=current_change_seq(db.session),
-                )
-            )
-        db.session.commit()
-        db.engine.dispose()
+        add_hotspots(
+            db.session,
+            area,
+            hotspots,
+            name="Plats {n}",
+            lat=57.49,
+            lon=13.10,
+            fields=lambda i: {
+                "priority": 1 + i % 3,
+                "target_visits_per_week": 1 + i % 7,
+                "hot_hours": [{"days": [5, 6], "from": "20:00", "to": "02:00"}],
+            },
+        )
 
 
 # One line per request in the access log: method, path, query, status (read by ``served_since``).
@@ -75,28 +53,11 @@ def running_app(workers: int = 2, access_log: str | None = None):
     tmp = tempfile.mkdtemp(prefix="fieldlog-bench-")
     url = f"sqlite:///{tmp}/bench.sqlite3"
     setup_database(url, tmp)
-    port = free_port()
-    env = {**os.environ, "FIELDLOG_DATABASE_URL": url, "FIELDLOG_SECRET_KEY": "bench"}
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    logging = ["--access-logfile", access_log, "--access-logformat", ACCESS_FORMAT] if access_log else []
-    proc = subprocess.Popen(
-        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", *logging]
-        + ["fieldlog:create_app()"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310 (local URL)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield base, url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    logging = ("--access-logfile", access_log, "--access-logformat", ACCESS_FORMAT) if access_log else ()
+    # The sign-in throttle keeps its counts where production does (the database), not in the harness's memory.
+    env = {"FIELDLOG_SECRET_KEY": "bench", "FIELDLOG_RATELIMIT_STORAGE_URI": "database"}
+    with Server(url, tmp, workers=workers, env=env, options=logging) as server:
+        yield f"http://127.0.0.1:{server.port}", url
 
 
 def launch(playwright):

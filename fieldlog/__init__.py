@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     ops.init_app(app)  # first of the after_request hooks to register, so the last to run (fieldlog/ops/__init__.py)
 
     from fieldlog import api, security, templating
+    from fieldlog.activities.views import bp as activities_bp
     from fieldlog.auth.views import bp as auth_bp
     from fieldlog.main.views import bp as main_bp
     from fieldlog.officer.views import bp as officer_bp
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(officer_bp)
+    app.register_blueprint(activities_bp)
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()

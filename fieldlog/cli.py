@@ -142,13 +142,23 @@ def coverage_group():
     pass
 
 
-@coverage_group.command(
+def _coverage_command(name: str, help: str):
+    """A ``fieldlog coverage`` command, run in the app context, for every area or the one named by ``--area``."""
+
+    def decorate(function):
+        function = click.option("--area", "area_slug", help="Only this area (default: every area).")(
+            with_appcontext(function)
+        )
+        return coverage_group.command(name, help=help)(function)
+
+    return decorate
+
+
+@_coverage_command(
     "refresh",
     help="Bring the per-day coverage figures up to date now (after a bulk load or an upgrade); reads do it "
     "themselves for the days they show.",
 )
-@click.option("--area", "area_slug", help="Only this area (default: every area).")
-@with_appcontext
 def coverage_refresh(area_slug: str | None):
     from sqlalchemy import select
 
@@ -168,13 +178,11 @@ def coverage_refresh(area_slug: str | None):
         click.echo(f"{area.slug}: {drained} queued changes applied.")
 
 
-@coverage_group.command(
+@_coverage_command(
     "check",
     help="Rebuild the per-day coverage figures from the visits in a transaction that is rolled back, and report "
     "every day that differs from the stored figures (exit status 1). Changes nothing.",
 )
-@click.option("--area", "area_slug", help="Only this area (default: every area).")
-@with_appcontext
 def coverage_check(area_slug: str | None):
     from fieldlog.coverage.check import check
     from fieldlog.extensions import db

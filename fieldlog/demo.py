@@ -30,7 +30,7 @@ from fieldlog.extensions import db
 from fieldlog.geo import distance_m, on_site
 from fieldlog.hotspots import services as hotspot_services
 from fieldlog.hotspots.models import HotSpot
-from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.changes import stamp, stamp_values
 from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS, Visit
 
 DEMO_PASSWORD = "svenljunga2019"  # noqa: S105  (printed for the demo on purpose)
@@ -213,6 +213,9 @@ def load_demo(today: date | None = None) -> list[str]:
                 _audit_flags(rows, users)
             created += len(rows)
     created += _particular_visits(spots, users, now)
+    from fieldlog.activities import demo as activities_demo
+
+    activity_lines = activities_demo.load(area, users, spots, now)
     db.session.commit()
 
     total = db.session.scalar(select(func.count()).select_from(Visit).join(HotSpot).where(HotSpot.area_id == area.id))
@@ -221,6 +224,7 @@ def load_demo(today: date | None = None) -> list[str]:
         f"Svenljunga demo: {live} hot spots (and {len(spots) - live} archived), "
         f"{len(officers)} officers (1 deactivated), {len(SUPERVISORS)} supervisors, 1 admin, "
         f"{total} visits ({'added ' + str(created) if created else 'nothing added, already loaded'}).",
+        *activity_lines,
         "Sign in (http://127.0.0.1:5000 with `make run`) as:",
         f"  supervisor  lena   / {DEMO_PASSWORD}   (also johan)",
         f"  officer     anna   / {DEMO_PASSWORD}   (also erik, sara, omar)",
@@ -272,13 +276,8 @@ def _hotspots(area: Area, users: dict[str, User], now: datetime) -> dict[str, Ho
     long_ago = now - timedelta(days=WEEKS * 7 + 60)
     for spec in HOTSPOTS:
         if spec["name"] not in existing:
-            hotspot = HotSpot(
-                area=area,
-                created_at=long_ago,
-                updated_at=long_ago,
-                change_seq=current_change_seq(db.session),
-                **spec,
-            )
+            hotspot = HotSpot(area=area, created_at=long_ago, **spec)
+            stamp(db.session, hotspot, long_ago)
             db.session.add(hotspot)
             existing[spec["name"]] = hotspot
     db.session.flush()
@@ -293,13 +292,8 @@ def _hotspots(area: Area, users: dict[str, User], now: datetime) -> dict[str, Ho
     if ARCHIVED_HOTSPOT["name"] not in existing:
         created = now - timedelta(days=400)
         archived = now - timedelta(days=ARCHIVED_DAYS_AGO, hours=5)
-        spot = HotSpot(
-            area=area,
-            created_at=created,
-            updated_at=created,
-            change_seq=current_change_seq(db.session),
-            **ARCHIVED_HOTSPOT,
-        )
+        spot = HotSpot(area=area, created_at=created, **ARCHIVED_HOTSPOT)
+        stamp(db.session, spot, created)
         db.session.add(spot)
         db.session.flush()
         hotspot_services.archive(users["johan"], spot, spot.rev)
@@ -382,7 +376,6 @@ def _visit_history(
     """Six weeks of plausible visits to one hot spot (from its creation, until it was archived): more at hot hours,
     durations around 10–16 minutes, some drive-throughs, some logged after the fact, a few flagged."""
     rng = random.Random(f"svenljunga-2019-{hotspot.name}")  # noqa: S311  (demo data, reproducible by design)
-    seq = current_change_seq(db.session)
     rows: list[dict] = []
     first_day = today - timedelta(days=WEEKS * 7)
     opened = hotspot.created_at
@@ -396,7 +389,7 @@ def _visit_history(
             if start > now - timedelta(minutes=30) or start < opened or (closed is not None and start >= closed):
                 continue
             on_duty = [o for o in officers if _on_duty(o, start, now)]
-            rows.append(_visit_row(rng, hotspot, on_duty, start, seq, now, f"{hotspot.name}-{len(rows)}"))
+            rows.append(_visit_row(rng, hotspot, on_duty, start, now, f"{hotspot.name}-{len(rows)}"))
     _cover_every_code(rows, hotspot)
     _flag_some(rng, rows, users, now)
     return rows
@@ -432,7 +425,7 @@ def _start_time(rng: random.Random, hotspot: HotSpot, day: date, tz: ZoneInfo) -
     return datetime.combine(base, time(minute // 60, minute % 60), tzinfo=tz)
 
 
-def _visit_row(rng, hotspot, officers, start, seq, created, key) -> dict:
+def _visit_row(rng, hotspot, officers, start, created, key) -> dict:
     drive_through = rng.random() < 0.1
     if drive_through:
         mode, minutes = "drive_through", rng.uniform(0.5, 3)
@@ -484,11 +477,9 @@ def _visit_row(rng, hotspot, officers, start, seq, created, key) -> dict:
         "flag_comment": None,
         "flag_by_id": None,
         "flag_at": None,
-        "rev": 1,
         "deleted": False,
         "created_at": start + timedelta(minutes=round(minutes, 1) + (rng.uniform(60, 600) if entry == "after" else 1)),
-        "updated_at": created,
-        "change_seq": seq,
+        **stamp_values(db.session, 0, created),
     }
 
 
@@ -548,7 +539,6 @@ def _particular_visits(spots: dict[str, HotSpot], users: dict[str, User], now: d
     """The visits every demo has whatever the dice said: open, long, flagged, after the fact, deleted."""
     torget, ica, park = spots["Torget"], spots["ICA-området"], spots["Thilanderska parken"]
     busstation = spots["Busstationen"]
-    seq = current_change_seq(db.session)
 
     def visit(key, spot, officer, started, minutes, **fields) -> dict:
         row = {
@@ -571,11 +561,9 @@ def _particular_visits(spots: dict[str, HotSpot], users: dict[str, User], now: d
             "flag_comment": None,
             "flag_by_id": None,
             "flag_at": None,
-            "rev": 1,
             "deleted": False,
             "created_at": started,
-            "updated_at": now,
-            "change_seq": seq,
+            **stamp_values(db.session, 0, now),
         }
         row.update(fields)
         if row["lat"] is not None:

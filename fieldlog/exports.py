@@ -4,7 +4,8 @@ numbers as numbers.
 
 Beside the CSV of SPEC §3, which stays the machine-readable export: a Swedish Excel reads a CSV with the wrong
 decimal separator and list delimiter, and shows times with offsets as text. The workbooks themselves are written
-beside their features: visits in ``fieldlog.visits.exports``, coverage in ``fieldlog.supervisor.dashboard``."""
+beside their features: visits in ``fieldlog.visits.exports``, coverage in ``fieldlog.supervisor.dashboard``;
+records in their declared columns by ``columns_workbook``."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATETIME = "yyyy-mm-dd hh:mm"
 MINUTES = "0.0"
 PERCENT = "0%"
+_COLUMN_FORMATS = {"datetime": DATETIME, "minutes": MINUTES}
 
 
 def attachment(body, content_type: str, filename: str) -> Response:
@@ -59,3 +61,14 @@ def workbook_bytes(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def columns_workbook(columns, rows, export, title: str) -> bytes:
+    """One sheet of records in their declared Excel columns (``RecordType.xlsx_columns`` of
+    ``fieldlog.sync.records``, valued through ``export``): visits, activities."""
+    headers = [str(column.header) for column in columns]
+    data = [[column.value(row, export) for column in columns] for row in rows]
+    formats = {i: _COLUMN_FORMATS[c.kind] for i, c in enumerate(columns, start=1) if c.kind is not None}
+    wb = Workbook()
+    sheet(wb, title, headers, data, formats)
+    return workbook_bytes(wb)

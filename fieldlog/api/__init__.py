@@ -9,14 +9,16 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def feature_blueprints() -> list[Blueprint]:
     """The API blueprints of the features, each with its routes (nested in ``bp``: endpoints ``api.<feature>.*``)."""
+    from fieldlog.activities.api import bp as activities
     from fieldlog.api.openapi import bp as openapi
     from fieldlog.auth.api import bp as auth
     from fieldlog.coverage.api import bp as coverage
     from fieldlog.hotspots.api import bp as hotspots
+    from fieldlog.promises.api import bp as promises
     from fieldlog.sync.api import bp as sync
     from fieldlog.visits.api import bp as visits
 
-    return [openapi, auth, coverage, hotspots, sync, visits]
+    return [openapi, activities, auth, coverage, hotspots, promises, sync, visits]
 
 
 _nested: list[Blueprint] = []

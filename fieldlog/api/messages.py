@@ -37,6 +37,12 @@ TEMPLATES = [
     N_("Must be a day in the years %(first)s–%(last)s."),
     N_("At most %(days)s days from 'from'."),
     N_("Must not contain a NUL character. (%(fields)s)"),
+    N_("The promise was changed meanwhile (now version %(rev)s). Reload it and try again."),
+    N_("Overlaps the published promise “%(title)s” (%(first)s – %(last)s)."),
+    N_(
+        "The period overlaps the published promise “%(title)s” (%(first)s – %(last)s). Published promises of an "
+        "area may not overlap."
+    ),
     # marshmallow's validators
     N_("Must be one of: %(choices)s."),
     N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),

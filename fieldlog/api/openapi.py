@@ -40,13 +40,23 @@ AUTH_ERRORS = {"401": error("Missing, invalid, expired or revoked token")}
 
 
 def _feature_operations() -> list[dict]:
+    from fieldlog.activities import openapi as activities_doc
     from fieldlog.auth import openapi as auth_doc
     from fieldlog.coverage import openapi as coverage_doc
     from fieldlog.hotspots import openapi as hotspots_doc
+    from fieldlog.promises import openapi as promises_doc
     from fieldlog.sync import openapi as sync_doc
     from fieldlog.visits import openapi as visits_doc
 
-    return [auth_doc.OPENAPI, hotspots_doc.OPENAPI, sync_doc.OPENAPI, coverage_doc.OPENAPI, visits_doc.OPENAPI]
+    return [
+        auth_doc.OPENAPI,
+        hotspots_doc.OPENAPI,
+        sync_doc.OPENAPI,
+        coverage_doc.OPENAPI,
+        visits_doc.OPENAPI,
+        promises_doc.OPENAPI,
+        activities_doc.OPENAPI,
+    ]
 
 
 def build_spec() -> dict:

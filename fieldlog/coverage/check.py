@@ -3,7 +3,7 @@
 The day rows are rebuilt from the visits in a scratch transaction that is rolled back — nothing is changed, whatever
 the answer — and compared with the stored rows brought up to date with their queue (what the next read would show).
 A difference means a change reached the visits but not the days: a lost update, a restore from a copy that was not
-consistent, or a bug. Used after a restore (``fieldlog restore``) and by the load harness (``bench/load.py``).
+consistent, or a bug. Used after a restore (``fieldlog restore``) and by the load harness (``loadkit.load``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.hotspots.schemas import HotSpotSchema
 from fieldlog.scope import get_record, read_area, write_area
-from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.changes import stamp
 
 EDITABLE = (
     "name",
@@ -54,14 +54,8 @@ def get_for(user: User, hotspot_id: uuid.UUID) -> HotSpot:
 def create(user: User, data: dict) -> HotSpot:
     area = write_area(user, data.pop("area", None), "You may only create hot spots in your own area.")
     now = utcnow()
-    hotspot = HotSpot(
-        area=area,
-        rev=1,
-        deleted=False,
-        created_at=now,
-        updated_at=now,
-        change_seq=current_change_seq(db.session),
-    )
+    hotspot = HotSpot(area=area, deleted=False, created_at=now)
+    stamp(db.session, hotspot, now)
     for name in EDITABLE:
         if name in data:
             setattr(hotspot, name, data[name])
@@ -107,9 +101,7 @@ def archive(user: User, hotspot: HotSpot, expected_rev: int) -> HotSpot:
 
 
 def _touch(hotspot: HotSpot) -> None:
-    hotspot.rev += 1
-    hotspot.updated_at = utcnow()
-    hotspot.change_seq = current_change_seq(db.session)
+    stamp(db.session, hotspot)
     db.session.flush()
 
 

@@ -5,9 +5,11 @@
   tags from the modules ``app.js`` imports statically (``PRELOAD_MODULES``; views it imports on first use are
   precached but not preloaded, so a cold start reads only what the first view needs). A new view module needs no
   edit anywhere else.
-- ``shell_config()``: what the server decides and the app must not hard-code — the visit's wire fields and their
-  defaults and bounds (from ``VisitInputSchema``), the code lists (from the visit model), the limits operators
-  configure (``FIELDLOG_VISIT_*``) and the time zone to show until the signed-in area names its own. The shell
+- ``shell_config()``: what the server decides and the app must not hard-code — for each synced record type of
+  ``fieldlog.sync.records`` (visit, activity): its wire fields, defaults, bounds and code lists (read from its input
+  schema), its time limits (the visit's configured by operators, ``FIELDLOG_VISIT_*``; the activity's fixed by SPEC
+  §6), and for the activity the codes' labels in Swedish and English (the catalogue's, as the supervisor's pages show
+  them); and the time zone to show until the signed-in area names its own. The shell
   carries it as ``data-config`` (no inline script: the CSP forbids it) and the service worker text as ``CONFIG``;
   both are precached, so it works offline, and it is part of the app version, so a change offers an update.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from marshmallow import validate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -75,13 +78,23 @@ SHELL_STATIC: tuple[str, ...] = (
 
 
 def _bounds(field) -> dict[str, Any]:
+    """A field's numeric range or text length; for a list, the range of its items (grades 0–9)."""
     out: dict[str, Any] = {}
-    for rule in getattr(field, "validators", ()):
+    inner = getattr(field, "inner", None)
+    for rule in (*getattr(field, "validators", ()), *getattr(inner, "validators", ())):
         if isinstance(rule, validate.Range):
             out.update({"min": rule.min, "max": rule.max})
-        elif isinstance(rule, validate.Length) and rule.max is not None and not hasattr(field, "inner"):
+        elif isinstance(rule, validate.Length) and rule.max is not None and inner is None:
             out["max_length"] = rule.max
     return out
+
+
+def _codes(field) -> list[str] | None:
+    """The codes a field (or a list's items) may take: its ``OneOf``, in the declared order."""
+    for rule in (*getattr(field, "validators", ()), *getattr(getattr(field, "inner", None), "validators", ())):
+        if isinstance(rule, validate.OneOf):
+            return list(rule.choices)
+    return None
 
 
 def _default(field) -> Any:
@@ -89,32 +102,82 @@ def _default(field) -> Any:
     return value() if callable(value) else value
 
 
-def visit_declaration() -> dict[str, Any]:
-    """The visit as the phone sends it: wire fields in order, their defaults and bounds, and the code lists."""
-    from fieldlog.visits.models import ACTIVITIES, ENTRIES, MODES, OBSERVATIONS
-    from fieldlog.visits.schemas import VisitInputSchema
-
-    fields = VisitInputSchema().load_fields
+def record_declaration(record) -> dict[str, Any]:
+    """A synced record type as the phone sends it (``fieldlog.sync.records``): wire fields in order, their defaults,
+    bounds and code lists — all read from its input schema, so a new type needs nothing here but its limits."""
+    fields = record.input_schema().load_fields
     return {
         "fields": list(fields),
+        "required": [name for name, f in fields.items() if f.required],
         "defaults": {name: _default(f) for name, f in fields.items() if not f.required},
         "bounds": {name: b for name, f in fields.items() if (b := _bounds(f))},
-        "codes": {
-            "mode": list(MODES),
-            "observations": list(OBSERVATIONS),
-            "activities": list(ACTIVITIES),
-            "entry": list(ENTRIES),
-        },
+        "codes": {name: codes for name, f in fields.items() if (codes := _codes(f)) is not None},
     }
 
 
-def shell_config() -> dict[str, Any]:
-    """Everything the officer app takes from the server rather than from constants of its own (JSON-ready)."""
-    config = current_app.config
-    visit = visit_declaration()
-    visit["limits"] = {
+def visit_declaration() -> dict[str, Any]:
+    """The visit as the phone sends it: wire fields in order, their defaults and bounds, and the code lists."""
+    from fieldlog.sync.records import RECORDS
+
+    return record_declaration(RECORDS["visit"])
+
+
+def _visit_limits(config) -> dict[str, Any]:
+    return {
         "max_hours": config["VISIT_MAX_HOURS"],
         "max_future_minutes": config["VISIT_MAX_FUTURE_MINUTES"],
         "max_age_days": config["VISIT_MAX_AGE_DAYS"],
     }
-    return {"visit": visit, "timezone": config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"}
+
+
+def _activity_limits(config) -> dict[str, Any]:
+    """SPEC §6's time windows of an activity (fixed by the spec, declared beside its rules)."""
+    from fieldlog.activities import schemas, services
+
+    return {
+        "max_hours": schemas.MAX_HOURS,
+        "done_max_future_minutes": int(services.DONE_MAX_FUTURE.total_seconds() // 60),
+        "planned_max_ahead_days": services.PLANNED_MAX_AHEAD.days,
+        "max_age_days": services.MAX_AGE.days,
+    }
+
+
+# The time limits the phone checks early, per record type (the server stays the authority).
+LIMITS = {"visit": _visit_limits, "activity": _activity_limits}
+
+
+def _activity_labels() -> dict[str, dict]:
+    from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS
+
+    return {"type": TYPE_LABELS, "status": STATUS_LABELS, "topics": TOPIC_LABELS, "partners": PARTNER_LABELS}
+
+
+# A record type whose code lists the server words (the catalogue's Swedish, as its pages and exports show them): the
+# phone takes the same words, in both languages, so that the officer and the supervisor read one term for one code.
+LABELS = {"activity": _activity_labels}
+APP_LANGUAGES = ("sv", "en")
+
+
+def _labels(tables: dict[str, dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for lang in APP_LANGUAGES:
+        with force_locale(lang):
+            out[lang] = {name: {code: str(text) for code, text in table.items()} for name, table in tables.items()}
+    return out
+
+
+def shell_config() -> dict[str, Any]:
+    """Everything the officer app takes from the server rather than from constants of its own (JSON-ready): one
+    declaration per synced record type (``visit``, ``activity``), under the type's name."""
+    from fieldlog.sync.records import RECORDS
+
+    config = current_app.config
+    out: dict[str, Any] = {}
+    for name, record in RECORDS.items():
+        declaration = record_declaration(record)
+        declaration["limits"] = LIMITS[name](config) if name in LIMITS else {}
+        if name in LABELS:
+            declaration["labels"] = _labels(LABELS[name]())
+        out[name] = declaration
+    out["timezone"] = config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"
+    return out

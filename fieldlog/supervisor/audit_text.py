@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS, grades_text, labels
 from fieldlog.areas.models import Area
 from fieldlog.auth.models import Device, User
 from fieldlog.extensions import db
@@ -45,10 +46,26 @@ FIELD_LABELS = {
     "slug": _l("short name"),
     "public_report": _l("public report"),
     "timezone": _l("time zone"),
+    # activities (SPEC §6)
+    "type": _l("type"),
+    "status": _l("status"),
+    "starts_at": _l("starts"),
+    "ends_at": _l("ends"),
+    "place": _l("place"),
+    "hotspot_id": _l("hot spot"),
+    "school": _l("school"),
+    "grades": _l("grades"),
+    "group": _l("class"),
+    "participants": _l("participants"),
+    "staff": _l("staff"),
+    "topics": _l("topics"),
+    "partners": _l("partners"),
+    "notes": _l("notes"),
 }
 # Bookkeeping that changes with every edit and says nothing to a reader.
 HIDDEN = {"rev", "by", "at", "id", "by_id"}
 PRIORITIES = {1: _l("1 – high"), 2: _l("2 – normal"), 3: _l("3 – low")}
+ACTIVITY_CODES = {"type": TYPE_LABELS, "status": STATUS_LABELS, "topics": TOPIC_LABELS, "partners": PARTNER_LABELS}
 
 
 @dataclass
@@ -77,7 +94,16 @@ def value_text(key: str, value) -> str:
         return role_label(value)
     if key in ("lat", "lon") and isinstance(value, int | float):
         return format_decimal(value, "0.######")
-    if key in ("revoked_at", "at") and isinstance(value, str):
+    if key in ACTIVITY_CODES and isinstance(value, str | list):
+        return labels(ACTIVITY_CODES[key], value if isinstance(value, list) else [value])
+    if key == "grades" and isinstance(value, list):
+        return grades_text(value)
+    if key == "hotspot_id" and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            name = db.session.scalar(select(HotSpot.name).where(HotSpot.id == uuid.UUID(value)))
+            if name:
+                return name
+    if key in ("revoked_at", "at", "starts_at", "ends_at") and isinstance(value, str):
         try:
             return format_datetime(datetime.fromisoformat(value), "d MMM yyyy HH:mm")
         except ValueError:
@@ -86,7 +112,7 @@ def value_text(key: str, value) -> str:
         return format_decimal(value, "#,##0.##")
     if isinstance(value, list | dict):
         return ", ".join(str(v) for v in value) if isinstance(value, list) else "–"
-    if key in ("comment", "description", "name", "display_name"):
+    if key in ("comment", "description", "name", "display_name", "notes", "place", "school"):
         return _quote(str(value))
     return str(value)
 
@@ -141,6 +167,16 @@ def _names(rows) -> dict[tuple[str, str], str]:
             names[("visit", str(i))] = _(
                 "the visit to %(spot)s on %(when)s", spot=spot, when=format_datetime(started, "d MMM HH:mm")
             )
+    if ids.get("activity"):
+        from fieldlog.activities.models import Activity
+
+        query = select(Activity.id, Activity.type, Activity.starts_at)
+        for i, kind, starts in db.session.execute(query.where(Activity.id.in_(uuids(ids["activity"])))):
+            names[("activity", str(i))] = _(
+                "%(type)s on %(when)s",
+                type=str(TYPE_LABELS.get(kind, kind)).lower(),
+                when=format_datetime(starts, "d MMM HH:mm"),
+            )
     return names
 
 
@@ -161,6 +197,10 @@ SENTENCES = {
     ("visit", "flag_answered"): _l("%(who)s edited %(what)s, which answers the flag"),
     ("area", "create"): _l("%(who)s created the area %(what)s"),
     ("area", "update"): _l("%(who)s changed the area %(what)s"),
+    ("activity", "plan"): _l("%(who)s planned %(what)s"),
+    ("activity", "create"): _l("%(who)s logged %(what)s"),
+    ("activity", "update"): _l("%(who)s changed %(what)s"),
+    ("activity", "cancel"): _l("%(who)s cancelled %(what)s"),
 }
 KIND_WORDS = {
     "hotspot": _l("the hot spot"),
@@ -168,6 +208,7 @@ KIND_WORDS = {
     "device": _l("the device"),
     "visit": _l("a visit"),
     "area": _l("the area"),
+    "activity": _l("an activity"),
 }
 
 
@@ -199,7 +240,7 @@ def describe(rows) -> list[Described]:
             if comment:
                 sentence += ": " + _quote(comment)
             listed = []
-        elif e.action in ("create", "archive", "revoke", "password_reset", "activate", "deactivate"):
+        elif e.action in ("create", "archive", "revoke", "password_reset", "activate", "deactivate", "plan", "cancel"):
             listed = []  # the sentence says it all; the snapshot holds every field
         out.append(Described(at=e.at, who=who, sentence=sentence, changes=listed))
     return out

@@ -51,7 +51,13 @@ def push():
         loaded = _mutation.load(mutations, many=True)
     except ValidationError as e:
         raise ValidationError({"mutations": e.messages}) from None
-    actor = pushes.Actor(user_id=g.user.id, username=g.user.username, area_id=g.user.area_id, device_id=g.device.id)
+    actor = pushes.Actor(
+        user_id=g.user.id,
+        username=g.user.username,
+        area_id=g.user.area_id,
+        device_id=g.device.id,
+        role=g.user.role,
+    )
     results = pushes.push(actor, mutations, loaded)
     count_push_results(results)
     return {"results": translate_results(results), "server_time": utcnow().isoformat()}

@@ -20,14 +20,22 @@ A timestamp or a plain sequence is not safe: a transaction can draw an earlier v
 already moved its cursor past it. The price of the counter is that writing transactions are serialised on one
 row for their last moments; pushes are batched (up to 500 visits per transaction), so that is cheap.
 
+Every write of a synced row is stamped the same way (``stamp``, ``stamp_values``): its next revision (``rev`` + 1; a
+new row is revision 1), ``updated_at`` now, and the transaction's change value.
+
 The value belongs to one transaction: it is forgotten when the session's outermost transaction ends (commit or
 rollback), so a session that runs several transactions (a retried push, the CLI, a test) draws a fresh value for each.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction
+
+from fieldlog.db import utcnow
 
 _KEY = "fieldlog_change_seq"
 
@@ -41,6 +49,27 @@ def current_change_seq(session: Session) -> int:
         ).scalar_one()
         session.info[_KEY] = seq
     return seq
+
+
+def next_revision(rev: Any, now: datetime) -> dict[str, Any]:
+    """The revision columns of a row's next write: ``rev`` + 1 (a number, or a column for an UPDATE) and
+    ``updated_at``. The push stamps its rows' change value apart, when it writes them (``stamp_values`` less the
+    counter: the counter row stays locked from then to the commit)."""
+    return {"rev": rev + 1, "updated_at": now}
+
+
+def stamp_values(session: Session, rev: Any, now: datetime | None = None) -> dict[str, Any]:
+    """The columns that stamp a written synced row: its next revision (``rev`` + 1), ``updated_at`` (``now`` or the
+    current time) and this transaction's change value — as a dict, for an UPDATE's values (``rev`` a column, e.g.
+    ``Visit.rev``) or a row to insert (``rev`` 0: a new row is revision 1)."""
+    return next_revision(rev, utcnow() if now is None else now) | {"change_seq": current_change_seq(session)}
+
+
+def stamp(session: Session, row: Any, now: datetime | None = None) -> None:
+    """Stamp a synced model object (hot spot, visit) just written, so that every phone receives it on its next
+    pull: see ``stamp_values``. A new object (no ``rev`` yet) becomes revision 1."""
+    for name, value in stamp_values(session, row.rev or 0, now).items():
+        setattr(row, name, value)
 
 
 def forget_change_seq(session: Session) -> None:

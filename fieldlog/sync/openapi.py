@@ -1,5 +1,5 @@
 from fieldlog.api.openapi import AUTH_ERRORS, error, json_body, json_response
-from fieldlog.sync.schemas import PullQuerySchema, PullResultSchema, PushDocSchema, PushResultSchema
+from fieldlog.sync.schemas import PUSH_DOC, PUSH_RESULT_DOC, PullQuerySchema, PullResultSchema
 
 _bearer = [{"bearer": []}]
 
@@ -8,9 +8,9 @@ OPENAPI = {
         "post": {
             "summary": "Upload mutations (exactly once, in order, independently; SPEC §3)",
             "security": _bearer,
-            "requestBody": json_body(PushDocSchema),
+            "requestBody": json_body(PUSH_DOC),
             "responses": {
-                "200": json_response("One result per mutation, in request order", PushResultSchema),
+                "200": json_response("One result per mutation, in request order", PUSH_RESULT_DOC),
                 "400": error("Malformed JSON, not a valid envelope, or an unsupported protocol"),
                 "413": error("More than 500 mutations or 2 MiB: halve the batch"),
                 "415": error("Not JSON"),

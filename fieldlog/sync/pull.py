@@ -20,6 +20,10 @@ archived; records not deleted whose snapshot column — a visit's start — lies
 stamped > B changed during or after the snapshot and are given whatever they are, tombstones included — so a row
 archived between two pages of a snapshot is not left behind on the phone.
 
+A record type with ``pull_visible`` (activities: the user's own and the area's planned ones) walks the changes of
+its wider ``pull_scope`` and gives those rows it does not show as removals (``deleted: true``), so that a row that
+leaves what the user sees is dropped from the phone; a snapshot gives only visible rows.
+
 The cursor also names the user and area it was issued for; a cursor of another user or area, of another format
 version, malformed, or ahead of the counter (a restored database) is unusable and answered with a snapshot.
 """
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from fieldlog.auth.models import User
@@ -144,16 +148,20 @@ def _pull_in(session: Session, user, cursor_text: str | None, limit: int) -> Pag
     keyed = [((h.change_seq, 0, h.id), h) for h in hotspot_rows]
     for rank, record in enumerate(RANKED, start=1):
         table = record.table
+        visible = record.visible(user)
+        live = and_(table.c.deleted.is_(False), table.c[record.snapshot_column] >= snapshot_since)
+        columns = [table]
+        if visible is not None:
+            # A row of the scope the user may not see is given as a removal; a snapshot gives only visible rows.
+            live = and_(live, visible)
+            columns.append(case((visible, True), else_=False).label("pull_visible"))
         rows = session.execute(
-            select(table)
+            select(*columns)
             .where(
                 record.scope(user),
                 table.c.change_seq <= counter,
                 _after(table.c.change_seq, table.c.id, cursor, rank),
-                or_(
-                    table.c.change_seq > cursor.bound,
-                    and_(table.c.deleted.is_(False), table.c[record.snapshot_column] >= snapshot_since),
-                ),
+                or_(table.c.change_seq > cursor.bound, live),
             )
             .order_by(table.c.change_seq, table.c.id)
             .limit(limit + 1)
@@ -164,14 +172,15 @@ def _pull_in(session: Session, user, cursor_text: str | None, limit: int) -> Pag
     keyed = keyed[:limit]
 
     wire = {
-        rank: iter(_wire(session, record, [row for key, row in keyed if key[1] == rank and not row.deleted]))
+        rank: iter(_wire(session, record, [row for key, row in keyed if key[1] == rank and not _removed(row)]))
         for rank, record in enumerate(RANKED, start=1)
     }
     changes = []
     for (_seq, kind, record_id), row in keyed:
         change = {"type": "hotspot" if kind == 0 else RANKED[kind - 1].name, "id": str(record_id), "rev": row.rev}
-        change["deleted"] = bool(row.deleted)
-        if not row.deleted:
+        removed = _removed(row)
+        change["deleted"] = removed
+        if not removed:
             change["data"] = _hotspot_wire.dump(row) if kind == 0 else next(wire[kind])
         changes.append(change)
 
@@ -182,6 +191,11 @@ def _pull_in(session: Session, user, cursor_text: str | None, limit: int) -> Pag
         # Every later row is stamped > counter ≥ bound: the snapshot's filter no longer applies.
         position = Cursor(user.id, user.area_id, 0, counter, END, None)
     return Page(changes=changes, cursor=position.encode(), has_more=has_more, reset=reset)
+
+
+def _removed(row) -> bool:
+    """Whether a change tells the phone to drop the row: a tombstone, or a row the user may no longer see."""
+    return bool(row.deleted) or not getattr(row, "pull_visible", True)
 
 
 def _after(seq_column, id_column, cursor: Cursor, rank: int):

@@ -31,7 +31,7 @@ from fieldlog.api.errors import ApiError, normalise_fields
 from fieldlog.audit.models import AuditEntry
 from fieldlog.db import insert_many, utcnow
 from fieldlog.extensions import db
-from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.changes import current_change_seq, next_revision
 from fieldlog.sync.models import SyncMutation
 from fieldlog.sync.records import MUTATIONS, RecordType, Rules
 from fieldlog.visits.services import usernames_for
@@ -57,6 +57,7 @@ class Actor:
     username: str
     area_id: int | None
     device_id: uuid.UUID | None
+    role: str = "officer"
 
 
 # Canonical JSON: exactly json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False), with the encoder
@@ -284,6 +285,8 @@ class _Batch:
         row = records.current(record_id)
         if row is not None and not rules.may_change(row):
             return _rejected(head, "forbidden", "This record belongs to someone else.")
+        if row is None and operation == "upsert" and not rules.may_create():
+            return _rejected(head, "forbidden", "Your role may not do this.")
         base_rev = mutation["base_rev"] or 0
         if operation == "delete":
             return self._delete(head, records, record_id, row, base_rev)
@@ -308,25 +311,24 @@ class _Batch:
         if errors:
             return _rejected(head, "validation_error", f"The {record.name} is not valid.", errors)
         if row is None:
-            row = rules.new_row(record_id)
+            row, rev = rules.new_row(record_id), 0
         else:
-            row = dict(row)
-            row["rev"] += 1
+            row, rev = dict(row), row["rev"]
         row.update(columns)
         audit = rules.edited(record_id, row)
         if audit:
             self.audit_rows.extend(audit)
-        if record.device_column is not None:
-            row[record.device_column] = self.actor.device_id
-        row["updated_at"] = self.now
+        self._stamp(record, row, rev)
         records.state[record_id] = row
         records.dirty.add(record_id)
         return {**head, "status": "applied", "rev": row["rev"]}
 
-    def _stamp(self, record: RecordType, row: dict) -> None:
+    def _stamp(self, record: RecordType, row: dict, rev: int) -> None:
+        """``row`` as this push writes it after revision ``rev`` (0: new): its next revision and ``updated_at``
+        (``next_revision``), and the device that wrote it. Its change value is stamped in ``_Records.write``."""
+        row.update(next_revision(rev, self.now))
         if record.device_column is not None:
             row[record.device_column] = self.actor.device_id
-        row["updated_at"] = self.now
 
     def _delete(self, head: dict, records: _Records, record_id: uuid.UUID, row: dict | None, base_rev: int) -> dict:
         record = records.record
@@ -336,8 +338,8 @@ class _Batch:
             return {**head, "status": "applied", "rev": row["rev"]}
         if base_rev != 0 and row["rev"] != base_rev:
             return self._conflict(head, record, row)
-        row = dict(row, deleted=True, rev=row["rev"] + 1)
-        self._stamp(record, row)
+        row = dict(row, deleted=True)
+        self._stamp(record, row, row["rev"])
         records.store(record_id, row)
         return {**head, "status": "applied", "rev": row["rev"]}
 

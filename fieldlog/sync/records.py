@@ -13,7 +13,10 @@ A ``RecordType`` says, for its type:
 * ``wire_schema`` and ``wire_source``: a stored row as the server sends it (pull, conflicts, lists); ``user_columns``
   are shown as usernames;
 * what a pull carries: the rows whose ``owner_column`` is the user (or ``pull_scope``); in a snapshot only live rows
-  whose ``snapshot_column`` lies within the last SNAPSHOT_DAYS;
+  whose ``snapshot_column`` lies within the last SNAPSHOT_DAYS. With ``pull_visible``, a narrower condition, the
+  rows of ``pull_scope`` that are not visible to the user are sent as removals (``deleted: true``, no data): a row
+  can then leave what a user sees (an area's planned activity that another officer marks done) and the phone is
+  told so;
 * ``csv_columns`` / ``xlsx_columns``: the exports, each column's name and value written once, side by side.
 
 Push (``fieldlog.sync.push``), pull (``fieldlog.sync.pull``) and the sync schemas read ``RECORDS`` / ``MUTATIONS``.
@@ -38,8 +41,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
-from sqlalchemy import Table, select
+from sqlalchemy import Table, and_, or_, select
 
+from fieldlog.activities import services as activities
+from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS, grades_text, label
+from fieldlog.activities.labels import labels as code_labels
+from fieldlog.activities.models import Activity
+from fieldlog.activities.schemas import ActivityInputSchema, ActivitySchema
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.visits import services as visits
@@ -84,6 +92,10 @@ class Rules:
         """Whether the pushing user may change this stored row (otherwise: rejected / forbidden)."""
         return row[self.record.owner_column] == self.actor.user_id
 
+    def may_create(self) -> bool:
+        """Whether the pushing user may create a record of this type (otherwise: rejected / forbidden)."""
+        return True
+
     def new_row(self, record_id: uuid.UUID) -> dict:
         """The columns of a new record that the phone does not send."""
         return {
@@ -118,6 +130,7 @@ class RecordType:
     user_columns: tuple[str, ...] = ()
     device_column: str | None = None
     pull_scope: Callable[[Table, Any], Any] | None = None
+    pull_visible: Callable[[Table, Any], Any] | None = None
     csv_columns: tuple[ExportColumn, ...] = ()
     xlsx_columns: tuple[ExportColumn, ...] = ()
 
@@ -175,6 +188,12 @@ class RecordType:
         if self.pull_scope is not None:
             return self.pull_scope(self.table, user)
         return self.table.c[self.owner_column] == user.id
+
+    def visible(self, user):
+        """Which rows of its scope a pull shows this user (the others, as removals); None: all of them."""
+        if self.pull_visible is not None:
+            return self.pull_visible(self.table, user)
+        return None
 
 
 def _picker(keys: tuple[str, ...]) -> Callable[[Mapping], tuple]:
@@ -359,10 +378,133 @@ VISIT = RecordType(
     xlsx_columns=VISIT_XLSX,
 )
 
+# ------------------------------------------------------------------------------------------------------- activity
+
+
+class ActivityRules(Rules):
+    """SPEC §6's activity rules that need the clock or the database (``activities.check_activity``), ``area`` from
+    the token, and who may change what: an officer their own activities, a supervisor any in their own area."""
+
+    def __init__(self, record: RecordType, actor, now: datetime):
+        super().__init__(record, actor, now)
+        self._hotspots: dict[uuid.UUID, dict] | None = None
+
+    def may_change(self, row: Mapping) -> bool:
+        if row["officer_id"] == self.actor.user_id:
+            return True
+        actor = self.actor
+        return actor.role == "supervisor" and actor.area_id is not None and row["area_id"] == actor.area_id
+
+    def may_create(self) -> bool:
+        # An activity belongs to an area: a user without one (an admin) has nowhere to log it.
+        return self.actor.area_id is not None and self.actor.role in ("officer", "supervisor")
+
+    def new_row(self, record_id: uuid.UUID) -> dict:
+        row = super().new_row(record_id)
+        row["area_id"] = self.actor.area_id
+        return row
+
+    def columns(self, data: dict) -> tuple[dict[str, list[str]], dict | None]:
+        hotspot = None
+        if data["hotspot_id"] is not None:
+            if self._hotspots is None:
+                table = HotSpot.__table__
+                rows = db.session.execute(
+                    select(table.c.id, table.c.deleted, table.c.deleted_at).where(table.c.area_id == self.actor.area_id)
+                )
+                self._hotspots = {row.id: dict(row._mapping) for row in rows}
+            hotspot = self._hotspots.get(data["hotspot_id"])
+        errors = activities.check_activity(data, hotspot, self.now)
+        if errors:
+            return errors, None
+        return errors, self.record.client_values(data)
+
+
+def _activity_scope(table: Table, user):
+    """A pull walks the changes of the user's own activities and of every activity of the user's area ..."""
+    if user.area_id is None:
+        return table.c.officer_id == user.id
+    return or_(table.c.officer_id == user.id, table.c.area_id == user.area_id)
+
+
+def _activity_visible(table: Table, user):
+    """... and shows the user's own and the area's planned ones (SPEC §6); another's that is no longer planned
+    (done, cancelled) reaches the phone as a removal."""
+    return or_(table.c.officer_id == user.id, and_(table.c.area_id == user.area_id, table.c.status == "planned"))
+
+
+def _activity_minutes(activity) -> float | None:
+    if activity.ends_at is None:
+        return None
+    return round((activity.ends_at - activity.starts_at).total_seconds() / 60, 1)
+
+
+# The CSV export of SPEC §6 (machine-readable): codes, times with offsets.
+ACTIVITY_CSV = (
+    ExportColumn("id", lambda r, e: r.Activity.id),
+    ExportColumn("type", lambda r, e: r.Activity.type),
+    ExportColumn("status", lambda r, e: r.Activity.status),
+    ExportColumn("starts_at", lambda r, e: _iso(r.Activity.starts_at, e.tz)),
+    ExportColumn("ends_at", lambda r, e: _iso(r.Activity.ends_at, e.tz)),
+    ExportColumn("duration_minutes", lambda r, e: _blank(_activity_minutes(r.Activity))),
+    ExportColumn("officer", lambda r, e: r.officer_username),
+    ExportColumn("place", lambda r, e: csv_text(r.Activity.place)),
+    ExportColumn("hotspot_id", lambda r, e: _blank(r.Activity.hotspot_id)),
+    ExportColumn("hotspot", lambda r, e: csv_text(r.hotspot_name)),
+    ExportColumn("school", lambda r, e: csv_text(r.Activity.school)),
+    ExportColumn("grades", lambda r, e: ";".join(str(g) for g in r.Activity.grades or [])),
+    ExportColumn("group", lambda r, e: csv_text(r.Activity.group)),
+    ExportColumn("participants", lambda r, e: _blank(r.Activity.participants)),
+    ExportColumn("staff", lambda r, e: _blank(r.Activity.staff)),
+    ExportColumn("topics", lambda r, e: ";".join(r.Activity.topics or [])),
+    ExportColumn("partners", lambda r, e: ";".join(r.Activity.partners or [])),
+    ExportColumn("notes", lambda r, e: csv_text(r.Activity.notes)),
+    ExportColumn("rev", lambda r, e: r.Activity.rev),
+)
+
+# The Excel export (people's): headers in the user's language, local times as date-time cells, codes translated.
+ACTIVITY_XLSX = (
+    ExportColumn("starts_at", lambda r, e: _naive(r.Activity.starts_at, e.tz), _l("Starts"), "datetime"),
+    ExportColumn("ends_at", lambda r, e: _naive(r.Activity.ends_at, e.tz), _l("Ends"), "datetime"),
+    ExportColumn("duration_minutes", lambda r, e: _activity_minutes(r.Activity), _l("Minutes"), "minutes"),
+    ExportColumn("type", lambda r, e: label(TYPE_LABELS, r.Activity.type), _l("Type")),
+    ExportColumn("status", lambda r, e: label(STATUS_LABELS, r.Activity.status), _l("Status")),
+    ExportColumn("officer_name", lambda r, e: r.officer_name, _l("Logged by")),
+    ExportColumn("officer", lambda r, e: r.officer_username, _l("Username")),
+    ExportColumn("place", lambda r, e: r.Activity.place or None, _l("Place")),
+    ExportColumn("hotspot_id", lambda r, e: r.hotspot_name, _l("Hot spot")),
+    ExportColumn("school", lambda r, e: r.Activity.school or None, _l("School")),
+    ExportColumn("grades", lambda r, e: grades_text(r.Activity.grades) or None, _l("Grades")),
+    ExportColumn("group", lambda r, e: r.Activity.group or None, _l("Class")),
+    ExportColumn("participants", lambda r, e: r.Activity.participants, _l("Participants")),
+    ExportColumn("staff", lambda r, e: r.Activity.staff, _l("Staff")),
+    ExportColumn("topics", lambda r, e: code_labels(TOPIC_LABELS, r.Activity.topics) or None, _l("Topics")),
+    ExportColumn("partners", lambda r, e: code_labels(PARTNER_LABELS, r.Activity.partners) or None, _l("Partners")),
+    ExportColumn("notes", lambda r, e: r.Activity.notes or None, _l("Notes")),
+    ExportColumn("id", lambda r, e: str(r.Activity.id), _l("Activity id")),
+)
+
+ACTIVITY = RecordType(
+    name="activity",
+    model=Activity,
+    input_schema=ActivityInputSchema,
+    wire_schema=ActivitySchema,
+    wire_source=activities.wire_source,
+    rules=ActivityRules,
+    owner_column="officer_id",
+    snapshot_column="starts_at",
+    user_columns=("officer_id",),
+    device_column="device_id",
+    pull_scope=_activity_scope,
+    pull_visible=_activity_visible,
+    csv_columns=ACTIVITY_CSV,
+    xlsx_columns=ACTIVITY_XLSX,
+)
+
 # ------------------------------------------------------------------------------------------------------- registry
 
 # In pull order (after hot spots): append new types at the end.
-RECORDS: dict[str, RecordType] = {record.name: record for record in (VISIT,)}
+RECORDS: dict[str, RecordType] = {record.name: record for record in (VISIT, ACTIVITY)}
 
 # Mutation type → (record type, operation).
 MUTATIONS: dict[str, tuple[RecordType, str]] = {

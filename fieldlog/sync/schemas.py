@@ -5,10 +5,10 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from fieldlog.api import fields as api_fields
-from fieldlog.api.fields import OffsetDateTime, StrictInteger, StrictString
+from fieldlog.api.fields import StrictInteger, StrictString
 from fieldlog.api.openapi import ErrorDetailSchema
 from fieldlog.api.schemas import LeanSchema
-from fieldlog.sync.records import MUTATIONS, RECORDS, VISIT
+from fieldlog.sync.records import MUTATIONS, RECORDS
 
 MUTATION_TYPES = tuple(MUTATIONS)
 
@@ -40,30 +40,52 @@ class PushSchema(LeanSchema):
     mutations = api_fields.List(api_fields.Dict(), required=True)
 
 
-class MutationDocSchema(MutationSchema):
-    """The mutation as the OpenAPI document describes it: ``data`` is a visit (VisitInputSchema)."""
-
-    type = StrictString(required=True, validate=validate.OneOf(MUTATION_TYPES))
-    data = fields.Nested(VISIT.input_schema, load_default=None, allow_none=True)
-
-
-class PushDocSchema(PushSchema):
-    protocol = StrictInteger(required=True, validate=validate.OneOf([1]))
-    mutations = fields.List(fields.Nested(MutationDocSchema), required=True, validate=validate.Length(max=500))
-
-
 class MutationResultSchema(Schema):
     mutation_id = fields.UUID(required=True)
     record_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(("applied", "conflict", "rejected")))
     rev = fields.Integer()
-    server = fields.Nested(VISIT.wire_schema)
     error = fields.Nested(ErrorDetailSchema)
 
 
-class PushResultSchema(Schema):
-    results = fields.List(fields.Nested(MutationResultSchema), required=True)
-    server_time = OffsetDateTime(required=True)
+def _doc_schemas(record) -> tuple[type[Schema], type[Schema]]:
+    """The OpenAPI description of one record type's mutations and results: ``data`` its input schema, ``server``
+    its wire schema. Made from ``RECORDS``, so that a new type is described without an edit here."""
+    title = "".join(part.title() for part in record.name.split("_"))
+    mutation = type(
+        f"{title}MutationSchema",
+        (MutationSchema,),
+        {
+            "type": StrictString(required=True, validate=validate.OneOf((record.upsert, record.delete))),
+            "data": fields.Nested(record.input_schema, load_default=None, allow_none=True),
+        },
+    )
+    server = fields.Nested(record.wire_schema)
+    result = type(f"{title}MutationResultSchema", (MutationResultSchema,), {"server": server})
+    return mutation, result
+
+
+_DOC = [_doc_schemas(record) for record in RECORDS.values()]
+
+# The push as the OpenAPI document describes it: each mutation one of the record types' (plain dicts: apispec turns
+# the schema classes in them into references).
+PUSH_DOC = {
+    "type": "object",
+    "required": ["protocol", "mutations"],
+    "properties": {
+        "protocol": {"type": "integer", "enum": [1]},
+        "mutations": {"type": "array", "maxItems": 500, "items": {"oneOf": [mutation for mutation, _ in _DOC]}},
+    },
+    "additionalProperties": False,
+}
+PUSH_RESULT_DOC = {
+    "type": "object",
+    "required": ["results", "server_time"],
+    "properties": {
+        "results": {"type": "array", "items": {"oneOf": [result for _, result in _DOC]}},
+        "server_time": {"type": "string", "format": "date-time"},
+    },
+}
 
 
 class PullQuerySchema(Schema):
@@ -80,7 +102,8 @@ class ChangeSchema(Schema):
     id = fields.UUID(required=True)
     rev = fields.Integer(required=True)
     deleted = fields.Boolean(required=True)
-    # A HotSpotSchema or a VisitSchema, by type; absent for a tombstone.
+    # A HotSpotSchema or a record type's wire schema (VisitSchema, ActivitySchema), by type; absent for a tombstone
+    # or a removal.
     data = fields.Dict()
 
 

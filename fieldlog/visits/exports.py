@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 from flask import jsonify
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from fieldlog.areas.models import Area
-from fieldlog.exports import DATETIME, MINUTES, XLSX, attachment, sheet, workbook_bytes
+from fieldlog.exports import XLSX, attachment, columns_workbook
 from fieldlog.extensions import db
 from fieldlog.periods import Period
 from fieldlog.sync.records import VISIT, Export
@@ -23,7 +22,6 @@ from fieldlog.visits.labels import code_label, mode_label
 from fieldlog.visits.models import Visit
 
 FORMATS = ("csv", "geojson", "xlsx")
-_XLSX_FORMATS = {"datetime": DATETIME, "minutes": MINUTES}
 
 
 def rows(area: Area, p: Period) -> list:
@@ -95,11 +93,4 @@ def geojson(rows) -> dict:
 
 def visits_workbook(rows, timezone: str) -> bytes:
     """The visits, one row each, in the columns declared with the visit, codes in the user's language."""
-    export = Export(ZoneInfo(timezone), mode_label, code_label)
-    columns = VISIT.xlsx_columns
-    headers = [str(column.header) for column in columns]
-    data = [[column.value(row, export) for column in columns] for row in rows]
-    formats = {i: _XLSX_FORMATS[c.kind] for i, c in enumerate(columns, start=1) if c.kind is not None}
-    wb = Workbook()
-    sheet(wb, _("Visits"), headers, data, formats)
-    return workbook_bytes(wb)
+    return columns_workbook(VISIT.xlsx_columns, rows, Export(ZoneInfo(timezone), mode_label, code_label), _("Visits"))

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select, update
 
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
-from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.changes import stamp_values
 from fieldlog.visits.models import Visit
 
 
@@ -23,8 +23,6 @@ def purge_notes(months: int, dry_run: bool = False) -> int:
     if dry_run:
         return db.session.scalar(select(func.count()).select_from(Visit).where(old_with_notes))
     result = db.session.execute(
-        update(Visit)
-        .where(old_with_notes)
-        .values(notes="", rev=Visit.rev + 1, updated_at=utcnow(), change_seq=current_change_seq(db.session))
+        update(Visit).where(old_with_notes).values(notes="", **stamp_values(db.session, Visit.rev))
     )
     return result.rowcount

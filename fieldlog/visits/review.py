@@ -24,7 +24,7 @@ from fieldlog.errors import Invalid, NotFound
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.scope import check_record
-from fieldlog.sync.changes import current_change_seq
+from fieldlog.sync.changes import stamp
 from fieldlog.visits.models import Visit
 from fieldlog.visits.services import visit_to_wire
 
@@ -131,9 +131,7 @@ def _flag_snapshot(visit: Visit, by: str | None) -> dict | None:
 
 def _touch(visit: Visit) -> None:
     """A change the officer's phone receives on its next pull: new rev, the transaction's change stamp."""
-    visit.rev += 1
-    visit.updated_at = utcnow()
-    visit.change_seq = current_change_seq(db.session)
+    stamp(db.session, visit)
 
 
 def flag(user: User, visit: Visit, comment: str, previous_by: str | None = None) -> Visit:

@@ -1,7 +1,7 @@
 // The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
 import { api } from "./api.js";
 import { h, replace } from "./dom.js";
-import { getLang, setLang, setTimezone, t } from "./i18n.js";
+import { getLang, setLang, setTimezone, t, waitingSentences } from "./i18n.js";
 import { counts } from "./outbox.js";
 import { forgetSession, getSession, loadSession, onSessionChange } from "./session.js";
 import { clearServerCopy } from "./storage.js";
@@ -25,6 +25,8 @@ const later = {
   new: () => import("./views/form.js"),
   today: () => import("./views/today.js"),
   map: () => import("./views/map.js"),
+  activities: () => import("./views/activities.js"),
+  activity: () => import("./views/activity.js"),
 };
 
 /** Load the later views ahead of need, from the service worker's precache — not over the network on the very first
@@ -84,6 +86,15 @@ async function route(toTop = true) {
   } else if (parts[0] === "map") {
     currentView = "map";
     await (await later.map()).renderMap(main, ctx);
+  } else if (parts[0] === "activities") {
+    currentView = "activities";
+    await (await later.activities()).renderActivities(main, ctx);
+  } else if (parts[0] === "activity" && parts[1] === "new") {
+    currentView = "activity-new";
+    await (await later.activity()).renderNewActivity(main, ctx, params);
+  } else if (parts[0] === "activity" && parts[1]) {
+    currentView = "activity";
+    await (await later.activity()).renderActivity(main, ctx, parts[1], notice);
   } else {
     currentView = "hotspots";
     await renderHotspots(main, ctx);
@@ -96,12 +107,15 @@ async function route(toTop = true) {
 
 /** Redraw after data changed underneath — but never a form the officer may be filling in. */
 async function refresh(why) {
-  if (currentView === "hotspots" || currentView === "today") await route(false);
+  if (currentView === "hotspots" || currentView === "today" || currentView === "activities") await route(false);
   else if (currentView === "new") await (await later.new()).refreshNew();
   else if (currentView === "visit" && why === "force") {
     teardown();
     await (await later.visit()).renderVisit(main, ctx, parseHash().parts[1]);
-  } else if (currentView === "visit") await updateLive();
+  } else if (currentView === "visit" || currentView === "activity") {
+    if (why === "force") await route(false);
+    else await updateLive();
+  }
 }
 
 // --- Chrome: top bar, tabs, banners ---
@@ -131,6 +145,7 @@ function renderChrome() {
       ["map", "#/map", t("tab_map")],
       ["today", "#/today", t("tab_today")],
       ["new", "#/new", t("tab_new")],
+      ["activities", "#/activities", t("tab_activities")],
     ].map(([view, href, label]) => h("a", { href, "data-view": view }, label)),
   );
   renderBanners();
@@ -138,8 +153,10 @@ function renderChrome() {
 }
 
 function markTabs() {
+  // An activity and "Ny aktivitet" belong to the Aktiviteter tab.
+  const tab = currentView.startsWith("activity") ? "activities" : currentView;
   for (const a of tabs.querySelectorAll("a")) {
-    if (a.dataset.view === currentView) a.setAttribute("aria-current", "page");
+    if (a.dataset.view === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
 }
@@ -247,13 +264,10 @@ async function signOutOnce() {
 }
 
 async function signOut() {
-  const { waiting, attention } = await counts(ctx.userId);
+  const { waiting, attention, byKind } = await counts(ctx.userId);
   if (waiting + attention > 0) {
-    const ok = await confirmDialog(
-      t("sign_out_confirm_title"),
-      t("sign_out_confirm", { n: waiting + attention }),
-      t("sign_out_anyway"),
-    );
+    const [title, text] = waitingSentences(byKind, waiting + attention);
+    const ok = await confirmDialog(title, text, t("sign_out_anyway"));
     if (!ok) return;
   }
   const session = getSession();

@@ -207,6 +207,99 @@ const sv = {
   device_saved: "Namnet är sparat.",
   device_offline: "Namnet kan bara ändras med anslutning.",
   working: "Arbetar …",
+  // Activities (SPEC §6)
+  tab_activities: "Aktiviteter",
+  activities_title: "Aktiviteter",
+  activity_new: "Ny aktivitet",
+  activity: "Aktivitet",
+  activity_edit: "Aktivitet: {type}",
+  activities_upcoming: "Planerade i området",
+  activities_own: "Mina senaste",
+  activities_own_note: "Dina aktiviteter de senaste {days} dagarna.",
+  activities_none_upcoming: "Inga planerade aktiviteter i området.",
+  activities_none_own: "Inga aktiviteter de senaste {days} dagarna.",
+  act_type: "Typ",
+  act_status: "Planerad eller genomförd",
+  act_place: "Plats",
+  act_hotspot: "Hot spot (om den hölls vid en)",
+  act_no_hotspot: "Ingen hot spot",
+  act_school: "Skola",
+  act_grades: "Årskurser",
+  act_grades_more: "Andra årskurser",
+  act_grade: "Åk {n}",
+  act_group: "Klass",
+  act_group_hint: "Till exempel 5B.",
+  act_participants: "Antal deltagare",
+  act_staff: "Antal personal (skola, Folkhälsan m.fl.)",
+  act_topics: "Ämnen",
+  act_partners: "Samverkan med",
+  act_notes_warning: "Skriv inga namn eller personuppgifter.",
+  act_counts_only: "Bara antal – aldrig namn på elever, föräldrar eller boende.",
+  act_optional: "(valfritt)",
+  act_end_optional: "Till (valfritt)",
+  act_mark_done: "Markera som genomförd",
+  act_mark_done_hint: "Fyll i antal deltagare och tryck Spara.",
+  act_log_done: "Logga som genomförd",
+  act_by: "Planerad av {name}",
+  act_readonly: "Den här aktiviteten är någon annans. Du kan logga ett eget genomförande av den.",
+  act_delete: "Ta bort aktiviteten",
+  act_delete_confirm: "Ta bort aktiviteten? Det går inte att ångra.",
+  act_saved: "Aktiviteten är sparad. Väntar på uppladdning.",
+  act_saved_synced: "Aktiviteten är sparad och uppladdad.",
+  act_fix_hint: "Rätta uppgifterna nedan och tryck Spara: aktiviteten skickas igen.",
+  act_participants_n: "{n} deltagare",
+  act_grades_list: "åk {list}",
+  err_act_participants: "Ange antal deltagare för en genomförd aktivitet (0–9999).",
+  err_act_school: "Ange skola för en skollektion.",
+  err_act_grades: "Välj minst en årskurs för en skollektion.",
+  err_act_future: "En genomförd aktivitet kan inte börja mer än {minutes} minuter fram i tiden. Välj Planerad.",
+  err_act_ahead: "En planerad aktivitet kan ligga högst {days} dagar fram.",
+  err_act_too_old: "Aktiviteten är äldre än {days} dagar.",
+  err_act_too_long: "En aktivitet kan vara högst {hours} timmar.",
+  err_act_number: "{field}: ange ett heltal {min}–{max}.",
+  err_act_length: "{field}: högst {max} tecken.",
+  field_type: "Typ",
+  field_status: "Status",
+  field_starts_at: "Start",
+  field_ends_at: "Slut",
+  field_place: "Plats",
+  field_school: "Skola",
+  field_grades: "Årskurser",
+  field_group: "Klass",
+  field_participants: "Antal deltagare",
+  field_staff: "Antal personal",
+  field_topics: "Ämnen",
+  field_partners: "Samverkan",
+  why_activity_type: "välj en typ ur listan.",
+  why_activity_status: "välj planerad, genomförd eller inställd.",
+  why_activity_starts_at:
+    "starttiden godtas inte: en genomförd aktivitet får inte ligga i framtiden, en planerad högst {ahead} dagar fram, och ingen får vara äldre än {days} dagar.",
+  why_activity_ends_at: "sluttiden godtas inte: den ska vara efter starten och inom {hours} timmar.",
+  why_activity_hotspot_id: "hot spoten finns inte (längre) i ditt område. Välj en annan eller ingen.",
+  why_activity_place: "platsen får vara högst 200 tecken.",
+  why_activity_school: "ange skola (högst 200 tecken); en skollektion behöver en skola.",
+  why_activity_grades: "välj årskurser 0–9, var och en en gång; en skollektion behöver minst en.",
+  why_activity_group: "klassen får vara högst 20 tecken, till exempel 5B.",
+  why_activity_participants: "ange 0–9999 deltagare; en genomförd aktivitet behöver antalet.",
+  why_activity_staff: "ange 0–99 personal.",
+  why_activity_topics: "välj ämnen ur listan, vart och ett en gång.",
+  why_activity_partners: "välj samverkanspartner ur listan, var och en en gång.",
+  why_activity_notes: "anteckningarna får vara högst 2000 tecken.",
+  err_code_not_found_activity: "Aktiviteten finns inte längre på servern.",
+  err_code_forbidden_activity: "Aktiviteten hör till någon annan och kan inte ändras härifrån.",
+  err_code_conflict_activity: "Aktiviteten har ändrats på servern sedan du hämtade den.",
+  err_code_unknown_mutation_type_activity:
+    "Servern känner inte igen aktiviteter ännu. Aktiviteten finns kvar på telefonen; försök igen senare.",
+  err_code_payload_too_large_activity: "Aktiviteten är för stor för att skickas. Korta anteckningarna och spara igen.",
+  err_code_bad_request_activity: "Servern förstod inte vad appen skickade. Uppdatera appen; aktiviteten finns kvar.",
+  reason_conflict_activity: "Aktiviteten har ändrats på servern sedan du hämtade den.",
+  sign_out_confirm_title_records: "Ändringar väntar på uppladdning",
+  sign_out_confirm_records:
+    "{list} väntar på uppladdning. De sparas på telefonen och laddas upp när du loggar in igen.",
+  n_visits: "{n} besök",
+  n_activities_1: "1 aktivitet",
+  n_activities: "{n} aktiviteter",
+  and: "och",
 };
 
 const en = {
@@ -411,6 +504,99 @@ const en = {
   device_saved: "The name is saved.",
   device_offline: "The name can only be changed with a connection.",
   working: "Working …",
+  // Activities (SPEC §6)
+  tab_activities: "Activities",
+  activities_title: "Activities",
+  activity_new: "New activity",
+  activity: "Activity",
+  activity_edit: "Activity: {type}",
+  activities_upcoming: "Planned in the area",
+  activities_own: "My recent",
+  activities_own_note: "Your activities of the last {days} days.",
+  activities_none_upcoming: "No planned activities in the area.",
+  activities_none_own: "No activities in the last {days} days.",
+  act_type: "Type",
+  act_status: "Planned or done",
+  act_place: "Place",
+  act_hotspot: "Hot spot (if it was held at one)",
+  act_no_hotspot: "No hot spot",
+  act_school: "School",
+  act_grades: "Grades",
+  act_grades_more: "Other grades",
+  act_grade: "Grade {n}",
+  act_group: "Class",
+  act_group_hint: "For example 5B.",
+  act_participants: "Number of participants",
+  act_staff: "Number of staff (school, public health etc.)",
+  act_topics: "Topics",
+  act_partners: "Together with",
+  act_notes_warning: "Do not write names or personal data.",
+  act_counts_only: "Counts only – never names of pupils, parents or residents.",
+  act_optional: "(optional)",
+  act_end_optional: "To (optional)",
+  act_mark_done: "Mark as done",
+  act_mark_done_hint: "Fill in the number of participants and tap Save.",
+  act_log_done: "Log as done",
+  act_by: "Planned by {name}",
+  act_readonly: "This activity is someone else's. You can log your own session of it.",
+  act_delete: "Delete the activity",
+  act_delete_confirm: "Delete the activity? This cannot be undone.",
+  act_saved: "The activity is saved. Waiting to upload.",
+  act_saved_synced: "The activity is saved and uploaded.",
+  act_fix_hint: "Correct the details below and tap Save: the activity is sent again.",
+  act_participants_n: "{n} participants",
+  act_grades_list: "grades {list}",
+  err_act_participants: "Enter the number of participants of a done activity (0–9999).",
+  err_act_school: "Enter the school of a school session.",
+  err_act_grades: "Choose at least one grade for a school session.",
+  err_act_future: "A done activity cannot start more than {minutes} minutes ahead. Choose Planned.",
+  err_act_ahead: "A planned activity can lie at most {days} days ahead.",
+  err_act_too_old: "The activity is older than {days} days.",
+  err_act_too_long: "An activity can last at most {hours} hours.",
+  err_act_number: "{field}: enter a whole number {min}–{max}.",
+  err_act_length: "{field}: at most {max} characters.",
+  field_type: "Type",
+  field_status: "Status",
+  field_starts_at: "Start",
+  field_ends_at: "End",
+  field_place: "Place",
+  field_school: "School",
+  field_grades: "Grades",
+  field_group: "Class",
+  field_participants: "Number of participants",
+  field_staff: "Number of staff",
+  field_topics: "Topics",
+  field_partners: "Together with",
+  why_activity_type: "choose a type from the list.",
+  why_activity_status: "choose planned, done or cancelled.",
+  why_activity_starts_at:
+    "the start is not accepted: a done activity may not lie in the future, a planned one at most {ahead} days ahead, and none may be older than {days} days.",
+  why_activity_ends_at: "the end is not accepted: it must be after the start and within {hours} hours.",
+  why_activity_hotspot_id: "the hot spot is not (or no longer) in your area. Choose another or none.",
+  why_activity_place: "the place may be at most 200 characters.",
+  why_activity_school: "enter the school (at most 200 characters); a school session needs one.",
+  why_activity_grades: "choose grades 0–9, each once; a school session needs at least one.",
+  why_activity_group: "the class may be at most 20 characters, for example 5B.",
+  why_activity_participants: "enter 0–9999 participants; a done activity needs the number.",
+  why_activity_staff: "enter 0–99 staff.",
+  why_activity_topics: "choose topics from the list, each once.",
+  why_activity_partners: "choose partners from the list, each once.",
+  why_activity_notes: "the notes may be at most 2000 characters.",
+  err_code_not_found_activity: "The activity no longer exists on the server.",
+  err_code_forbidden_activity: "The activity belongs to someone else and cannot be changed from here.",
+  err_code_conflict_activity: "The activity was changed on the server since you fetched it.",
+  err_code_unknown_mutation_type_activity:
+    "The server does not know activities yet. The activity stays on the phone; try again later.",
+  err_code_payload_too_large_activity: "The activity is too large to send. Shorten the notes and save again.",
+  err_code_bad_request_activity:
+    "The server did not understand what the app sent. Update the app; the activity is kept.",
+  reason_conflict_activity: "The activity was changed on the server since you fetched it.",
+  sign_out_confirm_title_records: "Changes waiting to upload",
+  sign_out_confirm_records: "{list} waiting to upload. They stay on this phone and upload when you sign in again.",
+  n_visits: "{n} visits",
+  n_activities_1: "1 activity",
+  n_activities: "{n} activities",
+  and: "and",
 };
 
 const CODES = {
@@ -505,9 +691,25 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
 }
 
-/** The codes of a list as the server declares them (config.js), in its order, each with its label. */
-export const codes = (list) => visitConfig().codes[list].map((code) => [code, codeLabel(list, code)]);
-export const codeLabel = (list, code) => CODES[lang][list][code] || code;
+/** What signing out would leave waiting: [title, sentence] — "1 besök väntar …" for visits alone, else each kind
+ * named ("2 besök och 1 aktivitet väntar …"). `byKind`: records per type; `total`: outbox entries. */
+export function waitingSentences(byKind = {}, total = 0) {
+  const { visit = 0, activity = 0 } = byKind;
+  if (!activity) return [t("sign_out_confirm_title"), t("sign_out_confirm", { n: total })];
+  const parts = [];
+  if (visit) parts.push(t("n_visits", { n: visit }));
+  parts.push(activity === 1 ? t("n_activities_1") : t("n_activities", { n: activity }));
+  return [t("sign_out_confirm_title_records"), t("sign_out_confirm_records", { list: parts.join(` ${t("and")} `) })];
+}
+
+/** The codes of a list as the server declares them (config.js) for a record type, in its order, with labels. */
+export const codes = (list, kind = "visit") =>
+  config()[kind].codes[list].map((code) => [code, codeLabel(list, code, kind)]);
+
+/** A code's label: the server's words where it sends them (the activity's lists, as its pages show them), else the
+ * app's own (the visit's lists). */
+export const codeLabel = (list, code, kind = "visit") =>
+  config()[kind]?.labels?.[lang]?.[list]?.[code] || CODES[lang][list]?.[code] || code;
 
 const formatters = {};
 function fmt(kind) {
@@ -629,23 +831,29 @@ export function formatHotHours(windows) {
 
 const AUTH_CODES = new Set(["token_expired", "token_revoked", "unauthorized"]);
 
-/** The sentence for an error code (of the API envelope, or "network" / "server" / an HTTP status). */
-export function errorSentence(code, status) {
+/** The sentence for an error code (of the API envelope, or "network" / "server" / an HTTP status); `kind` the record
+ * type it is about, when it has a sentence of its own ("the activity …" rather than "the visit …"). */
+export function errorSentence(code, status, kind = "visit") {
   let key = code;
   if (!key && status === 413) key = "payload_too_large";
   else if (!key && status === 429) key = "too_many_requests";
   else if (!key && status >= 500) key = "server";
   if (key === "service_unavailable" || key === "internal_error") key = "server";
+  if (key && `err_code_${key}_${kind}` in TABLES[lang]) return t(`err_code_${key}_${kind}`);
   if (key && `err_code_${key}` in TABLES[lang]) return t(`err_code_${key}`);
   if (AUTH_CODES.has(key)) return t("err_code_unauthorized");
   return t("err_code_other", { code: key || status || "?" });
 }
 
 /** One line per field the server named: [field, "Label: why"] — what is wrong, in words the officer reads. */
-export function fieldSentences(fields) {
+export function fieldSentences(fields, kind = "visit") {
+  const { limits } = config()[kind];
+  const vars = { ahead: limits.planned_max_ahead_days, hours: limits.max_hours, days: limits.max_age_days };
   return Object.keys(fields || {}).map((field) => {
     const label = `field_${field}` in TABLES[lang] ? t(`field_${field}`) : field;
-    const why = `why_${field}` in TABLES[lang] ? t(`why_${field}`) : t("why_other");
+    const own = `why_${kind}_${field}`;
+    const why =
+      own in TABLES[lang] ? t(own, vars) : `why_${field}` in TABLES[lang] ? t(`why_${field}`) : t("why_other");
     return [field, t("fields_error", { field: label, message: why })];
   });
 }

@@ -1,73 +1,93 @@
-// The outbox: every change to a visit is a record here, written in the same IndexedDB transaction as the visit,
-// before anything else happens. Records leave the outbox only when the server has answered them (or the officer
-// chose to discard one that needs attention) — never silently.
+// The outbox: every change to a synced record (a visit, an activity) is a record here, written in the same IndexedDB
+// transaction as the record itself, before anything else happens. Records leave the outbox only when the server has
+// answered them (or the officer chose to discard one that needs attention) — never silently.
 //
 // An outbox record: {seq, mutation_id, type, record_id, base_rev, data, user_id, state, sent, error, server}
+//   type "<kind>.upsert" or "<kind>.delete", kind a record type the server declares (config.js: visit, activity)
 //   state "pending"   waiting to upload; `sent` once it went out in a push (then frozen: same id, same payload)
 //   state "attention" rejected (error) or conflict (server copy): the officer decides
-import { visitConfig } from "./config.js";
+import { config } from "./config.js";
 import { req, tx, uuid } from "./storage.js";
 
-// The visit's wire fields and their defaults are the server's (VisitInputSchema, via config.js), never a list here.
-export const wireFields = () => visitConfig().fields;
+// The phone's store of each record type; every change of any type goes through the one outbox.
+export const STORES = { visit: "visits", activity: "activities" };
+const ALL = [...Object.values(STORES), "outbox"];
+export const kindOf = (type) => type.split(".")[0];
+const storeOf = (stores, type) => stores[STORES[kindOf(type)]];
+
+// A type's wire fields and their defaults are the server's (its input schema, via config.js), never a list here.
+export const wireFields = (kind = "visit") => config()[kind].fields;
 
 const listeners = new Set();
 export const onOutboxChange = (fn) => listeners.add(fn);
 // kind: "local" (the officer changed something: sync soon) or "sync" (results applied)
 const changed = (kind = "local") => listeners.forEach((fn) => fn(kind));
 
-export function wireData(visit) {
+export function wireData(record, kind = "visit") {
   const data = {};
-  for (const k of wireFields()) data[k] = visit[k] === undefined ? null : visit[k];
+  for (const k of wireFields(kind)) data[k] = record[k] === undefined ? null : record[k];
   return data;
 }
 
-/** A local visit record from the server's copy (pull, conflict). */
-export function fromServer(data, userId) {
-  return {
-    ...wireData(data),
+/** A local record from the server's copy (pull, conflict). `userId`: the signed-in user whose copy this is. */
+export function fromServer(data, userId, kind = "visit") {
+  const record = {
+    ...wireData(data, kind),
     id: data.id,
     rev: data.rev,
     deleted: !!data.deleted,
-    flag: data.flag || null,
-    on_site: data.on_site ?? null,
-    distance_m: data.distance_m ?? null,
     user_id: userId,
     sync: "synced",
-    base: { ...wireData(data), rev: data.rev },
+    base: { ...wireData(data, kind), rev: data.rev },
   };
+  if (kind === "visit") {
+    Object.assign(record, {
+      flag: data.flag || null,
+      on_site: data.on_site ?? null,
+      distance_m: data.distance_m ?? null,
+    });
+  } else {
+    // Who logged it (an area's planned activity may be someone else's: then the phone only shows it).
+    record.officer = data.officer ?? null;
+  }
+  return record;
 }
 
-/** A new visit of this officer: the given fields, the server's defaults for the rest. */
-export function newVisit(fields, userId) {
-  const { defaults } = visitConfig();
-  const visit = { id: uuid() };
-  for (const k of wireFields()) {
+/** A new record of this officer: the given fields, the server's defaults for the rest. */
+export function newRecord(kind, fields, userId) {
+  const { defaults } = config()[kind];
+  const record = { id: uuid() };
+  for (const k of wireFields(kind)) {
     const given = fields[k] ?? defaults[k] ?? null;
-    visit[k] = Array.isArray(given) ? [...given] : given;
+    record[k] = Array.isArray(given) ? [...given] : given;
   }
-  return { ...visit, rev: 0, deleted: false, flag: null, user_id: userId, sync: "pending", base: null };
+  return { ...record, rev: 0, deleted: false, flag: null, user_id: userId, sync: "pending", base: null };
 }
+
+export const newVisit = (fields, userId) => newRecord("visit", fields, userId);
 
 function syncState(entries) {
   if (entries.some((e) => e.state === "attention")) return "attention";
   return entries.length ? "pending" : "synced";
 }
 
-/** Save a visit (new or changed) and its upsert in one transaction. A change supersedes an attention entry. */
-export async function saveVisit(visit) {
+/** Save a record (new or changed) and its upsert in one transaction. A change supersedes an attention entry. */
+export async function saveRecord(kind, visit) {
+  const upsert = `${kind}.upsert`;
   const saved = await tx(
-    ["visits", "outbox"],
+    [STORES[kind], "outbox"],
     "readwrite",
-    async ({ visits, outbox }) => {
+    async (stores) => {
+      const { outbox } = stores;
+      const visits = stores[STORES[kind]];
       const entries = await req(outbox.index("record_id").getAll(visit.id));
-      const data = wireData(visit);
+      const data = wireData(visit, kind);
       const kept = [];
       for (const e of entries) {
         if (e.state === "attention") outbox.delete(e.seq);
         else kept.push(e);
       }
-      const open = kept.find((e) => !e.sent && e.type === "visit.upsert");
+      const open = kept.find((e) => !e.sent && e.type === upsert);
       if (open) {
         // Never sent: the same mutation can carry the newer data.
         open.data = data;
@@ -75,7 +95,7 @@ export async function saveVisit(visit) {
       } else {
         const entry = {
           mutation_id: uuid(),
-          type: "visit.upsert",
+          type: upsert,
           record_id: visit.id,
           base_rev: null,
           data,
@@ -90,7 +110,7 @@ export async function saveVisit(visit) {
       // Server-owned fields come from the stored copy: a sync may have moved them while the form was open.
       const current = await req(visits.get(visit.id));
       const record = { ...visit, sync: syncState(kept) };
-      if (current) Object.assign(record, { rev: current.rev, base: current.base, flag: current.flag });
+      if (current) Object.assign(record, { rev: current.rev, base: current.base, flag: current.flag ?? null });
       visits.put(record);
       return record;
     },
@@ -100,12 +120,16 @@ export async function saveVisit(visit) {
   return saved;
 }
 
-/** Delete an own visit: a tombstone mutation, or nothing at all if the server never saw it. */
-export async function deleteVisit(id) {
+export const saveVisit = (visit) => saveRecord("visit", visit);
+
+/** Delete an own record: a tombstone mutation, or nothing at all if the server never saw it. */
+export async function deleteRecord(kind, id) {
   await tx(
-    ["visits", "outbox"],
+    [STORES[kind], "outbox"],
     "readwrite",
-    async ({ visits, outbox }) => {
+    async (stores) => {
+      const { outbox } = stores;
+      const visits = stores[STORES[kind]];
       const visit = await req(visits.get(id));
       if (!visit) return;
       const entries = await req(outbox.index("record_id").getAll(id));
@@ -117,7 +141,7 @@ export async function deleteVisit(id) {
       }
       outbox.add({
         mutation_id: uuid(),
-        type: "visit.delete",
+        type: `${kind}.delete`,
         record_id: id,
         base_rev: null,
         data: null,
@@ -133,20 +157,25 @@ export async function deleteVisit(id) {
   changed();
 }
 
+export const deleteVisit = (id) => deleteRecord("visit", id);
+
 /** The officer's choice for an entry that needs attention: "server" (take theirs), "mine" (keep mine), "discard". */
 export async function resolve(seq, choice) {
   await tx(
-    ["visits", "outbox"],
+    ALL,
     "readwrite",
-    async ({ visits, outbox }) => {
+    async (stores) => {
+      const { outbox } = stores;
       const entry = await req(outbox.get(seq));
       if (!entry || entry.state !== "attention") return;
+      const kind = kindOf(entry.type);
+      const visits = storeOf(stores, entry.type);
       const visit = await req(visits.get(entry.record_id));
       outbox.delete(seq);
       const rest = (await req(outbox.index("record_id").getAll(entry.record_id))).filter((e) => e.seq !== seq);
       if (choice === "server" && entry.server) {
         if (entry.server.deleted) visits.delete(entry.record_id);
-        else visits.put({ ...fromServer(entry.server, visit?.user_id), sync: syncState(rest) });
+        else visits.put({ ...fromServer(entry.server, visit?.user_id ?? entry.user_id, kind), sync: syncState(rest) });
       } else if (choice === "mine" && entry.server && visit) {
         // Re-send my version on top of the server's current revision, under a new mutation id.
         const mine = {
@@ -183,12 +212,15 @@ export async function counts(userId) {
   const all = await tx(["outbox"], "readonly", ({ outbox }) => req(outbox.getAll()));
   let waiting = 0;
   let attention = 0;
+  const records = {}; // kind -> ids of records with something not uploaded (what signing out would leave behind)
   for (const e of all) {
     if (e.user_id !== userId) continue;
     if (e.state === "attention") attention += 1;
     else waiting += 1;
+    (records[kindOf(e.type)] ||= new Set()).add(e.record_id);
   }
-  return { waiting, attention };
+  const byKind = Object.fromEntries(Object.entries(records).map(([kind, ids]) => [kind, ids.size]));
+  return { waiting, attention, byKind };
 }
 
 export const attentionEntries = async (userId) =>
@@ -203,9 +235,10 @@ export const attentionEntries = async (userId) =>
  */
 export function takeBatch(size, userId) {
   return tx(
-    ["visits", "outbox"],
+    ALL,
     "readwrite",
-    async ({ visits, outbox }) => {
+    async (stores) => {
+      const { outbox } = stores;
       const all = await req(outbox.getAll());
       const blocked = new Set(all.filter((e) => e.state === "attention").map((e) => e.record_id));
       const inBatch = new Set();
@@ -218,7 +251,7 @@ export function takeBatch(size, userId) {
         batch.push(e);
       }
       const fresh = batch.filter((e) => !e.sent);
-      const found = await Promise.all(fresh.map((e) => req(visits.get(e.record_id))));
+      const found = await Promise.all(fresh.map((e) => req(storeOf(stores, e.type).get(e.record_id))));
       fresh.forEach((e, i) => {
         e.base_rev = found[i] && found[i].rev ? found[i].rev : null;
         e.sent = true;
@@ -232,16 +265,17 @@ export function takeBatch(size, userId) {
 
 export function mutationOf(e) {
   const m = { mutation_id: e.mutation_id, type: e.type, record_id: e.record_id, base_rev: e.base_rev };
-  if (e.type === "visit.upsert") m.data = e.data;
+  if (e.type.endsWith(".upsert")) m.data = e.data;
   return m;
 }
 
 /** Apply a push's results (one per mutation, in order) in one transaction. */
 export async function applyResults(batch, results) {
   await tx(
-    ["visits", "outbox"],
+    ALL,
     "readwrite",
-    async ({ visits, outbox }) => {
+    async (stores) => {
+      const { outbox } = stores;
       const all = await req(outbox.getAll());
       const byRecord = new Map();
       for (const e of all) {
@@ -270,22 +304,23 @@ export async function applyResults(batch, results) {
         answered.set(entry.record_id, [entry, result]);
       });
       const ids = [...answered.keys()];
-      const found = await Promise.all(ids.map((id) => req(visits.get(id))));
+      const found = await Promise.all(ids.map((id) => req(storeOf(stores, answered.get(id)[0].type).get(id))));
       for (const [i, id] of ids.entries()) {
         const [entry, result] = answered.get(id);
+        const visits = storeOf(stores, entry.type);
         const visit = found[i];
         if (!visit) continue;
         const list = byRecord.get(id) || [];
         if (result.status === "applied") {
-          if (entry.type === "visit.delete" && !list.length) {
+          if (entry.type.endsWith(".delete") && !list.length) {
             visits.delete(id);
             continue;
           }
           visit.rev = result.rev;
-          if (entry.type === "visit.upsert") {
+          if (entry.type.endsWith(".upsert")) {
             visit.base = { ...entry.data, rev: result.rev };
             // An edit clears a supervisor's flag (SPEC §3 rule 4).
-            if (entry.base_rev) visit.flag = null;
+            if (entry.base_rev && visit.flag) visit.flag = null;
           }
         }
         visit.sync = syncState(list);
@@ -300,9 +335,11 @@ export async function applyResults(batch, results) {
 
 /** A whole batch that cannot go (e.g. one mutation alone is too large): each needs the officer's attention. */
 export async function markAttention(batch, error) {
-  await tx(["visits", "outbox"], "readwrite", async ({ visits, outbox }) => {
+  await tx(ALL, "readwrite", async (stores) => {
+    const { outbox } = stores;
     for (const e of batch) {
       outbox.put({ ...e, state: "attention", reason: "rejected", error });
+      const visits = storeOf(stores, e.type);
       const visit = await req(visits.get(e.record_id));
       if (visit) visits.put({ ...visit, sync: "attention" });
     }

@@ -1,17 +1,26 @@
-// IndexedDB: the phone's copy of hot spots and own visits, the outbox of changes waiting to upload, and meta
-// (session, pull cursor, cached hot spot status). Only IndexedDB requests are awaited inside a transaction.
+// IndexedDB: the phone's copy of hot spots, own visits and activities (own, and the area's planned ones), the outbox
+// of changes waiting to upload, and meta (session, pull cursor, cached hot spot status). Only IndexedDB requests are
+// awaited inside a transaction.
 
 const DB_NAME = "fieldlog";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 let dbPromise = null;
 
-function upgrade(db) {
-  db.createObjectStore("meta");
-  db.createObjectStore("hotspots", { keyPath: "id" });
-  const visits = db.createObjectStore("visits", { keyPath: "id" });
-  visits.createIndex("started_at", "started_at");
-  const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-  outbox.createIndex("record_id", "record_id");
+// Each version adds to the one before: a phone on version 1 keeps its outbox and visits.
+function upgrade(db, from, upgrading) {
+  if (from < 1) {
+    db.createObjectStore("meta");
+    db.createObjectStore("hotspots", { keyPath: "id" });
+    const visits = db.createObjectStore("visits", { keyPath: "id" });
+    visits.createIndex("started_at", "started_at");
+    const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+    outbox.createIndex("record_id", "record_id");
+  }
+  if (from < 2) {
+    db.createObjectStore("activities", { keyPath: "id" });
+    // A cursor from before activities would bring only later changes: the next pull starts from a snapshot.
+    if (from >= 1) upgrading.objectStore("meta").delete("cursor");
+  }
 }
 
 /**
@@ -25,7 +34,7 @@ export function openDb() {
   if (dbPromise) return dbPromise;
   const opening = new Promise((resolve, reject) => {
     const open = indexedDB.open(DB_NAME, DB_VERSION);
-    open.onupgradeneeded = () => upgrade(open.result);
+    open.onupgradeneeded = (event) => upgrade(open.result, event.oldVersion, open.transaction);
     open.onblocked = () => console.warn("IndexedDB: waiting for another tab to close the older version");
     open.onsuccess = () => {
       const db = open.result;
@@ -117,12 +126,18 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Forget what the server can give back (hot spots, synced visits, cursor, status); keep everything not uploaded. */
+/** Forget what the server can give back (hot spots, synced records, cursor, status); keep everything not uploaded. */
 export function clearServerCopy() {
-  return tx(["hotspots", "visits", "meta"], "readwrite", async ({ hotspots, visits, meta }) => {
-    hotspots.clear();
-    meta.delete("cursor");
-    meta.delete("status");
-    for (const v of await req(visits.getAll())) if (v.sync === "synced") visits.delete(v.id);
-  });
+  return tx(
+    ["hotspots", "visits", "activities", "meta"],
+    "readwrite",
+    async ({ hotspots, visits, activities, meta }) => {
+      hotspots.clear();
+      meta.delete("cursor");
+      meta.delete("status");
+      for (const store of [visits, activities]) {
+        for (const v of await req(store.getAll())) if (v.sync === "synced") store.delete(v.id);
+      }
+    },
+  );
 }

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from fieldlog.auth.models import Device
 from fieldlog.db import utcnow
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def post_token(client, username, password=PASSWORD, device_name="Pixel 7", **kwargs):

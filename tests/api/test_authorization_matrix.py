@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from fieldlog.db import utcnow
-from tests.conftest import PASSWORD, csrf_token
+from tests.fixtures.users import PASSWORD, csrf_token
 
 ROLES = ("anonymous", "officer", "officer_other", "supervisor", "supervisor_other", "admin")
 USERNAMES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import utc
+from tests.fixtures.util import utc
 
 WEEK = "from=2026-11-16&to=2026-11-22"  # Monday..Sunday, CET (UTC+1)
 

@@ -20,7 +20,8 @@ from fieldlog.coverage.models import CoverageDay, CoverageStale
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.visits.models import Visit
 from tests.api.sync_support import delete, push_results, upsert, visit_data
-from tests.conftest import base_config, utc
+from tests.fixtures.app import base_config
+from tests.fixtures.util import utc
 
 TZ = "Europe/Stockholm"
 

@@ -9,7 +9,7 @@ import pytest
 
 from fieldlog.db import utcnow
 from tests.api.page_forms import hotspot_form
-from tests.conftest import PASSWORD, csrf_token
+from tests.fixtures.users import PASSWORD, csrf_token
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import pytest
 
 from fieldlog.demo import DEMO_PASSWORD
 from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
-from tests.conftest import csrf_token
+from tests.fixtures.users import csrf_token
 
 # Paths that act on something; the pages reach them only through POST forms, and a crawl never follows them.
 STATE_CHANGING = re.compile(r"^/(logout|locale)$|/(archive|revoke|flag|unflag|password|active|public)$|^/api/")
@@ -272,9 +272,15 @@ def _assert_reached_every_supervisor_page(result: Crawl, admin: bool) -> None:
         "/supervisor/audit",
         "/supervisor/export/visits.csv",
         "/supervisor/export/visits.geojson",
+        "/supervisor/activities/",
+        "/supervisor/activities/<id>",
+        "/supervisor/activities/export.csv",
+        "/supervisor/activities/export.xlsx",
     }
     if admin:
         expected |= {"/supervisor/areas", "/public/svenljunga"}
+    else:  # planning is a supervisor's, in their own area
+        expected |= {"/supervisor/activities/new", "/supervisor/activities/<id>/edit"}
     reached = {_ID.sub("/<id>", p) for p in paths}
     assert expected <= reached, f"never reached: {sorted(expected - reached)}"
     assert sum(1 for p in paths if re.fullmatch(r"/supervisor/visits/[0-9a-f-]{36}", p)) >= 5

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldlog.auth.models import Device
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def sign_in(client, username="anna", device_name="Chrome på Android (Pixel 7)"):

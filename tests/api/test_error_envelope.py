@@ -1,7 +1,7 @@
 import pytest
 
 from fieldlog import create_app
-from tests.conftest import base_config
+from tests.fixtures.app import base_config
 
 
 def assert_envelope(response, status, code):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.fixtures.users import csrf_token
 
 API_NUL = [
     "/api/v1/hotspots?area=%00",

@@ -2,7 +2,7 @@
 
 import logging
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def test_sign_ins_and_api_calls_log_no_password_or_token(client, officer, caplog, login):

@@ -86,6 +86,66 @@ def test_the_shell_serves_the_visit_as_the_server_declares_it(client):
     }
 
 
+def test_the_shell_serves_the_activity_as_the_server_declares_it(client):
+    """The activity (SPEC §6) is declared like the visit, from its input schema — and its codes carry the labels the
+    supervisor's pages use, in Swedish and English."""
+    from fieldlog.activities import services
+    from fieldlog.activities.models import PARTNERS, STATUSES, TOPICS, TYPES
+    from fieldlog.activities.schemas import ActivityInputSchema
+
+    activity = served_config(client)["activity"]
+    schema = ActivityInputSchema()
+    assert activity["fields"] == list(schema.load_fields)
+    assert activity["required"] == ["type", "status", "starts_at"]
+    assert set(activity["defaults"]) == {name for name, f in schema.load_fields.items() if not f.required}
+    assert activity["codes"] == {
+        "type": list(TYPES),
+        "status": list(STATUSES),
+        "topics": list(TOPICS),
+        "partners": list(PARTNERS),
+    }
+    assert activity["bounds"] == {
+        "place": {"max_length": 200},
+        "school": {"max_length": 200},
+        "grades": {"min": 0, "max": 9},
+        "group": {"max_length": 20},
+        "participants": {"min": 0, "max": 9999},
+        "staff": {"min": 0, "max": 99},
+        "notes": {"max_length": 2000},
+    }
+    assert activity["limits"] == {
+        "max_hours": 12,
+        "done_max_future_minutes": services.DONE_MAX_FUTURE.total_seconds() // 60,
+        "planned_max_ahead_days": services.PLANNED_MAX_AHEAD.days,
+        "max_age_days": services.MAX_AGE.days,
+    }
+    for lang in ("sv", "en"):
+        # (the shell's JSON sorts keys: a label table is looked up by code, the order is the code list's)
+        assert {name: set(table) for name, table in activity["labels"][lang].items()} == {
+            name: set(codes) for name, codes in activity["codes"].items()
+        }
+    assert activity["labels"]["sv"]["type"]["school_session"] == "Skollektion"
+    assert activity["labels"]["en"]["type"]["school_session"] == "School session"
+    assert activity["labels"]["sv"]["topics"]["it_crime"] == "IT-relaterad brottslighet"
+
+
+def test_every_activity_field_the_app_names_is_declared_and_every_declared_field_has_its_words(client):
+    """What the JavaScript uses against the Python declaration: the field names of i18n.js's sentences for an
+    activity's rejections are exactly its wire fields, in both languages, so a field the server names always reads
+    as words (and a renamed field fails here, not on a phone)."""
+    fields = served_config(client)["activity"]["fields"]
+    text = (STATIC / "js" / "i18n.js").read_text(encoding="utf-8")
+    why = re.findall(r"^\s*why_activity_(\w+):", text, re.M)
+    assert sorted(why) == sorted(fields * 2)
+    labels = set(re.findall(r"^\s*field_(\w+):", text, re.M))
+    assert set(fields) <= labels
+    form = (STATIC / "js" / "views" / "activity.js").read_text(encoding="utf-8")
+    for name in ("school_session", "done", "planned"):
+        assert f'"{name}"' in form  # the codes the form's rules name ...
+    declared = served_config(client)["activity"]["codes"]
+    assert "school_session" in declared["type"] and {"done", "planned"} <= set(declared["status"])  # ... exist
+
+
 def test_limits_and_zone_the_operator_configures_reach_the_app_and_change_its_version(app, client):
     config = served_config(client)
     assert config["visit"]["limits"] == {"max_hours": 12, "max_future_minutes": 10, "max_age_days": 90}
@@ -107,3 +167,6 @@ def test_the_app_keeps_no_constants_of_the_servers():
         assert not re.search(r'"hotspot_id",\s*"started_at"', text), name
         assert not re.search(r"MAX_(HOURS|FUTURE|AGE)", text), name
         assert not re.search(r'\[\s*"foot",\s*"vehicle"', text), name
+        # The activity's code lists and their words are the server's (config.js), not the app's.
+        assert not re.search(r'"?school_session"?:\s*"', text), name
+        assert not re.search(r"(TYPES|TOPICS|PARTNERS)\s*=", text), name

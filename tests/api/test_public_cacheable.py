@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 @pytest.mark.parametrize("path", ["/public/svenljunga", "/public/svenljunga.json", "/public/svenljunga?lang=en"])

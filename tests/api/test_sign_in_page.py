@@ -1,6 +1,6 @@
 """The server-rendered sign-in page: sessions, CSRF, throttling shared with the API, language."""
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.fixtures.users import PASSWORD, csrf_token
 
 
 def test_sign_in_page_is_swedish_by_default(client):

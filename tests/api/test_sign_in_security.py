@@ -9,7 +9,8 @@ import re
 import pytest
 
 from fieldlog import create_app
-from tests.conftest import PASSWORD, IsolatedClient, base_config, csrf_token
+from tests.fixtures.app import IsolatedClient, base_config
+from tests.fixtures.users import PASSWORD, csrf_token
 
 
 def post_token(client, username, password=PASSWORD, **kwargs):
@@ -81,7 +82,7 @@ def second_app(database_url, tmp_path):
 FAIL_IN_ANOTHER_PROCESS = """
 import sys
 from fieldlog import create_app
-from tests.conftest import base_config
+from tests.fixtures.app import base_config
 app = create_app(base_config(sys.argv[1], sys.argv[2]))
 client = app.test_client()
 for _ in range(int(sys.argv[3])):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fieldlog.db import utcnow
 from tests.api.page_forms import hotspot_form
-from tests.conftest import csrf_token
+from tests.fixtures.users import csrf_token
 
 # -- B4: hot hours with days but no times
 
@@ -444,7 +444,7 @@ def test_an_officers_edit_that_clears_a_flag_tells_the_supervisor(
 
 
 def test_times_are_shown_in_the_areas_time_zone(client, login, make_area, make_user, make_hotspot, make_visit):
-    from tests.conftest import utc
+    from tests.fixtures.util import utc
 
     helsinki = make_area("pargas", name="Pargas", timezone="Europe/Helsinki")
     make_user("supervisor", helsinki, username="pia")

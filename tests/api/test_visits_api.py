@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import utc
+from tests.fixtures.util import utc
 
 PERIOD = "from=2026-11-16&to=2026-11-22"
 

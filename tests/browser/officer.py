@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 # Most of these tests pull hot spots and push visits: they need the sync API of SPEC §3 (built on branch `sync`).
 

@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def test_supervisor_signs_in_in_swedish_and_switches_to_english(page, live_server, supervisor, hotspot):

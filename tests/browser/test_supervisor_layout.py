@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldlog.activities.demo import activity_id
 from fieldlog.demo import DEMO_PASSWORD, particular_visit_id
 
 PHONE = {"width": 390, "height": 844}
@@ -128,6 +129,13 @@ def supervisor_pages(app) -> dict[str, str]:
         "person-deactivated": f"/supervisor/people/{users['per']}",
         "report": "/supervisor/report?period=last_4_weeks",
         "audit": "/supervisor/audit",
+        "activities": "/supervisor/activities/",
+        "activities-planned": "/supervisor/activities/?status=planned",
+        "activity-session": f"/supervisor/activities/{activity_id('session-0')}",
+        "activity-planned": f"/supervisor/activities/{activity_id('session-13')}",
+        "activity-walk": f"/supervisor/activities/{activity_id('safety-walk')}",
+        "activity-new": "/supervisor/activities/new",
+        "activity-edit": f"/supervisor/activities/{activity_id('session-12')}/edit",
     }
 
 
@@ -139,6 +147,7 @@ def admin_pages(app) -> dict[str, str]:
         "admin-person-supervisor": f"/supervisor/people/{users['johan']}",
         "admin-areas": "/supervisor/areas",
         "admin-audit": "/supervisor/audit",
+        "admin-activities": "/supervisor/activities/?area=svenljunga",
         "public": "/public/svenljunga",
     }
 

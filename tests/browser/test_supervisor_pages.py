@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from fieldlog.db import utcnow
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def sign_in(page, base: str, username: str = "sven") -> None:

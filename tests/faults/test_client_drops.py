@@ -12,7 +12,9 @@ import tempfile
 import pytest
 import sqlalchemy as sa
 
-from bench.load import Server, make_visits, prepare, request
+from loadkit.database import prepare
+from loadkit.load import make_visits
+from loadkit.server import Server, request
 
 pytestmark = pytest.mark.slow
 

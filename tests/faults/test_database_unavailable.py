@@ -16,7 +16,8 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bench.load import prepare, run_load
+from loadkit.database import prepare
+from loadkit.load import run_load
 from tests.faults.proxy import CuttableProxy
 
 pytestmark = pytest.mark.slow

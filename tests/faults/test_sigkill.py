@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bench.load import run_load
+from loadkit.load import run_load
 
 pytestmark = pytest.mark.slow
 

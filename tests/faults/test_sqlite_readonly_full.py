@@ -17,9 +17,10 @@ import uuid
 import pytest
 from sqlalchemy import event
 
-from bench.load import make_visits, prepare
 from fieldlog import create_app
 from fieldlog.extensions import db
+from loadkit.database import prepare
+from loadkit.load import make_visits
 
 pytestmark = pytest.mark.slow
 

@@ -1,5 +1,5 @@
-"""The load of SPEC §5 at CI size: bench/load.py's own run at 5,000 visits — gunicorn workers, concurrent phones
-pushing with retries, supervisors reading, phones pulling — and the database checked afterwards.
+"""The load of SPEC §5 at CI size: bench/load.py's run (``loadkit.load.run_load``) at 5,000 visits — gunicorn workers,
+concurrent phones pushing with retries, supervisors reading, phones pulling — and the database checked afterwards.
 
 Runs on the database under test: PostgreSQL (4 workers, 50 phones, database ``<test db>_load``) when
 FIELDLOG_TEST_DATABASE_URL is set, else a SQLite file (2 workers, 20 phones). The full 100,000 is the bench.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.load import run_load
-from tests.server_support import is_postgres
+from loadkit.load import run_load
+from tests.fixtures.server import is_postgres
 
 pytestmark = pytest.mark.slow
 

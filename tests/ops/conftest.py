@@ -11,8 +11,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import live_server  # noqa: F401  (the real app on a free port, for the backup proof)
-from tests.conftest import TEST_DATABASE_URL
+from tests.fixtures.app import TEST_DATABASE_URL
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from fieldlog import create_app
 from fieldlog.extensions import db as _db
-from tests.conftest import base_config
+from tests.fixtures.app import base_config
 
 PHONES = 3
 BATCH_NEW = 4

@@ -14,7 +14,7 @@ from fieldlog import create_app
 from fieldlog.db import utcnow
 from fieldlog.extensions import db as _db
 from fieldlog.ops import backup as backup_module
-from tests.conftest import TEST_DATABASE_URL, base_config
+from tests.fixtures.app import TEST_DATABASE_URL, base_config
 
 postgres_only = pytest.mark.skipif(not TEST_DATABASE_URL, reason="pg_dump / pg_restore: PostgreSQL only")
 

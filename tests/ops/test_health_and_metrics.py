@@ -14,7 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from fieldlog import create_app
 from fieldlog.ops.metrics import QueueClock
 from tests.api.sync_support import push_results, upsert, visit_data
-from tests.conftest import PASSWORD, base_config
+from tests.fixtures.app import base_config
+from tests.fixtures.users import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
@@ -145,7 +146,7 @@ def test_metrics_add_up_every_worker_in_multiprocess_mode(tmp_path, database_url
     script = f"""
 import json, sys
 from fieldlog import create_app
-from tests.conftest import base_config
+from tests.fixtures.app import base_config
 config = base_config({database_url!r}, {str(tmp_path / "instance")!r})
 config["METRICS_TOKEN"] = {TOKEN!r}
 client = create_app(config).test_client()

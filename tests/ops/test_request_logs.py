@@ -7,7 +7,7 @@ import logging
 
 from fieldlog.ops.logs import JsonFormatter, formatter
 from tests.api.sync_support import push_results, upsert, visit_data
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def request_records(caplog) -> list[logging.LogRecord]:

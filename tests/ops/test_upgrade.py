@@ -19,7 +19,8 @@ from werkzeug.security import generate_password_hash
 
 from fieldlog import create_app
 from fieldlog.extensions import db as _db
-from tests.conftest import PASSWORD, base_config, csrf_token
+from tests.fixtures.app import base_config
+from tests.fixtures.users import PASSWORD, csrf_token
 
 PREVIOUS_RELEASE = "0003"
 EVENINGS = {"days": [1, 2, 3, 4], "from": "18:00", "to": "22:00"}

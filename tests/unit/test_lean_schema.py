@@ -1,11 +1,18 @@
 """LeanSchema loads exactly as marshmallow's own Schema does: the same data, the same errors, for any input.
 
-Each input schema of the push is compared with a twin that uses marshmallow's unmodified ``Schema._deserialize``,
-on generated input: valid visits, every field replaced by values of every JSON type, missing and unknown keys.
+Every LeanSchema subclass of the package — found by importing every module of ``fieldlog`` and walking
+``__subclasses__()``, so a new one is covered without editing this file — is compared with a twin that uses
+marshmallow's unmodified ``Schema._deserialize`` (``twin``), on input generated from its declared fields: plausible
+values of each field's type, every field replaced by values of every JSON type, missing and unknown keys. The push's
+own schemas are also compared on input shaped like real visits and mutations.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import importlib
+import pkgutil
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -14,28 +21,50 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+import fieldlog
 from fieldlog.api import fields as api_fields
 from fieldlog.api.schemas import LeanSchema
 from fieldlog.sync.schemas import MutationSchema, PushSchema
 from fieldlog.visits.models import ACTIVITIES, MODES, OBSERVATIONS
-from fieldlog.visits.schemas import PositionInputSchema, VisitInputSchema
+from fieldlog.visits.schemas import VisitInputSchema
 
 
-class PlainPosition(PositionInputSchema):
-    _deserialize = Schema._deserialize
+def lean_schemas() -> list[type[LeanSchema]]:
+    """Every LeanSchema subclass (at any depth) that the package declares, once all its modules are imported."""
+    for module in pkgutil.walk_packages(fieldlog.__path__, "fieldlog."):
+        importlib.import_module(module.name)
+
+    def below(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+
+    found = {cls for cls in below(LeanSchema) if cls.__module__.startswith("fieldlog.")}
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
 
-class PlainVisit(VisitInputSchema):
-    _deserialize = Schema._deserialize
-    position = fields.Nested(PlainPosition, load_default=None, allow_none=True)
+@functools.cache
+def twin(cls: type[Schema]) -> type[Schema]:
+    """``cls`` with marshmallow's own ``Schema._deserialize``, and so every LeanSchema it nests."""
+    replaced = {name: _twin_field(field) for name, field in cls._declared_fields.items()}
+    changed = {name: field for name, field in replaced.items() if field is not cls._declared_fields[name]}
+    return type(f"Plain{cls.__name__}", (cls,), {"_deserialize": Schema._deserialize, **changed})
 
 
-class PlainMutation(MutationSchema):
-    _deserialize = Schema._deserialize
+def _twin_field(field: fields.Field) -> fields.Field:
+    if isinstance(field, fields.Nested) and isinstance(field.nested, type) and issubclass(field.nested, LeanSchema):
+        field = copy.copy(field)
+        field.nested, field._schema = twin(field.nested), None
+    elif isinstance(field, fields.List) and (inner := _twin_field(field.inner)) is not field.inner:
+        field = copy.copy(field)
+        field.inner = inner
+    return field
 
 
-class PlainPush(PushSchema):
-    _deserialize = Schema._deserialize
+LEAN_SCHEMAS = lean_schemas()
+PlainVisit = twin(VisitInputSchema)
+PlainMutation = twin(MutationSchema)
+PlainPush = twin(PushSchema)
 
 
 def outcome(schema: Schema, data, **kwargs):
@@ -60,6 +89,41 @@ json_values = st.recursive(
 )
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def plausible(field: fields.Field):
+    """Values of the field's own type (those it may accept), or of any JSON type."""
+    if isinstance(field, fields.Nested):
+        nested = field.nested if isinstance(field.nested, type) else type(field.nested)
+        own = st.deferred(lambda: records(nested))
+    elif isinstance(field, fields.List):
+        own = st.lists(plausible(field.inner), max_size=3)
+    elif isinstance(field, fields.Dict):
+        own = st.dictionaries(st.text(max_size=8), json_values, max_size=3)
+    elif isinstance(field, fields.UUID):
+        own = st.uuids().map(str)
+    elif isinstance(field, fields.DateTime):
+        own = st.datetimes(timezones=st.none() | st.just(UTC)).map(lambda d: d.isoformat())
+    elif isinstance(field, fields.Boolean):
+        own = st.booleans()
+    elif isinstance(field, fields.Integer):
+        own = st.integers(-3, 1000)
+    elif isinstance(field, fields.Float):
+        own = st.floats(allow_nan=False) | st.integers(-200, 200)
+    elif isinstance(field, fields.String):
+        choices = [c for v in field.validators if isinstance(v, validate.OneOf) for c in v.choices]
+        own = st.sampled_from(choices) | st.text(max_size=12) if choices else st.text(max_size=12)
+    else:
+        own = st.nothing()
+    return own | json_values
+
+
+def records(schema: type[Schema]):
+    """Dictionaries for ``schema``: each declared field present or not, with a plausible value or any; unknown keys."""
+    declared = schema._declared_fields
+    known = st.fixed_dictionaries({}, optional={name: plausible(field) for name, field in declared.items()})
+    unknown = st.dictionaries(st.text(max_size=8).filter(lambda key: key not in declared), json_values, max_size=2)
+    return st.tuples(known, unknown).map(lambda pair: {**pair[0], **pair[1]})
 
 
 @st.composite
@@ -148,6 +212,22 @@ def test_push_envelope_loads_as_with_marshmallows_own_loop(data):
 @given(data=visits())
 def test_unknown_keys_handled_as_marshmallow_does(unknown, data):
     assert outcome(VisitInputSchema(), data, unknown=unknown) == outcome(PlainVisit(), data, unknown=unknown)
+
+
+def test_every_lean_schema_of_the_package_is_found():
+    # The discovery itself: it finds the push's schemas, the ones nested in the documentation schemas, and no twin.
+    assert {VisitInputSchema, MutationSchema, PushSchema} <= set(LEAN_SCHEMAS)
+    assert all(cls.__module__.startswith("fieldlog.") for cls in LEAN_SCHEMAS)
+
+
+@pytest.mark.parametrize("schema", LEAN_SCHEMAS, ids=lambda cls: cls.__qualname__)
+@pytest.mark.parametrize("unknown", [None, EXCLUDE, INCLUDE])  # None: the schema's own Meta.unknown
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_lean_schema_loads_as_with_marshmallows_own_loop(schema, unknown, data):
+    value = data.draw(st.one_of(records(schema), json_values))
+    options = {} if unknown is None else {"unknown": unknown}
+    assert outcome(schema(), value, **options) == outcome(twin(schema)(), value, **options)
 
 
 def test_partial_and_data_key_go_through_marshmallows_loop():

@@ -55,6 +55,14 @@ def test_client_values_flatten_the_position_and_leave_it_null_without_a_fix():
     assert (without["lat"], without["lon"], without["accuracy_m"]) == (None, None, None)
 
 
-def test_the_registry_dispatches_visit_mutation_types():
-    assert RECORDS == {"visit": VISIT}
-    assert MUTATIONS == {"visit.upsert": (VISIT, "upsert"), "visit.delete": (VISIT, "delete")}
+def test_the_registry_dispatches_visit_and_activity_mutation_types():
+    from fieldlog.sync.records import ACTIVITY
+
+    # Pull order is registry order: visits keep rank 1, activities were appended.
+    assert list(RECORDS.items()) == [("visit", VISIT), ("activity", ACTIVITY)]
+    assert MUTATIONS == {
+        "visit.upsert": (VISIT, "upsert"),
+        "visit.delete": (VISIT, "delete"),
+        "activity.upsert": (ACTIVITY, "upsert"),
+        "activity.delete": (ACTIVITY, "delete"),
+    }

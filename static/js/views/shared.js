@@ -2,7 +2,8 @@
 // lifetime (cleanups, live redraw), reading the phone's copy, and the small pieces every list shows (state badge,
 // flag, entry mark).
 import { h, replace } from "../dom.js";
-import { errorSentence, t } from "../i18n.js";
+import { errorSentence, fieldSentences, t } from "../i18n.js";
+import { resolve } from "../outbox.js";
 import { req, tx } from "../storage.js";
 
 // --- Banners under the top bar: sign in again, a new version, and the one error banner for any action that failed
@@ -136,9 +137,16 @@ export function stateBadge(visit) {
   if (!visit.ended_at && visit.sync !== "attention") {
     return h("span", { class: "badge badge-ongoing" }, h("span", { "aria-hidden": "true" }, "⏱ "), t("state_ongoing"));
   }
-  const label = { pending: t("state_pending"), synced: t("state_synced"), attention: t("state_attention") }[visit.sync];
-  const icon = { pending: "⏳", synced: "✓", attention: "⚠" }[visit.sync];
-  return h("span", { class: `badge badge-${visit.sync}` }, h("span", { "aria-hidden": "true" }, `${icon} `), label);
+  return syncBadge(visit);
+}
+
+/** Where a record stands with the server: waiting to upload, uploaded, needs attention — in words and an icon. */
+export function syncBadge(record) {
+  const label = { pending: t("state_pending"), synced: t("state_synced"), attention: t("state_attention") }[
+    record.sync
+  ];
+  const icon = { pending: "⏳", synced: "✓", attention: "⚠" }[record.sync];
+  return h("span", { class: `badge badge-${record.sync}` }, h("span", { "aria-hidden": "true" }, `${icon} `), label);
 }
 
 export function flagNote(visit) {
@@ -147,4 +155,42 @@ export function flagNote(visit) {
     ? t("flagged_by", { by: visit.flag.by, comment: visit.flag.comment })
     : t("flagged", { comment: visit.flag.comment });
   return h("p", { class: "flag" }, h("span", { "aria-hidden": "true" }, "⚑ "), text);
+}
+
+// --- What needs attention ---
+
+// The attention box of a record (a visit, an activity) the server refused or that conflicts: why (in the officer's
+// words, from the code and the fields), and the officer's choice — fix it, keep mine, take the server's, discard.
+export function attentionBox(entry, ctx, onFix, kind = "visit") {
+  const items = [];
+  if (entry.reason === "conflict") {
+    items.push(h("p", {}, kind === "visit" ? t("reason_conflict") : t(`reason_conflict_${kind}`)));
+  } else {
+    // C1: in the officer's language, from the code and the fields — never the server's English message.
+    const error = entry.error || {};
+    items.push(h("p", {}, errorSentence(error.code, error.status, kind)));
+    const list = fieldSentences(error.fields, kind).map(([field, text]) => h("li", { "data-field": field }, text));
+    if (list.length) items.push(h("ul", {}, list));
+  }
+  const act = (choice) =>
+    once(async () => {
+      await resolve(entry.seq, choice);
+      ctx.refresh("force");
+    });
+  const buttons = [];
+  if (entry.reason === "conflict") {
+    if (entry.server && !entry.server.deleted)
+      buttons.push(h("button", { type: "button", onclick: act("mine") }, t("keep_mine")));
+    buttons.push(h("button", { type: "button", onclick: act("server") }, t("take_server")));
+  } else {
+    buttons.push(h("button", { type: "button", class: "primary", onclick: () => onFix(entry) }, t("fix")));
+  }
+  buttons.push(h("button", { type: "button", onclick: act("discard") }, t("discard")));
+  return h(
+    "section",
+    { class: "attention", "aria-labelledby": "attention-title" },
+    h("h2", { id: "attention-title" }, h("span", { "aria-hidden": "true" }, "⚠ "), t("needs_action_title")),
+    items,
+    h("div", { class: "actions" }, buttons),
+  );
 }

@@ -1,10 +1,11 @@
 // Today: the officer's shift — own visits of the last 16 hours, what needs attention, and this device's name.
+import { activityLine, loadActivities } from "../activities.js";
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { errorSentence, formatDateTime, formatTime, t, zonedInputs } from "../i18n.js";
 import { attentionEntries } from "../outbox.js";
 import { getSession, saveSession } from "../session.js";
-import { entryMark, flagNote, loadData, minutesBetween, showError, spotName, stateBadge } from "./shared.js";
+import { entryMark, flagNote, loadData, minutesBetween, showError, spotName, stateBadge, syncBadge } from "./shared.js";
 
 const SHIFT_HOURS = 16;
 
@@ -45,17 +46,27 @@ export async function renderToday(main, ctx) {
     ...data.visits.filter((v) => attentionIds.has(v.id)),
     ...data.visits.filter((v) => v.flag && !attentionIds.has(v.id) && !shown.has(v.id)),
   ];
+  // The status line's "needs attention" leads here: activities the server refused are listed too.
+  const activities = (await loadActivities(ctx.userId)).activities.filter((a) => attentionIds.has(a.id));
+  const activityItem = (a) =>
+    h(
+      "li",
+      { class: "visit-item activity-item", "data-activity-id": a.id },
+      h("a", { href: `#/activity/${a.id}` }, h("strong", {}, formatDateTime(a.starts_at)), " ", activityLine(a)),
+      " ",
+      syncBadge(a),
+    );
   replace(
     main,
     h("h1", {}, t("today")),
     h("p", { class: "muted" }, t("shift_note")),
     // Only when there is something in it (B6: an empty box was shown).
-    needsAction.length
+    needsAction.length || activities.length
       ? h(
           "section",
           { class: "attention", "aria-labelledby": "needs-title" },
           h("h2", { id: "needs-title" }, t("needs_action_title")),
-          h("ul", { class: "visits" }, needsAction.map(item)),
+          h("ul", { class: "visits" }, needsAction.map(item), activities.map(activityItem)),
         )
       : null,
     visits.length ? h("ul", { class: "visits" }, visits.map(item)) : h("p", {}, t("no_visits_today")),

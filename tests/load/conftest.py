@@ -1,1 +1,0 @@
-from tests.server_support import server_database, workers  # noqa: F401  (fixtures)
