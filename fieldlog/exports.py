@@ -9,7 +9,9 @@ records in their declared columns by ``columns_workbook``."""
 
 from __future__ import annotations
 
+import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -72,3 +74,23 @@ def columns_workbook(columns, rows, export, title: str) -> bytes:
     wb = Workbook()
     sheet(wb, title, headers, data, formats)
     return workbook_bytes(wb)
+
+
+def columns_csv(columns, rows, export) -> Iterator[str]:
+    """The CSV export of records in their declared CSV columns (UTF-8 with a byte-order mark, a header row of the
+    columns' names), one line per record; times as ``export`` gives them (the area's zone with their offset)."""
+    values = [column.value for column in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return value
+
+    writer.writerow([column.name for column in columns])
+    yield "\ufeff" + flush()  # a byte-order mark: spreadsheet programs then read UTF-8 (å, ä, ö) correctly
+    for row in rows:
+        writer.writerow([value(row, export) for value in values])
+        yield flush()

@@ -4,8 +4,6 @@ the rows are the area's live visits of a period, oldest first."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -13,7 +11,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 
 from fieldlog.areas.models import Area
-from fieldlog.exports import XLSX, attachment, columns_workbook
+from fieldlog.exports import XLSX, attachment, columns_csv, columns_workbook
 from fieldlog.extensions import db
 from fieldlog.periods import Period
 from fieldlog.sync.records import VISIT, Export
@@ -45,28 +43,9 @@ def download(fmt: str, area: Area, p: Period):
     return attachment(body, content_type, f"visits-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.{fmt}")
 
 
-# The CSV export's columns, declared with the visit (``fieldlog.sync.records``).
-CSV_COLUMNS = tuple(column.name for column in VISIT.csv_columns)
-
-
 def csv_lines(rows, timezone: str) -> Iterator[str]:
     """The CSV export (UTF-8, header row), one line per visit; times in the area's time zone with their offset."""
-    export = Export(ZoneInfo(timezone))
-    values = [column.value for column in VISIT.csv_columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
-
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + flush()  # a byte-order mark: spreadsheet programs then read UTF-8 (å, ä, ö) correctly
-    for row in rows:
-        writer.writerow([value(row, export) for value in values])
-        yield flush()
+    return columns_csv(VISIT.csv_columns, rows, Export(ZoneInfo(timezone)))
 
 
 def geojson(rows) -> dict:
