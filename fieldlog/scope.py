@@ -84,25 +84,18 @@ def read_area(user: User, slug: str | None, *, all_for_admin: bool = False, forb
 def write_area(user: User, slug: str | None, forbidden: str = READ_OWN_ONLY) -> Area:
     """The area a record is created in, named by the body's ``area``: as ``read_area``, but an unknown slug is an
     invalid field of the body (400), not a missing address."""
-    if not is_admin(user):
+    try:
         return read_area(user, slug, forbidden=forbidden)
-    if slug is None:
-        raise Invalid("Name the area.", {"area": ["Required for an admin."]})
-    area = area_by_slug(slug)
-    if area is None:
-        raise Invalid("No such area.", {"area": ["Unknown area."]})
-    return area
+    except NotFound as e:
+        raise Invalid(e.message, e.fields) from None
 
 
 def page_area(user: User) -> Area | None:
-    """The area a page shows: a supervisor's own; an admin's choice (``?area=<slug>``, unknown: NotFound), else the
-    first area (None only while there are no areas)."""
+    """The area a page shows: a supervisor's own (a page ignores their ``?area=``); an admin's choice
+    (``?area=<slug>``, unknown: NotFound), else the first area (None only while there are no areas)."""
     if not is_admin(user):
-        return user.area
+        return read_area(user, None)
     slug = request.args.get("area")
-    if slug:
-        area = area_by_slug(slug)
-        if area is None:
-            raise NotFound("No such area.")
-        return area
-    return db.session.scalar(select(Area).order_by(Area.name).limit(1))
+    if not slug:
+        return db.session.scalar(select(Area).order_by(Area.name).limit(1))
+    return read_area(user, slug)

@@ -100,7 +100,7 @@ def set_security_headers(response):
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 # Endpoints that check NUL in their bodies themselves, item by item: one bad mutation of a push is rejected alone
 # (SPEC §3 rule 2), never the whole batch.
-NUL_CHECKED_BY_ENDPOINT = {"api.push"}
+NUL_CHECKED_BY_ENDPOINT = {"api.sync.push"}
 
 NUL_MESSAGE = _l("Must not contain a NUL character.")
 

@@ -74,12 +74,49 @@ def hot_hours_label(hot_hours: list[dict]) -> str:
     return "; ".join(f"{days_label(w['days'])} {w['from']}–{w['to']}" for w in hot_hours)
 
 
+def zone_name(timezone: str) -> str:
+    """A time zone as people call it ("Sverigetid"), never its database id."""
+    from babel.dates import get_timezone, get_timezone_location
+
+    return get_timezone_location(get_timezone(timezone), locale=get_locale())
+
+
+def term_title(key: str) -> str:
+    from fieldlog.supervisor.terms import term_title
+
+    return term_title(key)
+
+
+def coverage_terms() -> list[tuple[str, str]]:
+    from fieldlog.supervisor.terms import TERMS
+
+    return [(str(label), str(text)) for label, text in TERMS.values()]
+
+
+def describe_audit(rows):
+    """Audit rows as sentences (a global: the macros are imported without the page's context)."""
+    from fieldlog.supervisor.audit_text import describe
+
+    return describe(rows)
+
+
 def init_app(app) -> None:
+    from fieldlog.periods import choices
     from fieldlog.security import is_cookieless
+    from fieldlog.visits.labels import code_label, mode_label
 
     app.jinja_env.globals.update(
         current_locale=current_locale,
         role_label=role_label,
         hot_hours_label=hot_hours_label,
         cookieless=is_cookieless,
+        zone_name=zone_name,
+        term_title=term_title,
+        coverage_terms=coverage_terms,
+        describe_audit=describe_audit,
+        period_choices=choices,
+        mode_label=mode_label,
+        code_label=code_label,
     )
+    # Also as filters: `codes|map('code_label')` (Jinja's map takes a filter's name, never a function).
+    app.jinja_env.filters.update(mode_label=mode_label, code_label=code_label)

@@ -3,16 +3,17 @@ through the sync push (``fieldlog.sync``)."""
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Blueprint, Response, g, request
 
 from fieldlog import periods, scope
 from fieldlog.activities import queries
 from fieldlog.activities.models import Activity
 from fieldlog.activities.schemas import ActivityExportQuerySchema, ActivityQuerySchema
-from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
 from fieldlog.extensions import db
+
+bp = Blueprint("activities", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 _query = ActivityQuerySchema()
 _export = ActivityExportQuerySchema()

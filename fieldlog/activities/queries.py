@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
 import json
 import uuid
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ from sqlalchemy.orm import aliased
 from fieldlog.activities.models import Activity
 from fieldlog.auth.models import User
 from fieldlog.errors import Invalid, NotFound
+from fieldlog.exports import columns_csv
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.sync.records import ACTIVITY, Export
@@ -115,25 +114,7 @@ def get_row(area_id: int | None, activity_id: uuid.UUID):
     return row
 
 
-CSV_COLUMNS = tuple(column.name for column in ACTIVITY.csv_columns)
-
-
 def csv_lines(rows, timezone: str) -> Iterator[str]:
     """The CSV export (UTF-8 with a byte-order mark, header row), one line per activity, in the columns declared
     with the activity (``fieldlog.sync.records.ACTIVITY``); times in the area's zone with their offset."""
-    export = Export(ZoneInfo(timezone))
-    values = [column.value for column in ACTIVITY.csv_columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
-
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + flush()
-    for row in rows:
-        writer.writerow([value(row, export) for value in values])
-        yield flush()
+    return columns_csv(ACTIVITY.csv_columns, rows, Export(ZoneInfo(timezone)))

@@ -130,7 +130,7 @@ def _row_or_404(activity_id: uuid.UUID):
 def detail(activity_id: uuid.UUID):
     area, row = _row_or_404(activity_id)
     spot = db.session.get(HotSpot, row.Activity.hotspot_id) if row.Activity.hotspot_id else None
-    from fieldlog.supervisor.views import _audit_for
+    from fieldlog.audit.services import entries_for
 
     return render_template(
         "activities/detail.html",
@@ -140,7 +140,7 @@ def detail(activity_id: uuid.UUID):
         spot=spot,
         may_plan=_may_plan(area, row.Activity),
         cancel_form=ButtonForm(),
-        audit=_audit_for("activity", [str(row.Activity.id)]),
+        audit=entries_for("activity", [str(row.Activity.id)]),
         area_query=_area_query(),
     )
 
@@ -278,7 +278,7 @@ def export_csv():
 @bp.get("/export.xlsx")
 @supervisor_required
 def export_xlsx():
-    from fieldlog.supervisor.xlsx import columns_workbook
+    from fieldlog.exports import columns_workbook
     from fieldlog.sync.records import ACTIVITY, Export
 
     area = _area()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import current_app
+from flask import Blueprint, current_app
 from marshmallow import Schema, fields
 
-from fieldlog.api import bp
+bp = Blueprint("openapi", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1/openapi.json
 
 
 class ErrorDetailSchema(Schema):

@@ -1,8 +1,7 @@
 import logging
 
-from flask import g
+from flask import Blueprint, g
 
-from fieldlog.api import bp
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import load
 from fieldlog.auth import services, throttle
@@ -13,6 +12,8 @@ from fieldlog.auth.schemas import (
     TokenResponseSchema,
     UserSchema,
 )
+
+bp = Blueprint("auth", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 log = logging.getLogger(__name__)
 

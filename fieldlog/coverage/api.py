@@ -1,14 +1,15 @@
 import uuid
 
-from flask import g, request
+from flask import Blueprint, g, request
 
 from fieldlog import periods, scope
-from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
 from fieldlog.coverage import services
 from fieldlog.coverage.schemas import CoverageSchema, GridSchema, PeriodQuerySchema
 from fieldlog.hotspots import services as hotspot_services
+
+bp = Blueprint("coverage", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 _query = PeriodQuerySchema()
 _coverage = CoverageSchema()

@@ -1,8 +1,7 @@
 import uuid
 
-from flask import g, request
+from flask import Blueprint, g, request
 
-from fieldlog.api import bp
 from fieldlog.api.helpers import etag, if_match_rev, load
 from fieldlog.auth.services import api_auth
 from fieldlog.hotspots import services
@@ -13,6 +12,8 @@ from fieldlog.hotspots.schemas import (
     HotSpotSchema,
     HotSpotStatusQuerySchema,
 )
+
+bp = Blueprint("hotspots", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 _input = HotSpotInputSchema()
 _patch = HotSpotPatchSchema()

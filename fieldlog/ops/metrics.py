@@ -61,7 +61,7 @@ SIGN_IN_FAILURES = Counter(
 )
 
 # The sign-in entry points and what they answer to wrong credentials (SPEC §3: 401 on both).
-_SIGN_IN_ENDPOINTS = {"api.create_token": "api", "auth.login": "page"}
+_SIGN_IN_ENDPOINTS = {"api.auth.create_token": "api", "auth.login": "page"}
 
 
 def observe_request(method: str, endpoint: str, status: int, seconds: float) -> None:

@@ -3,9 +3,8 @@ Supervisor of the area; admin with ``?area=`` (or ``area`` in a new promise). ``
 
 import uuid
 
-from flask import g, request
+from flask import Blueprint, g, request
 
-from fieldlog.api import bp
 from fieldlog.api.helpers import etag, if_match_rev, load
 from fieldlog.auth.services import api_auth
 from fieldlog.periods import today_in
@@ -20,6 +19,8 @@ from fieldlog.promises.schemas import (
     UpdateInputSchema,
     UpdateSchema,
 )
+
+bp = Blueprint("promises", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 _input = PromiseInputSchema()
 _patch = PromisePatchSchema()

@@ -22,6 +22,7 @@ from fieldlog.areas.models import Area
 from fieldlog.auth.models import Device, User
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.promises.models import Promise
 from fieldlog.templating import hot_hours_label, role_label
 
 FIELD_LABELS = {
@@ -184,30 +185,23 @@ def _names(rows) -> dict[tuple[str, str], str]:
                 out.append(uuid.UUID(v))
         return out
 
-    if ids.get("hotspot"):
-        for i, name in db.session.execute(
-            select(HotSpot.id, HotSpot.name).where(HotSpot.id.in_(uuids(ids["hotspot"])))
-        ):
-            names[("hotspot", str(i))] = name
-    if ids.get("user"):
-        numbers = [int(v) for v in ids["user"] if v.isdigit()]
-        for i, name in db.session.execute(select(User.id, User.display_name).where(User.id.in_(numbers))):
-            names[("user", str(i))] = name
+    def numbers(values):
+        return [int(v) for v in values if v.isdigit()]
+
+    # Records named by one column: hot spots and promises (uuid keys), accounts and areas (integer keys).
+    for kind, key, label, parse in (
+        ("hotspot", HotSpot.id, HotSpot.name, uuids),
+        ("promise", Promise.id, Promise.title, uuids),
+        ("user", User.id, User.display_name, numbers),
+        ("area", Area.id, Area.name, numbers),
+    ):
+        if ids.get(kind):
+            for i, name in db.session.execute(select(key, label).where(key.in_(parse(ids[kind])))):
+                names[(kind, str(i))] = name
     if ids.get("device"):
         query = select(Device.id, Device.name, User.display_name).join(User, User.id == Device.user_id)
         for i, name, owner in db.session.execute(query.where(Device.id.in_(uuids(ids["device"])))):
             names[("device", str(i))] = _("%(device)s (%(owner)s)", device=name, owner=owner)
-    if ids.get("area"):
-        numbers = [int(v) for v in ids["area"] if v.isdigit()]
-        for i, name in db.session.execute(select(Area.id, Area.name).where(Area.id.in_(numbers))):
-            names[("area", str(i))] = name
-    if ids.get("promise"):
-        from fieldlog.promises.models import Promise
-
-        for i, title in db.session.execute(
-            select(Promise.id, Promise.title).where(Promise.id.in_(uuids(ids["promise"])))
-        ):
-            names[("promise", str(i))] = title
     if ids.get("visit"):
         from fieldlog.visits.models import Visit
 

@@ -16,7 +16,7 @@ from fieldlog.coverage.terms import counts, is_koper
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
-from fieldlog.supervisor import visits as visit_service
+from fieldlog.visits import review as visit_service
 from fieldlog.visits.models import Visit
 
 OPEN_AFTER = timedelta(hours=12)

@@ -14,14 +14,16 @@ from fieldlog import scope
 from fieldlog.areas.models import Area
 from fieldlog.areas.services import parse_origins, update_public_settings
 from fieldlog.audit import services as audit
+from fieldlog.audit.services import entries_for
 from fieldlog.auth.models import Device, User
 from fieldlog.auth.services import AccountError, create_user, reset_password, revoke_device, revoke_devices
 from fieldlog.db import utcnow
 from fieldlog.errors import Invalid
 from fieldlog.extensions import db
 from fieldlog.supervisor.access import admin_required, all_areas, current_area, supervisor_required
+from fieldlog.supervisor.dashboard import bp
 from fieldlog.supervisor.forms import AreaForm, ButtonForm, PasswordForm, UserForm
-from fieldlog.supervisor.views import _audit_for, bp, confirmed
+from fieldlog.supervisor.pages import confirmed
 
 
 def _snapshot(user: User) -> dict:
@@ -115,7 +117,7 @@ def person(user_id: int):
     devices = list(
         db.session.scalars(select(Device).where(Device.user_id == user.id).order_by(Device.last_seen_at.desc()))
     )
-    entries = _audit_for("user", [str(user.id)]) + _audit_for("device", [str(d.id) for d in devices])
+    entries = entries_for("user", [str(user.id)]) + entries_for("device", [str(d.id) for d in devices])
     entries.sort(key=lambda row: row.AuditEntry.at, reverse=True)
     return render_template(
         "supervisor/person.html",

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
+from fieldlog import periods
+
 KOPER_SHARE = 0.5
 HOT_HOUR_SHARE = 0.5
 
@@ -67,3 +69,16 @@ def judge(row: dict, target_minutes: int | None, has_hot_hours: bool) -> Judgeme
             )
         )
     return Judgement("met" if all(ok for _k, ok, _t in parts) else "below", parts)
+
+
+def judged_rows(area, p, spots: dict) -> list[dict]:
+    """The coverage rows of a period, each judged on all of its target and beside the previous period's figures."""
+    from fieldlog.coverage import services as coverage
+
+    before = {r["id"]: r for r in coverage.coverage(area, periods.previous(p))["hotspots"]}
+    rows = []
+    for r in coverage.coverage(area, p)["hotspots"]:
+        spot = spots.get(r["id"])
+        verdict = judge(r, spot.target_minutes if spot else None, bool(spot and spot.hot_hours))
+        rows.append({**r, "status": verdict.status, "short": verdict.short, "spot": spot, "prev": before.get(r["id"])})
+    return rows

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import Blueprint, current_app, g, request
 from marshmallow import ValidationError
 
-from fieldlog.api import bp
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import json_body, load
 from fieldlog.api.messages import translate_results
@@ -15,6 +14,8 @@ from fieldlog.ops.metrics import count_push_results
 from fieldlog.sync import pull as pulls
 from fieldlog.sync import push as pushes
 from fieldlog.sync.schemas import MutationSchema, PullQuerySchema, PushSchema
+
+bp = Blueprint("sync", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 PROTOCOL = 1
 

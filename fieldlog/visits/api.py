@@ -2,18 +2,19 @@
 
 import uuid
 
-from flask import Response, g, request
+from flask import Blueprint, g, request
 
 from fieldlog import periods, scope
-from fieldlog.api import bp
 from fieldlog.api.helpers import load
 from fieldlog.auth.services import api_auth
-from fieldlog.supervisor import visits as service
-from fieldlog.supervisor.schemas import ExportQuerySchema, FlagInputSchema, VisitQuerySchema
-from fieldlog.visits.models import Visit
+from fieldlog.visits import exports
+from fieldlog.visits import review as service
+from fieldlog.visits.schemas import ExportQuerySchema, FlagInputSchema, VisitQuerySchema
+
+bp = Blueprint("visits", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
 
 _query = VisitQuerySchema()
-_export = ExportQuerySchema()
+_export_query = ExportQuerySchema()
 _flag = FlagInputSchema()
 
 
@@ -61,41 +62,19 @@ def unflag_visit(visit_id: uuid.UUID):
     return "", 204
 
 
-def _export_rows():
-    args = load(_export, request.args.to_dict())
+def _export(fmt: str):
+    args = load(_export_query, request.args.to_dict())
     area = scope.read_area(g.user, args.get("area"))
-    p = periods.resolve(area.timezone, args.get("from_"), args.get("to"))
-    query = service.filtered(area, p.start, p.end).order_by(None).order_by(Visit.started_at, Visit.id)
-    return area, p, query
+    return exports.download(fmt, area, periods.resolve(area.timezone, args.get("from_"), args.get("to")))
 
 
 @bp.get("/visits.csv")
 @api_auth("supervisor", "admin")
 def export_csv():
-    area, p, query = _export_rows()
-    from fieldlog.extensions import db
-
-    # Read before the response: the request boundary ends the transaction before a streamed body is sent.
-    rows = db.session.execute(query).all()
-    filename = f"visits-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.csv"
-    return Response(
-        "".join(service.csv_lines(rows, area.timezone)).encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _export("csv")
 
 
 @bp.get("/visits.geojson")
 @api_auth("supervisor", "admin")
 def export_geojson():
-    area, p, query = _export_rows()
-    from fieldlog.extensions import db
-
-    body = service.geojson(db.session.execute(query))
-    filename = f"visits-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.geojson"
-    from flask import jsonify
-
-    response = jsonify(body)
-    response.mimetype = "application/geo+json"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _export("geojson")

@@ -1,6 +1,5 @@
 from fieldlog.api.openapi import AUTH_ERRORS, error, json_body, json_response
-from fieldlog.supervisor.schemas import ExportQuerySchema, FlagInputSchema, VisitPageSchema, VisitQuerySchema
-from fieldlog.visits.schemas import VisitSchema
+from fieldlog.visits.schemas import ExportQuerySchema, FlagInputSchema, VisitPageSchema, VisitQuerySchema, VisitSchema
 
 _bearer = [{"bearer": []}]
 _id = {"name": "visit_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}

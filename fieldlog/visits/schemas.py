@@ -8,6 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import OffsetDateTime, StrictFloat, StrictInteger, StrictString
 from fieldlog.api.schemas import LeanSchema
+from fieldlog.coverage.schemas import PeriodQuerySchema
 from fieldlog.visits.models import ACTIVITIES, ENTRIES, MODES, OBSERVATIONS
 
 
@@ -106,3 +107,34 @@ class VisitInputSchema(LeanSchema):
             errors["activities"] = ["Each code at most once."]
         if errors:
             raise ValidationError(errors)
+
+
+# The supervisor API's queries and bodies (the area's list, exports, flag).
+
+
+class VisitQuerySchema(PeriodQuerySchema):
+    """``?from&to&hotspot_id&officer=<username>&cursor`` (and ``area`` for an admin)."""
+
+    class Meta:
+        unknown = RAISE
+
+    hotspot_id = fields.UUID()
+    officer = fields.String(validate=validate.Length(min=1, max=64))
+    cursor = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class ExportQuerySchema(PeriodQuerySchema):
+    class Meta:
+        unknown = RAISE
+
+
+class FlagInputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    comment = StrictString(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class VisitPageSchema(Schema):
+    visits = fields.List(fields.Nested(VisitSchema))
+    next_cursor = fields.String(allow_none=True)

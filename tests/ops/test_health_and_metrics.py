@@ -71,13 +71,16 @@ def test_metrics_count_requests_per_route_by_endpoint_not_raw_path(metrics_app, 
     before = scrape(client)
     key = (
         "fieldlog_http_requests_total",
-        (("method", "GET"), ("route", "api.get_hotspot"), ("status", "200")),
+        (("method", "GET"), ("route", "api.hotspots.get_hotspot"), ("status", "200")),
     )
     for _ in range(2):
         assert client.get(f"/api/v1/hotspots/{hotspot.id}", headers=headers).status_code == 200
     after = scrape(client)
     assert after[key] - before.get(key, 0) == 2
-    latency = ("fieldlog_http_request_duration_seconds_count", (("method", "GET"), ("route", "api.get_hotspot")))
+    latency = (
+        "fieldlog_http_request_duration_seconds_count",
+        (("method", "GET"), ("route", "api.hotspots.get_hotspot")),
+    )
     assert after[latency] - before.get(latency, 0) == 2
     text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).get_data(as_text=True)
     assert str(hotspot.id) not in text

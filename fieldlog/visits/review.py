@@ -1,4 +1,5 @@
-"""Visits as supervisors see them: the area's list (keyset pages), one visit, flagging, exports.
+"""Visits as supervisors review them: the area's list (keyset pages), one visit, flagging. Exports:
+``fieldlog.visits.exports``.
 
 The wire dict is built from one joined query (visit, its officer's and flagger's usernames, the hot spot's name),
 so lists and exports never load ORM objects one by one.
@@ -8,13 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
@@ -28,7 +25,6 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.scope import check_record
 from fieldlog.sync.changes import stamp
-from fieldlog.sync.records import VISIT, Export
 from fieldlog.visits.models import Visit
 from fieldlog.visits.services import visit_to_wire
 
@@ -163,49 +159,3 @@ def unflag(user: User, visit: Visit, previous_by: str | None = None) -> Visit:
     db.session.flush()
     audit.record(user, "visit", visit.id, "unflag", before, None)
     return visit
-
-
-# The CSV export's columns, declared with the visit (``fieldlog.sync.records``).
-CSV_COLUMNS = tuple(column.name for column in VISIT.csv_columns)
-
-
-def csv_lines(rows, timezone: str) -> Iterator[str]:
-    """The CSV export (UTF-8, header row), one line per visit; times in the area's time zone with their offset."""
-    export = Export(ZoneInfo(timezone))
-    values = [column.value for column in VISIT.csv_columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
-
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + flush()  # a byte-order mark: spreadsheet programs then read UTF-8 (å, ä, ö) correctly
-    for row in rows:
-        writer.writerow([value(row, export) for value in values])
-        yield flush()
-
-
-def geojson(rows) -> dict:
-    """A FeatureCollection of the visits that have a position (GeoJSON order: lon, lat)."""
-    features = []
-    for row in rows:
-        v = row.Visit
-        if v.lat is None or v.lon is None:
-            continue
-        props = wire(v, row.officer_username, row.flag_username)
-        props.pop("position")
-        props["hotspot"] = row.hotspot_name
-        props["accuracy_m"] = v.accuracy_m
-        features.append(
-            {
-                "type": "Feature",
-                "id": str(v.id),
-                "geometry": {"type": "Point", "coordinates": [v.lon, v.lat]},
-                "properties": props,
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
