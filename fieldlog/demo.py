@@ -670,7 +670,7 @@ PROMISE_UPDATES = {
         (
             70,
             "Vi har börjat med korta, återkommande besök vid Torget, ICA-området, Thilanderska parken och "
-            "Busstationen – 10 till 15 minuter åt gången, oftast på kvällen när de flesta känner sig otrygga.",
+            "Busstationen – 10 till 16 minuter åt gången, oftast på kvällen när de flesta känner sig otrygga.",
         ),
         (
             35,
