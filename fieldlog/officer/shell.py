@@ -123,10 +123,14 @@ def visit_declaration() -> dict[str, Any]:
 
 
 def _visit_limits(config) -> dict[str, Any]:
+    """The operators' limits (``FIELDLOG_VISIT_*``) and the Koper window the timer marks (``coverage.terms``)."""
+    from fieldlog.coverage.terms import KOPER_MINUTES
+
     return {
         "max_hours": config["VISIT_MAX_HOURS"],
         "max_future_minutes": config["VISIT_MAX_FUTURE_MINUTES"],
         "max_age_days": config["VISIT_MAX_AGE_DAYS"],
+        "koper_minutes": list(KOPER_MINUTES),
     }
 
 

@@ -58,10 +58,10 @@ const sv = {
   visit_at: "Besök: {name}",
   leave: "Lämna",
   elapsed: "Närvarotid",
-  koper_window: "Målfönster 10–16 minuter",
-  koper_before: "{n} min kvar till 10 minuter",
-  koper_inside: "Inom 10–16 minuter: bra tid att lämna",
-  koper_after: "Över 16 minuter",
+  koper_window: "Målfönster {from}–{to} minuter",
+  koper_before: "{n} min kvar till {from} minuter",
+  koper_inside: "Inom {from}–{to} minuter: bra tid att lämna",
+  koper_after: "Över {to} minuter",
   started: "Start",
   ended: "Slut",
   date: "Datum",
@@ -187,8 +187,8 @@ const sv = {
   hot_when: "Het: {v}",
   hot_none: "Inga heta timmar angivna",
   days_all: "alla dagar",
-  notice_10: "10 minuter: bra tid att lämna när du vill.",
-  notice_16: "16 minuter: dags att gå vidare till nästa plats.",
+  notice_from: "{from} minuter: bra tid att lämna när du vill.",
+  notice_to: "{to} minuter: dags att gå vidare till nästa plats.",
   done_title: "Besöket är avslutat",
   done_summary: "{name} · {n} min",
   done_left: "Kvar att fylla i: {list}.",
@@ -355,10 +355,10 @@ const en = {
   visit_at: "Visit: {name}",
   leave: "Leave",
   elapsed: "Presence time",
-  koper_window: "Target window 10–16 minutes",
-  koper_before: "{n} min to 10 minutes",
-  koper_inside: "Within 10–16 minutes: a good time to leave",
-  koper_after: "Over 16 minutes",
+  koper_window: "Target window {from}–{to} minutes",
+  koper_before: "{n} min to {from} minutes",
+  koper_inside: "Within {from}–{to} minutes: a good time to leave",
+  koper_after: "Over {to} minutes",
   started: "Start",
   ended: "End",
   date: "Date",
@@ -484,8 +484,8 @@ const en = {
   hot_when: "Hot: {v}",
   hot_none: "No hot hours set",
   days_all: "every day",
-  notice_10: "10 minutes: a good time to leave whenever you like.",
-  notice_16: "16 minutes: time to move on to the next place.",
+  notice_from: "{from} minutes: a good time to leave whenever you like.",
+  notice_to: "{to} minutes: time to move on to the next place.",
   done_title: "The visit has ended",
   done_summary: "{name} · {n} min",
   done_left: "Left to fill in: {list}.",
@@ -679,10 +679,11 @@ export function setLang(value) {
   document.documentElement.lang = lang;
 }
 
-// The server's limits (config.js) fill in {hours} and {days} wherever a sentence names them.
+// The server's limits (config.js) fill in {hours} and {days}, and the Koper window {from}–{to} minutes
+// (coverage/terms.py), wherever a sentence names them.
 const limitVars = () => {
-  const { max_hours: hours, max_age_days: days } = visitConfig().limits;
-  return { hours, days };
+  const { max_hours: hours, max_age_days: days, koper_minutes: koper } = visitConfig().limits;
+  return { hours, days, from: koper[0], to: koper[1] };
 };
 
 export function t(key, vars = {}) {

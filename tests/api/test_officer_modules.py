@@ -148,11 +148,13 @@ def test_every_activity_field_the_app_names_is_declared_and_every_declared_field
 
 def test_limits_and_zone_the_operator_configures_reach_the_app_and_change_its_version(app, client):
     config = served_config(client)
-    assert config["visit"]["limits"] == {"max_hours": 12, "max_future_minutes": 10, "max_age_days": 90}
+    koper = {"koper_minutes": [10, 16]}  # coverage/terms.py's window, which the timer marks
+    assert config["visit"]["limits"] == {"max_hours": 12, "max_future_minutes": 10, "max_age_days": 90, **koper}
     assert config["timezone"] == "Europe/Stockholm"
     version = client.get("/sw.js").get_data(as_text=True)
     app.config.update(VISIT_MAX_HOURS=6, VISIT_MAX_AGE_DAYS=30)
-    assert served_config(client)["visit"]["limits"] == {"max_hours": 6, "max_future_minutes": 10, "max_age_days": 30}
+    limits = served_config(client)["visit"]["limits"]
+    assert limits == {"max_hours": 6, "max_future_minutes": 10, "max_age_days": 30, **koper}
     worker = client.get("/sw.js").get_data(as_text=True)
     assert worker != version
     assert '"max_hours": 6' in worker  # the worker's own copy (it syncs with no page open)
@@ -166,6 +168,8 @@ def test_the_app_keeps_no_constants_of_the_servers():
         assert "WIRE_FIELDS" not in text, name
         assert not re.search(r'"hotspot_id",\s*"started_at"', text), name
         assert not re.search(r"MAX_(HOURS|FUTURE|AGE)", text), name
+        # The Koper window is coverage/terms.py's: neither its numbers in a sentence nor a constant of the app's.
+        assert not re.search(r"\b10\s*[–-]\s*16\b|KOPER_(FROM|TO)\s*=", text), name
         assert not re.search(r'\[\s*"foot",\s*"vehicle"', text), name
         # The activity's code lists and their words are the server's (config.js), not the app's.
         assert not re.search(r'"?school_session"?:\s*"', text), name

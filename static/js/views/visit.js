@@ -1,5 +1,6 @@
 // A visit: the timer while it runs (Lämna ends it), the done view after, its state and what needs attention, and
 // its details form (form.js).
+import { visitConfig } from "../config.js";
 import { h, replace } from "../dom.js";
 import { codeLabel, formatDateTime, formatTime, t } from "../i18n.js";
 import { distanceM } from "../location.js";
@@ -23,8 +24,6 @@ import {
   updateLive,
 } from "./shared.js";
 
-const KOPER_FROM = 10;
-const KOPER_TO = 16;
 const SCALE_MIN = 20;
 const DRIVE_THROUGH_MIN = 2;
 
@@ -220,7 +219,7 @@ function doneBox(visit, name, minutes, rerender) {
 
 // --- The timer ---
 
-// The visit timer: time on site against the 10–16 minute window, with a notice (and a buzz) at 10 and 16 minutes;
+// The visit timer: time on site against the Koper window (the server's bounds), with a notice (and a buzz) at each bound;
 // the screen stays on meanwhile.
 
 // The screen stays on during a visit where the browser allows it (Screen Wake Lock API); released on leaving.
@@ -257,12 +256,12 @@ function timer(visit) {
   const advice = h("p", { class: "advice", id: "koper" });
   const alertBox = h("p", { class: "alert-notice", role: "alert", id: "timer-alert" });
   alertBox.hidden = true;
-  const meter = h(
-    "div",
-    { class: "window", role: "img", "aria-label": t("koper_window") },
-    h("div", { class: "zone" }),
-    fill,
-  );
+  // The Koper window the server defines (coverage/terms.py), drawn on a 0–SCALE_MIN minute scale.
+  const [KOPER_FROM, KOPER_TO] = visitConfig().limits.koper_minutes;
+  const zone = h("div", { class: "zone" });
+  zone.style.left = `${(KOPER_FROM / SCALE_MIN) * 100}%`;
+  zone.style.width = `${((KOPER_TO - KOPER_FROM) / SCALE_MIN) * 100}%`;
+  const meter = h("div", { class: "window", role: "img", "aria-label": t("koper_window") }, zone, fill);
   let lastAdvice = "";
   // Marks already passed when the view opened are not announced again; those crossed while watching are.
   const startMin = Math.floor((Date.now() - new Date(visit.started_at).getTime()) / 60000);
@@ -284,7 +283,7 @@ function timer(visit) {
     for (const mark of [KOPER_FROM, KOPER_TO]) {
       if (mm >= mark && !announced.has(mark)) {
         announced.add(mark);
-        alertBox.textContent = t(`notice_${mark}`);
+        alertBox.textContent = t(mark === KOPER_FROM ? "notice_from" : "notice_to");
         alertBox.hidden = false;
         navigator.vibrate?.(mark === KOPER_FROM ? [300, 150, 300] : [300, 150, 300, 150, 300]);
       }
