@@ -6,20 +6,18 @@ exports never load objects one by one.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from fieldlog import paging
 from fieldlog.activities.models import Activity
 from fieldlog.auth.models import User
-from fieldlog.errors import Invalid, NotFound
+from fieldlog.errors import NotFound
 from fieldlog.exports import columns_csv
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
@@ -73,37 +71,9 @@ def filtered(
     return query.order_by(Activity.starts_at.desc(), Activity.id.desc())
 
 
-def encode_cursor(starts_at: datetime, activity_id: uuid.UUID) -> str:
-    raw = json.dumps([starts_at.isoformat(), str(activity_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        starts, activity_id = json.loads(raw)
-        starts = datetime.fromisoformat(starts)
-        if starts.tzinfo is None:
-            raise ValueError("naive")
-        return starts, uuid.UUID(activity_id)
-    except (ValueError, TypeError, AttributeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        raise Invalid("The cursor is not valid.", {"cursor": ["Not a cursor."]}) from None
-
-
 def page(query, cursor: str | None, size: int = PAGE_SIZE) -> tuple[list, str | None]:
     """One keyset page of rows and the cursor of the next (None at the end)."""
-    if cursor:
-        starts, activity_id = decode_cursor(cursor)
-        query = query.where(
-            or_(Activity.starts_at < starts, and_(Activity.starts_at == starts, Activity.id < activity_id))
-        )
-    rows = list(db.session.execute(query.limit(size + 1)))
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1].Activity
-        next_cursor = encode_cursor(last.starts_at, last.id)
-    return rows, next_cursor
+    return paging.page(query, cursor, size, Activity.starts_at, Activity.id)
 
 
 def get_row(area_id: int | None, activity_id: uuid.UUID):

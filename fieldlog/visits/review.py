@@ -7,15 +7,13 @@ so lists and exports never load ORM objects one by one.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from fieldlog import paging
 from fieldlog.areas.models import Area
 from fieldlog.audit import services as audit
 from fieldlog.auth.models import User
@@ -58,23 +56,6 @@ def wire(visit: Visit, officer_username: str, flag_username: str | None) -> dict
     return visit_to_wire(visit, usernames)
 
 
-def encode_cursor(started_at: datetime, visit_id: uuid.UUID) -> str:
-    raw = json.dumps([started_at.isoformat(), str(visit_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        started, visit_id = json.loads(raw)
-        started = datetime.fromisoformat(started)
-        if started.tzinfo is None:
-            raise ValueError("naive")
-        return started, uuid.UUID(visit_id)
-    except (ValueError, TypeError, AttributeError, binascii.Error, json.JSONDecodeError):
-        raise Invalid("The cursor is not valid.", {"cursor": ["Not a cursor."]}) from None
-
-
 def filtered(
     area: Area | None,
     start: datetime | None = None,
@@ -102,16 +83,7 @@ def filtered(
 
 def page(query, cursor: str | None, size: int = PAGE_SIZE) -> tuple[list, str | None]:
     """One keyset page of rows and the cursor of the next (None at the end)."""
-    if cursor:
-        started, visit_id = decode_cursor(cursor)
-        query = query.where(or_(Visit.started_at < started, and_(Visit.started_at == started, Visit.id < visit_id)))
-    rows = list(db.session.execute(query.limit(size + 1)))
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1].Visit
-        next_cursor = encode_cursor(last.started_at, last.id)
-    return rows, next_cursor
+    return paging.page(query, cursor, size, Visit.started_at, Visit.id)
 
 
 def get_row(user: User, visit_id: uuid.UUID):
