@@ -7,7 +7,7 @@ import { h, replace } from "../dom.js";
 import { codeLabel, codes, fieldSentences, formatDateTime, formatTime, t, zonedInputs, zonedToIso } from "../i18n.js";
 import { attentionEntries, deleteRecord, newRecord, saveRecord } from "../outbox.js";
 import { getOne } from "../storage.js";
-import { attentionBox, once, reveal, setLiveUpdate, showError, syncBadge, teardown } from "./shared.js";
+import { attentionBox, once, reveal, setLiveUpdate, submitOnce, syncBadge, teardown } from "./shared.js";
 
 const KIND = "activity";
 // Grades 4–6 are the promise's (SPEC Part II); the others fold away until needed.
@@ -287,23 +287,7 @@ export function activityForm(activity, { hotspots, schools, isNew, onSubmit }) {
     return values;
   };
 
-  // One save at a time: a double tap on Spara stores once; the form stays shut until its view has gone.
-  let saving = false;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (saving) return;
-    const values = read();
-    if (!values) return;
-    saving = true;
-    submit.disabled = true;
-    try {
-      await onSubmit(values);
-    } catch (error) {
-      showError(error);
-      saving = false;
-      submit.disabled = false;
-    }
-  });
+  submitOnce(form, submit, read, onSubmit);
 
   /** The server's reasons, beside each field it named (in the officer's language), and the first one focused. */
   const markRejected = (fields, focus) => {

@@ -4,7 +4,7 @@ import { visitConfig } from "../config.js";
 import { h, replace } from "../dom.js";
 import { codes, t, zonedInputs, zonedToIso } from "../i18n.js";
 import { newVisit, saveVisit } from "../outbox.js";
-import { loadData, showError } from "./shared.js";
+import { loadData, submitOnce } from "./shared.js";
 
 function stepper(id, label, value, min, max) {
   const input = h("input", { id, name: id, type: "number", inputmode: "numeric", min, max, value, required: true });
@@ -182,25 +182,7 @@ export function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit })
     errors.hidden = true;
     return values;
   };
-  // One save at a time: a double tap on Spara stores once (B2).
-  let saving = false;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (saving) return;
-    const values = read();
-    if (!values) return;
-    saving = true;
-    submit.disabled = true;
-    try {
-      await onSubmit(values);
-      // Saved: the view is leaving (its navigation lands a moment later), so the form stays shut until then — a
-      // second tap in between would store the visit twice.
-    } catch (error) {
-      showError(error);
-      saving = false;
-      submit.disabled = false;
-    }
-  });
+  submitOnce(form, submit, read, onSubmit);
   /** Focus the input of a field the server named (its first control), for "Rätta". */
   const focusField = (field) => {
     const target = {

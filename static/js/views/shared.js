@@ -79,6 +79,31 @@ export function once(action) {
   };
 }
 
+/**
+ * A form's submit, one save at a time: a double tap on Spara stores once (B2). ``read`` gives the values (null when
+ * the form shows its problems); once saved the view is leaving (its navigation lands a moment later), so the form
+ * stays shut until then — a second tap in between would store the record twice. A failure shows the error banner
+ * and opens the form again.
+ */
+export function submitOnce(form, submit, read, onSubmit) {
+  let saving = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (saving) return;
+    const values = read();
+    if (!values) return;
+    saving = true;
+    submit.disabled = true;
+    try {
+      await onSubmit(values);
+    } catch (error) {
+      showError(error);
+      saving = false;
+      submit.disabled = false;
+    }
+  });
+}
+
 /** Show a message the officer must see: scrolled into view (below the sticky bar) and announced. */
 export function reveal(el) {
   if (!el || !el.isConnected) return;
