@@ -9,6 +9,7 @@ import json
 import uuid
 from datetime import datetime
 
+from flask import request, url_for
 from sqlalchemy import and_, or_
 
 from fieldlog.errors import Invalid
@@ -48,3 +49,17 @@ def page(query, cursor: str | None, size: int, time_column, id_column) -> tuple[
         last = rows[-1][0]
         next_cursor = encode_cursor(getattr(last, time_column.key), getattr(last, id_column.key))
     return rows, next_cursor
+
+
+def list_page(page_of, query, endpoint: str) -> tuple[list, str | None]:
+    """One page of a supervisor's list page by ``page_of`` (a feature's ``page``) and the link to the next (None at
+    the end): a cursor that is not valid (an edited link) gives the first page; the link keeps the list's filters."""
+    try:
+        rows, next_cursor = page_of(query, request.args.get("cursor"))
+    except Invalid:
+        rows, next_cursor = page_of(query, None)
+    next_url = None
+    if next_cursor:
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for(endpoint, cursor=next_cursor, **args)
+    return rows, next_url

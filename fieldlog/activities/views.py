@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from fieldlog import periods, scope
+from fieldlog import paging, periods, scope
 from fieldlog.activities import queries, services
 from fieldlog.activities.forms import ActivityForm
 from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS, grades_text
@@ -86,14 +86,7 @@ def index():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     officer = (request.args.get("officer") or "").strip() or None
     query = queries.filtered(area.id, p.start, p.end, type_, status, officer)
-    try:
-        rows, next_cursor = queries.page(query, request.args.get("cursor"))
-    except Invalid:
-        rows, next_cursor = queries.page(query, None)
-    next_url = None
-    if next_cursor:
-        args = {k: v for k, v in request.args.items() if k != "cursor"}
-        next_url = url_for("activities.index", cursor=next_cursor, **args)
+    rows, next_url = paging.list_page(queries.page, query, "activities.index")
     people = db.session.scalars(
         select(User)
         .where(User.area_id == area.id, User.role.in_(("officer", "supervisor")))

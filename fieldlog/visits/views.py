@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from fieldlog import paging
 from fieldlog.audit.services import entries_for
 from fieldlog.auth.models import User
-from fieldlog.errors import Invalid
 from fieldlog.extensions import db
 from fieldlog.geo import distance_m
 from fieldlog.hotspots import services as hotspots
@@ -43,14 +43,7 @@ def index():
     officer = (request.args.get("officer") or "").strip() or None
     flagged = request.args.get("flagged") == "1"
     query = visit_service.filtered(area, p.start, p.end, hotspot_id, officer, flagged)
-    try:
-        rows, next_cursor = visit_service.page(query, request.args.get("cursor"))
-    except Invalid:
-        rows, next_cursor = visit_service.page(query, None)
-    next_url = None
-    if next_cursor:
-        args = {k: v for k, v in request.args.items() if k != "cursor"}
-        next_url = url_for(".index", cursor=next_cursor, **args)
+    rows, next_url = paging.list_page(visit_service.page, query, ".index")
     officers = db.session.scalars(
         select(User).where(User.area_id == area.id, User.role == "officer").order_by(User.display_name)
     ).all()
