@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
-from tests.api.sync_support import iso
+from tests.api.sync_support import delete_mutation, iso, upsert_mutation
 
 
 def activity_data(start: datetime | None = None, minutes: float | None = 60, **overrides) -> dict:
@@ -32,19 +31,8 @@ def activity_data(start: datetime | None = None, minutes: float | None = 60, **o
 
 
 def upsert(record_id=None, data=None, base_rev=None, mutation_id=None) -> dict:
-    return {
-        "mutation_id": str(mutation_id or uuid.uuid4()),
-        "type": "activity.upsert",
-        "record_id": str(record_id or uuid.uuid4()),
-        "base_rev": base_rev,
-        "data": data,
-    }
+    return upsert_mutation("activity", record_id, data, base_rev, mutation_id)
 
 
 def delete(record_id, base_rev=None, mutation_id=None) -> dict:
-    return {
-        "mutation_id": str(mutation_id or uuid.uuid4()),
-        "type": "activity.delete",
-        "record_id": str(record_id),
-        "base_rev": base_rev,
-    }
+    return delete_mutation("activity", record_id, base_rev, mutation_id)

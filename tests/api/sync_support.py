@@ -28,23 +28,57 @@ def visit_data(hotspot, started_at: datetime | None = None, minutes: float | Non
     return data
 
 
-def upsert(record_id=None, data=None, base_rev=None, mutation_id=None) -> dict:
+def upsert_mutation(kind: str, record_id=None, data=None, base_rev=None, mutation_id=None) -> dict:
+    """A ``<kind>.upsert`` mutation as a phone queues it (a new record and mutation id unless given)."""
     return {
         "mutation_id": str(mutation_id or uuid.uuid4()),
-        "type": "visit.upsert",
+        "type": f"{kind}.upsert",
         "record_id": str(record_id or uuid.uuid4()),
         "base_rev": base_rev,
         "data": data,
     }
 
 
-def delete(record_id, base_rev=None, mutation_id=None) -> dict:
+def delete_mutation(kind: str, record_id, base_rev=None, mutation_id=None) -> dict:
+    """A ``<kind>.delete`` mutation as a phone queues it."""
     return {
         "mutation_id": str(mutation_id or uuid.uuid4()),
-        "type": "visit.delete",
+        "type": f"{kind}.delete",
         "record_id": str(record_id),
         "base_rev": base_rev,
     }
+
+
+def upsert(record_id=None, data=None, base_rev=None, mutation_id=None) -> dict:
+    return upsert_mutation("visit", record_id, data, base_rev, mutation_id)
+
+
+def delete(record_id, base_rev=None, mutation_id=None) -> dict:
+    return delete_mutation("visit", record_id, base_rev, mutation_id)
+
+
+def scenario_mutations(kind: str, specs, record_ids: list[str], make_data) -> tuple[list[str], list[dict]]:
+    """The mutation ids and mutations of a push property test's scenario. Each spec is (what, record, base_rev,
+    variant): "reuse" sends again the mutation id of the one ``variant`` places before (when there is one), "delete"
+    a delete, "unknown" a mutation type the server does not know; ``make_data(what, record, variant)`` gives the data
+    of the others (invalid data for "invalid")."""
+    mutation_ids: list[str] = []
+    mutations: list[dict] = []
+    for index, (what, record, base_rev, variant) in enumerate(specs):
+        if what == "reuse" and index >= variant:
+            mutation_ids.append(mutation_ids[index - variant])
+        else:
+            mutation_ids.append(str(uuid.uuid4()))
+        mutation = {
+            "mutation_id": mutation_ids[index],
+            "type": {"delete": f"{kind}.delete", "unknown": f"{kind}.frobnicate"}.get(what, f"{kind}.upsert"),
+            "record_id": record_ids[record],
+            "base_rev": base_rev,
+        }
+        if what != "delete":
+            mutation["data"] = make_data(what, record, variant)
+        mutations.append(mutation)
+    return mutation_ids, mutations
 
 
 def push(client, headers: dict, *mutations, protocol: int = 1):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from fieldlog.activities.models import Activity
 from fieldlog.sync.models import SyncMutation
 from tests.api.activity_support import activity_data
-from tests.api.sync_support import pull, push_results
+from tests.api.sync_support import pull, push_results, scenario_mutations
 from tests.api.test_sync_property import Model, observed, payload
 
 OWN = 3  # records 0..2 are the officer's; record 3 is a colleague's planned activity
@@ -98,26 +98,14 @@ def test_activities_through_push_and_pull_are_never_lost_or_doubled(
     )
     assert made["status"] == "applied"
 
-    mutation_ids: list[str] = []
-    mutations: list[dict] = []
-    for index, (kind, record, base_rev, variant) in enumerate(specs):
-        if kind == "reuse" and index >= variant:
-            mutation_ids.append(mutation_ids[index - variant])
-        else:
-            mutation_ids.append(str(uuid.uuid4()))
+    def make_data(kind, record, variant):
         participants = variant + 10 if kind == "reuse" else variant
         data = activity_data(start + timedelta(minutes=record), participants=participants)
         if kind == "invalid":
             data["type"] = "lecture"
-        mutation = {
-            "mutation_id": mutation_ids[index],
-            "type": {"delete": "activity.delete", "unknown": "activity.frobnicate"}.get(kind, "activity.upsert"),
-            "record_id": record_ids[record],
-            "base_rev": base_rev,
-        }
-        if kind != "delete":
-            mutation["data"] = data
-        mutations.append(mutation)
+        return data
+
+    mutation_ids, mutations = scenario_mutations("activity", specs, record_ids, make_data)
 
     model = ActivityModel()
     phone: dict = {}

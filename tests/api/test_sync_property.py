@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fieldlog.sync.models import SyncMutation
 from fieldlog.visits.models import Visit
-from tests.api.sync_support import push_results, visit_data
+from tests.api.sync_support import push_results, scenario_mutations, visit_data
 
 RECORDS = 3
 
@@ -125,26 +125,15 @@ def test_push_matches_model_nothing_lost_nothing_twice(client, auth, officer, ho
     # Fresh ids for every example: the database is shared by the examples of this test.
     record_ids = [str(uuid.uuid4()) for _ in range(RECORDS)]
     started = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
-    mutation_ids: list[str] = []
-    mutations: list[dict] = []
-    for index, (kind, record, base_rev, variant) in enumerate(specs):
-        if kind == "reuse" and index >= variant:
-            mutation_ids.append(mutation_ids[index - variant])
-        else:
-            mutation_ids.append(str(uuid.uuid4()))
+
+    def make_data(kind, record, variant):
         notes = f"variant {variant + 10 if kind == 'reuse' else variant}"
         data = visit_data(hotspot, started_at=started + timedelta(minutes=record), notes=notes)
         if kind == "invalid":
             data["mode"] = "teleport"
-        mutation = {
-            "mutation_id": mutation_ids[index],
-            "type": {"delete": "visit.delete", "unknown": "visit.frobnicate"}.get(kind, "visit.upsert"),
-            "record_id": record_ids[record],
-            "base_rev": base_rev,
-        }
-        if kind != "delete":
-            mutation["data"] = data
-        mutations.append(mutation)
+        return data
+
+    mutation_ids, mutations = scenario_mutations("visit", specs, record_ids, make_data)
 
     model = Model()
     for batch in batches:
