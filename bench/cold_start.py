@@ -32,8 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from officer_support import CHROMIUM, free_port, setup_database, sign_in  # noqa: E402
+from officer_support import launch_profile, open_offline, setup_database, sign_in  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from loadkit.server import free_port  # noqa: E402  (officer_support puts the root on the path)
 
 
 def start(tree: Path, workdir: str, index: int) -> tuple[subprocess.Popen, str]:
@@ -59,22 +61,6 @@ def start(tree: Path, workdir: str, index: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit(f"{tree}: the server did not start")
 
 
-def launch(playwright, profile: str):
-    return playwright.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-    )
-
-
-def open_offline(context, base: str) -> float:
-    page = context.new_page()
-    page.goto(base + "/app")
-    page.wait_for_selector("html[data-ready='1']")
-    page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
-    elapsed = page.evaluate("performance.getEntriesByName('fieldlog-interactive')[0].startTime")
-    page.close()
-    return elapsed
-
-
 def summary(values: list[float]) -> str:
     return f"min {min(values):.0f}  median {statistics.median(values):.0f}  max {max(values):.0f} ms"
 
@@ -94,7 +80,7 @@ def main() -> None:
             profiles = []
             for i, (_server, base) in enumerate(servers):
                 profile = os.path.join(workdir, f"profile{i}")
-                context = launch(p, profile)
+                context = launch_profile(p, profile)
                 page = context.new_page()
                 sign_in(page, base)
                 page.close()
@@ -107,7 +93,7 @@ def main() -> None:
                 loads.append(os.getloadavg()[0])
                 for i, (_server, base) in enumerate(servers):
                     # After a restart: the browser closed and started again on the profile.
-                    context = launch(p, profiles[i])
+                    context = launch_profile(p, profiles[i])
                     context.set_offline(True)
                     restarts[i].append(open_offline(context, base))
                     # A new tab of that running browser.

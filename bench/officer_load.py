@@ -28,7 +28,7 @@ import tempfile
 import urllib.error
 import urllib.request
 
-from officer_support import CHROMIUM, launch, running_app, served_since, sign_in
+from officer_support import launch, launch_profile, open_offline, running_app, served_since, sign_in
 from playwright.sync_api import sync_playwright
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg")
@@ -101,22 +101,6 @@ def cold_starts(playwright, base: str, runs: int) -> tuple[list[float], list[flo
         restarts.append(open_offline(context, base))
         context.close()
     return tabs, restarts
-
-
-def launch_profile(playwright, profile: str):
-    return playwright.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-    )
-
-
-def open_offline(context, base: str) -> float:
-    page = context.new_page()
-    page.goto(base + "/app")
-    page.wait_for_selector("html[data-ready='1']")
-    page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
-    elapsed = page.evaluate("performance.getEntriesByName('fieldlog-interactive')[0].startTime")
-    page.close()
-    return elapsed
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from loadkit.server import Server  # noqa: E402
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
 
 
 def setup_database(url: str, instance: str, hotspots: int = 20) -> None:
@@ -61,7 +62,23 @@ def running_app(workers: int = 2, access_log: str | None = None):
 
 
 def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def launch_profile(playwright, profile: str):
+    """Chromium with a profile kept on disk (its service worker and stored data survive a restart)."""
+    return playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def open_offline(context, base: str) -> float:
+    """Open the app in a new tab and give the milliseconds until it was interactive (its own mark)."""
+    page = context.new_page()
+    page.goto(base + "/app")
+    page.wait_for_selector("html[data-ready='1']")
+    page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
+    elapsed = page.evaluate("performance.getEntriesByName('fieldlog-interactive')[0].startTime")
+    page.close()
+    return elapsed
 
 
 def sign_in(page, base: str) -> None:
