@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import area_in_fresh_database  # noqa: E402
+from bench.harness import area_in_fresh_database, profiled_pushes  # noqa: E402
 from loadkit.database import add_hotspots  # noqa: E402
 from loadkit.load import MODES, OBSERVATIONS  # noqa: E402
 from loadkit.server import Server  # noqa: E402
@@ -201,9 +201,6 @@ def bare_insert(path: str, visits: list[dict], batch: int) -> float:
 
 def profile_in_process(workdir: str, visits: list[dict], batch: int) -> None:
     """The same pushes through the app's test client under cProfile: where the server's time goes."""
-    import cProfile
-    import pstats
-
     url = f"sqlite:///{workdir}/profile.sqlite3"
     token, hotspots = setup_database(url, workdir)
     from fieldlog import create_app
@@ -215,13 +212,7 @@ def profile_in_process(workdir: str, visits: list[dict], batch: int) -> None:
     moved = [dict(v, hotspot_id=ids[i % len(ids)], id=str(uuid.uuid4())) for i, v in enumerate(visits)]
     bodies = push_bodies(moved, batch)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for body in bodies:
-        response = client.post("/api/v1/sync/push", data=body, headers=headers)
-        assert response.status_code == 200, response.get_data()
-    profiler.disable()
-    stats = pstats.Stats(profiler)
+    stats = profiled_pushes(client, headers, bodies)
     stats.sort_stats("cumulative").print_stats(30)
     print_breakdown(stats)
 

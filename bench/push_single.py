@@ -200,8 +200,7 @@ def report(label: str, runs: list[dict]) -> None:
 
 
 def profile_in_process(workdir: str, url: str, pushes: int) -> None:
-    import cProfile
-    import pstats
+    from bench.harness import profiled_pushes
 
     token, hotspots = setup(url, workdir)
     from fieldlog import create_app
@@ -212,14 +211,9 @@ def profile_in_process(workdir: str, url: str, pushes: int) -> None:
     for body in push_bodies(make_visits(50, hotspots), 1):
         client.post("/api/v1/sync/push", data=body, headers=headers)
     bodies = push_bodies(make_visits(pushes, hotspots), 1)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for body in bodies:
-        response = client.post("/api/v1/sync/push", data=body, headers=headers)
-        assert response.status_code == 200, response.get_data()
-    profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    stats = profiled_pushes(client, headers, bodies)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 def main() -> None:
