@@ -91,6 +91,17 @@ def fill_school_session(page: Page, day: str) -> None:
     page.get_by_label("Anteckningar").fill("Många frågor om bilder i gruppchattar.")
 
 
+def log_uploaded_school_session(page: Page, live_server) -> str:
+    """The officer signs in, logs yesterday's school session online and it is uploaded; its id."""
+    sign_in(page, live_server)
+    wait_uploaded(page)
+    open_activities(page)
+    fill_school_session(page, yesterday())
+    page.get_by_role("button", name="Spara").click()
+    wait_uploaded(page)
+    return page.locator("form[data-activity-id]").get_attribute("data-activity-id")
+
+
 def test_a_school_session_logged_offline_survives_a_restart_and_arrives_exactly_once(
     page, context, live_server, app, officer, hotspot
 ):
@@ -223,13 +234,7 @@ def test_the_areas_planned_activities_appear_and_one_is_logged_as_done(
 
 
 def test_an_own_activity_is_edited_and_deleted_and_the_server_follows(page, live_server, app, officer, hotspot):
-    sign_in(page, live_server)
-    wait_uploaded(page)
-    open_activities(page)
-    fill_school_session(page, yesterday())
-    page.get_by_role("button", name="Spara").click()
-    wait_uploaded(page)
-    record_id = page.locator("form[data-activity-id]").get_attribute("data-activity-id")
+    record_id = log_uploaded_school_session(page, live_server)
 
     page.get_by_label("Antal deltagare").fill("26")
     page.get_by_label("Åk 6").check()
@@ -312,13 +317,7 @@ def test_a_conflicting_edit_is_shown_and_the_officer_keeps_their_version(
 ):
     from fieldlog.activities.schemas import ActivityInputSchema
 
-    sign_in(page, live_server)
-    wait_uploaded(page)
-    open_activities(page)
-    fill_school_session(page, yesterday())
-    page.get_by_role("button", name="Spara").click()
-    wait_uploaded(page)
-    record_id = page.locator("form[data-activity-id]").get_attribute("data-activity-id")
+    record_id = log_uploaded_school_session(page, live_server)
 
     # Offline, the officer corrects the count; meanwhile the supervisor corrects the class on the server.
     context.set_offline(True)
