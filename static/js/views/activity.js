@@ -7,7 +7,7 @@ import { h, replace } from "../dom.js";
 import { codeLabel, codes, fieldSentences, formatDateTime, formatTime, t, zonedInputs, zonedToIso } from "../i18n.js";
 import { attentionEntries, deleteRecord, newRecord, saveRecord } from "../outbox.js";
 import { getOne } from "../storage.js";
-import { attentionBox, once, reveal, setLiveUpdate, submitOnce, syncBadge, teardown } from "./shared.js";
+import { attentionBox, once, reveal, setLiveUpdate, showProblems, submitOnce, syncBadge, teardown } from "./shared.js";
 
 const KIND = "activity";
 // Grades 4–6 are the promise's (SPEC Part II); the others fold away until needed.
@@ -268,23 +268,7 @@ export function activityForm(activity, { hotspots, schools, isNew, onSubmit }) {
         problems.push([date, "starts_at", t("err_act_too_old", { days: limits.max_age_days })]);
       }
     }
-    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-    if (problems.length) {
-      replace(
-        errors,
-        h(
-          "ul",
-          {},
-          problems.map(([, field, message]) => h("li", { "data-field": field }, message)),
-        ),
-      );
-      errors.hidden = false;
-      for (const [el] of problems) el?.setAttribute("aria-invalid", "true");
-      problems[0][0]?.focus();
-      return null;
-    }
-    errors.hidden = true;
-    return values;
+    return showProblems(form, errors, problems) ? values : null;
   };
 
   submitOnce(form, submit, read, onSubmit);

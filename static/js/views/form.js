@@ -4,7 +4,7 @@ import { visitConfig } from "../config.js";
 import { h, replace } from "../dom.js";
 import { codes, t, zonedInputs, zonedToIso } from "../i18n.js";
 import { newVisit, saveVisit } from "../outbox.js";
-import { loadData, submitOnce } from "./shared.js";
+import { loadData, showProblems, submitOnce } from "./shared.js";
 
 function stepper(id, label, value, min, max) {
   const input = h("input", { id, name: id, type: "number", inputmode: "numeric", min, max, value, required: true });
@@ -164,23 +164,8 @@ export function visitForm(visit, { withTimes, hotspots, submitLabel, onSubmit })
         if (start < now - limits.max_age_days * 86400000) problems.push([date, t("err_too_old")]);
       }
     }
-    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-    if (problems.length) {
-      replace(
-        errors,
-        h(
-          "ul",
-          {},
-          problems.map(([, message]) => h("li", {}, message)),
-        ),
-      );
-      errors.hidden = false;
-      for (const [el] of problems) el.setAttribute("aria-invalid", "true");
-      problems[0][0].focus();
-      return null;
-    }
-    errors.hidden = true;
-    return values;
+    const shown = problems.map(([el, message]) => [el, null, message]);
+    return showProblems(form, errors, shown) ? values : null;
   };
   submitOnce(form, submit, read, onSubmit);
   /** Focus the input of a field the server named (its first control), for "Rätta". */

@@ -80,6 +80,31 @@ export function once(action) {
 }
 
 /**
+ * A form's own check, shown: the fields marked before are cleared; with problems, they are listed in ``errors``, their
+ * fields marked invalid and the first focused, and the answer is false. Each problem is [its control (may be
+ * missing), the field's name or null, the sentence].
+ */
+export function showProblems(form, errors, problems) {
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  if (problems.length) {
+    replace(
+      errors,
+      h(
+        "ul",
+        {},
+        problems.map(([, field, message]) => h("li", { "data-field": field }, message)),
+      ),
+    );
+    errors.hidden = false;
+    for (const [el] of problems) el?.setAttribute("aria-invalid", "true");
+    problems[0][0]?.focus();
+    return false;
+  }
+  errors.hidden = true;
+  return true;
+}
+
+/**
  * A form's submit, one save at a time: a double tap on Spara stores once (B2). ``read`` gives the values (null when
  * the form shows its problems); once saved the view is leaving (its navigation lands a moment later), so the form
  * stays shut until then — a second tap in between would store the record twice. A failure shows the error banner
