@@ -116,3 +116,14 @@ def shot(page: Page, name: str, full_page: bool = False) -> None:
     folder = os.environ.get("FIELDLOG_SCREENSHOTS")
     if folder:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=full_page)
+
+
+def server_visits(app, officer) -> list:
+    """Every visit of the officer the server stores (deleted ones too)."""
+    from sqlalchemy import select
+
+    from fieldlog.extensions import db
+    from fieldlog.visits.models import Visit
+
+    with app.app_context():
+        return list(db.session.scalars(select(Visit).where(Visit.officer_id == officer.id)))

@@ -7,9 +7,8 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, sign_in, status, wait_uploaded
+from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, server_visits, sign_in, status, wait_uploaded
 
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
 
@@ -17,14 +16,6 @@ POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "geolocation": POSITION, "permissions": ["geolocation"]}
-
-
-def server_visits(app, officer):
-    from fieldlog.extensions import db
-    from fieldlog.visits.models import Visit
-
-    with app.app_context():
-        return list(db.session.scalars(select(Visit).where(Visit.officer_id == officer.id)))
 
 
 def registration_id(cdp, scope: str) -> str:
