@@ -37,7 +37,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest import free_port, make_visits, process_cpu_seconds, push_bodies, wait_for  # noqa: E402  (sibling script)
+from ingest import make_visits, process_cpu_seconds, push_bodies  # noqa: E402  (sibling script)
+
+from loadkit.server import RETRYABLE_ERRORS, free_port, request  # noqa: E402
+
+
+def wait_for(port: int, server: subprocess.Popen, within: float = 60) -> None:
+    """Until the server answers /healthz (it may be another checkout's, so not loadkit's Server)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            if request(("127.0.0.1", port), "GET", "/healthz", timeout=2)[0] == 200:
+                return
+        except RETRYABLE_ERRORS:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"gunicorn did not answer within {within} s")
 
 
 def reset_database(url: str) -> None:

@@ -27,7 +27,7 @@ MIN_SIZE = 512
 LEVEL = 6
 COMPRESSIBLE = ("text/html", "text/css", "application/json", "text/javascript", "application/manifest+json", "text/csv")
 # Answers that carry a secret beside text a client sent (BREACH): never compressed.
-NEVER = {"api.create_token"}
+NEVER = {"api.auth.create_token"}
 # Pages a browser session sees that carry no secret of it.
 NO_SECRET_PAGES = {"officer.shell", "officer.manifest", "officer.service_worker"}
 
