@@ -112,3 +112,12 @@ def test_the_token_answer_is_never_compressed(client, officer, monkeypatch):
     # The same small size elsewhere in the API is compressed: only the token's answer is kept plain.
     other = client.get("/api/v1/sync/pull", headers={**headers, "Authorization": f"Bearer {token}"})
     assert other.headers["Content-Encoding"] == "gzip"
+
+
+def test_every_endpoint_the_header_rules_name_exists(app):
+    """The rules name endpoints by name: a renamed endpoint (nesting a blueprint renames every route in it) would
+    silently fall out of them — the token answer was gzipped once that way."""
+    from fieldlog import security
+
+    named = compression.NEVER | compression.NO_SECRET_PAGES | security.NUL_CHECKED_BY_ENDPOINT
+    assert named - set(app.view_functions) == set()
