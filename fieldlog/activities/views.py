@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from fieldlog import paging, periods, scope
+from fieldlog import paging, periods
 from fieldlog.activities import queries, services
 from fieldlog.activities.forms import ActivityForm
 from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABELS, TYPE_LABELS, grades_text
@@ -24,6 +24,7 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.supervisor.access import supervisor_required
 from fieldlog.supervisor.forms import ButtonForm
+from fieldlog.supervisor.pages import area_or_404
 
 bp = Blueprint("activities", __name__, url_prefix="/supervisor/activities")
 
@@ -40,14 +41,6 @@ def _labels():
         "partner_label": lambda code: str(PARTNER_LABELS.get(code, code)),
         "grades_text": grades_text,
     }
-
-
-def _area():
-    """The area the page shows (``fieldlog.scope.page_area``): a supervisor's own, an admin's ``?area=``."""
-    area = scope.page_area(current_user)
-    if area is None:
-        abort(404)
-    return area
 
 
 def _area_query() -> dict:
@@ -80,7 +73,7 @@ def _period(area):
 @bp.get("/")
 @supervisor_required
 def index():
-    area = _area()
+    area = area_or_404()
     p = _period(area)
     type_ = request.args.get("type") if request.args.get("type") in TYPES else None
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
@@ -111,7 +104,7 @@ def index():
 
 
 def _row_or_404(activity_id: uuid.UUID):
-    area = _area()
+    area = area_or_404()
     try:
         return area, queries.get_row(area.id, activity_id)
     except NotFound:
@@ -180,7 +173,7 @@ def _save(form: ActivityForm, area, record_id: uuid.UUID, base_rev: int | None, 
 @bp.route("/new", methods=["GET", "POST"])
 @supervisor_required
 def new():
-    area = _area()
+    area = area_or_404()
     if not _may_plan(area):
         abort(403)
     form = ActivityForm()
@@ -258,7 +251,7 @@ def _export_rows(area):
 @bp.get("/export.csv")
 @supervisor_required
 def export_csv():
-    area = _area()
+    area = area_or_404()
     p, rows = _export_rows(area)
     filename = f"activities-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.csv"
     return Response(
@@ -274,7 +267,7 @@ def export_xlsx():
     from fieldlog.exports import columns_workbook
     from fieldlog.sync.records import ACTIVITY, Export
 
-    area = _area()
+    area = area_or_404()
     p, rows = _export_rows(area)
     body = columns_workbook(ACTIVITY.xlsx_columns, rows, Export(ZoneInfo(area.timezone)), _("Field activities"))
     filename = f"activities-{area.slug}-{p.first.isoformat()}-{p.last.isoformat()}.xlsx"

@@ -31,6 +31,7 @@ from fieldlog.promises.models import ASSESSMENTS, KINDS, Promise
 from fieldlog.promises.progress import progress
 from fieldlog.promises.schemas import PromiseInputSchema, PromisePatchSchema, UpdateInputSchema
 from fieldlog.supervisor.access import current_area, supervisor_required
+from fieldlog.supervisor.pages import area_or_404
 
 bp = Blueprint("promises", __name__, url_prefix="/supervisor/promises")
 
@@ -243,11 +244,7 @@ def _save(area, promise: Promise | None):
 @bp.route("/new", methods=["GET", "POST"])
 @supervisor_required
 def new():
-    area = current_area()
-    if area is None:
-        from flask import abort
-
-        abort(404)
+    area = area_or_404()
     if request.method == "POST":
         return _save(area, None)
     year = today_in(area).year

@@ -39,8 +39,3 @@ def admin_required(view):
 def current_area() -> Area | None:
     """The area the page shows (``fieldlog.scope.page_area``: a supervisor's own, an admin's ``?area=``)."""
     return scope.page_area(current_user)
-
-
-def check_area(area_id: int) -> None:
-    """A record outside the user's area is not found (``fieldlog.scope``): the error page, revealing nothing."""
-    scope.check_record(current_user, area_id)
