@@ -13,7 +13,13 @@ import { req, tx, uuid } from "./storage.js";
 export const STORES = { visit: "visits", activity: "activities" };
 const ALL = [...Object.values(STORES), "outbox"];
 export const kindOf = (type) => type.split(".")[0];
-const storeOf = (stores, type) => stores[STORES[kindOf(type)]];
+// A type with no store of its own on the phone (a kiosk's survey response: `<kind>.create`, kept only in the outbox
+// until uploaded) has no record to read or update: null.
+const storeOf = (stores, type) => stores[STORES[kindOf(type)]] || null;
+const getRecord = (stores, type, id) => {
+  const store = storeOf(stores, type);
+  return store ? req(store.get(id)) : null;
+};
 
 // A type's wire fields and their defaults are the server's (its input schema, via config.js), never a list here.
 export const wireFields = (kind = "visit") => config()[kind].fields;
@@ -122,6 +128,31 @@ export async function saveRecord(kind, visit) {
 
 export const saveVisit = (visit) => saveRecord("visit", visit);
 
+/** Queue the create of a record the phone keeps nowhere else (a kiosk's survey response): one `<kind>.create`
+ * mutation, `record_id` the record's id, sent once like any other. */
+export async function queueCreate(kind, recordId, data, userId) {
+  await tx(
+    ["outbox"],
+    "readwrite",
+    ({ outbox }) =>
+      req(
+        outbox.add({
+          mutation_id: uuid(),
+          type: `${kind}.create`,
+          record_id: recordId,
+          base_rev: null,
+          data,
+          user_id: userId,
+          state: "pending",
+          sent: false,
+          created_at: new Date().toISOString(),
+        }),
+      ),
+    "strict",
+  );
+  changed();
+}
+
 /** Delete an own record: a tombstone mutation, or nothing at all if the server never saw it. */
 export async function deleteRecord(kind, id) {
   await tx(
@@ -170,8 +201,10 @@ export async function resolve(seq, choice) {
       if (!entry || entry.state !== "attention") return;
       const kind = kindOf(entry.type);
       const visits = storeOf(stores, entry.type);
-      const visit = await req(visits.get(entry.record_id));
+      const visit = await getRecord(stores, entry.type, entry.record_id);
       outbox.delete(seq);
+      // A store-less entry (a survey response) is only itself: discarding it is all there is.
+      if (!visits) return;
       const rest = (await req(outbox.index("record_id").getAll(entry.record_id))).filter((e) => e.seq !== seq);
       if (choice === "server" && entry.server) {
         if (entry.server.deleted) visits.delete(entry.record_id);
@@ -251,7 +284,7 @@ export function takeBatch(size, userId) {
         batch.push(e);
       }
       const fresh = batch.filter((e) => !e.sent);
-      const found = await Promise.all(fresh.map((e) => req(storeOf(stores, e.type).get(e.record_id))));
+      const found = await Promise.all(fresh.map((e) => getRecord(stores, e.type, e.record_id)));
       fresh.forEach((e, i) => {
         e.base_rev = found[i] && found[i].rev ? found[i].rev : null;
         e.sent = true;
@@ -265,7 +298,7 @@ export function takeBatch(size, userId) {
 
 export function mutationOf(e) {
   const m = { mutation_id: e.mutation_id, type: e.type, record_id: e.record_id, base_rev: e.base_rev };
-  if (e.type.endsWith(".upsert")) m.data = e.data;
+  if (!e.type.endsWith(".delete")) m.data = e.data;
   return m;
 }
 
@@ -304,7 +337,7 @@ export async function applyResults(batch, results) {
         answered.set(entry.record_id, [entry, result]);
       });
       const ids = [...answered.keys()];
-      const found = await Promise.all(ids.map((id) => req(storeOf(stores, answered.get(id)[0].type).get(id))));
+      const found = await Promise.all(ids.map((id) => getRecord(stores, answered.get(id)[0].type, id)));
       for (const [i, id] of ids.entries()) {
         const [entry, result] = answered.get(id);
         const visits = storeOf(stores, entry.type);
@@ -339,9 +372,8 @@ export async function markAttention(batch, error) {
     const { outbox } = stores;
     for (const e of batch) {
       outbox.put({ ...e, state: "attention", reason: "rejected", error });
-      const visits = storeOf(stores, e.type);
-      const visit = await req(visits.get(e.record_id));
-      if (visit) visits.put({ ...visit, sync: "attention" });
+      const visit = await getRecord(stores, e.type, e.record_id);
+      if (visit) storeOf(stores, e.type).put({ ...visit, sync: "attention" });
     }
   });
   changed("sync");
