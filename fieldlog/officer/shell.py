@@ -12,6 +12,8 @@
   them); and the time zone to show until the signed-in area names its own. The shell
   carries it as ``data-config`` (no inline script: the CSP forbids it) and the service worker text as ``CONFIG``;
   both are precached, so it works offline, and it is part of the app version, so a change offers an update.
+  It also declares the survey questionnaires the kiosk asks (``survey``: codes, limits, screens and every text in
+  both languages, from ``fieldlog.surveys.questionnaire``): the phone keeps no copy of them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import lazy_pgettext
 from marshmallow import validate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -70,6 +73,7 @@ PRELOAD_MODULES: tuple[str, ...] = tuple(sorted(set(static_imports(ENTRY_MODULE)
 # The files of the shell, precached by the service worker. The map library is not among them: it loads on demand.
 SHELL_STATIC: tuple[str, ...] = (
     "css/officer.css",
+    "css/kiosk.css",
     *SHELL_MODULES,
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -162,6 +166,10 @@ LABELS = {"activity": _activity_labels}
 APP_LANGUAGES = ("sv", "en")
 
 
+def _l(text: str):
+    return lazy_pgettext("survey kiosk", text)
+
+
 def _labels(tables: dict[str, dict]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for lang in APP_LANGUAGES:
@@ -170,9 +178,81 @@ def _labels(tables: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+# The survey kiosk's screens (issue 13): the questions of ``core-1`` asked together, in order, each screen under a
+# title. A question of the questionnaire missing here, or one it does not have, fails ``questionnaire_declaration``.
+KIOSK_SCREENS = (
+    (_l("Safety"), ("evening_safety", "overall_safety")),
+    (_l("Problems in the area"), ("problems",)),
+    (_l("Places"), ("avoids_places", "places")),
+    (_l("What could be better?"), ("improvements",)),
+    (_l("About you"), ("age_band", "gender", "lives_in")),
+)
+
+
+def questionnaire_declaration(questionnaire) -> dict[str, Any]:
+    """A survey questionnaire (``fieldlog.surveys.questionnaire``) as the kiosk asks it: each question's kind and
+    codes, the limits, the screens, and every text in Swedish and English — read from the one definition, so that the
+    phone holds no copy of a code or a word of it and the kiosk works offline."""
+    from fieldlog.surveys import questionnaire as core
+
+    q = questionnaire
+    questions: dict[str, dict] = {}
+    tables: dict[str, dict] = {}
+    for name in q.questions:
+        text = {"text": core.QUESTION_LABELS[name]}
+        if name in q.single_choice:
+            questions[name] = {"name": name, "kind": "one", "codes": list(q.single_choice[name])}
+            text["codes"] = core.ANSWER_LABELS[name]
+        elif name == "problems":
+            questions[name] = {"name": name, "kind": "grid", "items": list(q.problems), "codes": list(q.problem_answers)}
+            text.update(items=core.PROBLEM_LABELS, codes=core.PROBLEM_ANSWER_LABELS)
+        elif name == "places":
+            questions[name] = {
+                "name": name,
+                "kind": "places",
+                "max": q.max_places,
+                "when": list(q.place_when),
+                "reasons": list(q.place_reasons),
+            }
+            text.update(
+                when=core.PLACE_WHEN_LABELS,
+                reasons=core.PLACE_REASON_LABELS,
+                when_text=core.PLACE_WHEN_QUESTION,
+                reasons_text=core.PLACE_REASONS_QUESTION,
+            )
+        elif name == "improvements":
+            questions[name] = {"name": name, "kind": "text", "max_length": q.improvements_max}
+            text["note"] = core.IMPROVEMENTS_NOTE
+        else:
+            raise ValueError(f"questionnaire {q.name}: the kiosk does not know how to ask {name!r}")
+        tables[name] = text
+    screens = [list(names) for _title, names in KIOSK_SCREENS]
+    asked = [name for names in screens for name in names]
+    if asked != list(q.questions):
+        raise ValueError(f"questionnaire {q.name}: KIOSK_SCREENS ask {asked}, the questionnaire {list(q.questions)}")
+    labels: dict[str, dict] = {}
+    for lang in APP_LANGUAGES:
+        with force_locale(lang):
+            labels[lang] = {name: _strings(text) for name, text in tables.items()}
+            labels[lang]["screens"] = [str(title) for title, _names in KIOSK_SCREENS]
+    return {"questions": questions, "screens": screens, "labels": labels}
+
+
+def _strings(value):
+    """Lazy texts (and the dicts holding them) as plain strings, in the locale in force."""
+    return {key: _strings(v) for key, v in value.items()} if isinstance(value, dict) else str(value)
+
+
+def _survey_declaration() -> dict[str, Any]:
+    from fieldlog.surveys.questionnaire import QUESTIONNAIRES
+
+    return {"questionnaires": {name: questionnaire_declaration(q) for name, q in QUESTIONNAIRES.items()}}
+
+
 def shell_config() -> dict[str, Any]:
     """Everything the officer app takes from the server rather than from constants of its own (JSON-ready): one
-    declaration per synced record type (``visit``, ``activity``), under the type's name."""
+    declaration per synced record type (``visit``, ``activity``), under the type's name; the survey questionnaires
+    the kiosk asks (``survey``)."""
     from fieldlog.sync.records import RECORDS
 
     config = current_app.config
@@ -183,5 +263,6 @@ def shell_config() -> dict[str, Any]:
         if name in LABELS:
             declaration["labels"] = _labels(LABELS[name]())
         out[name] = declaration
+    out["survey"] = _survey_declaration()
     out["timezone"] = config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"
     return out

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { h, replace } from "./dom.js";
 import { getLang, setLang, setTimezone, t, waitingSentences } from "./i18n.js";
+import { kioskActive, loadKiosk } from "./kiosk.js";
 import { counts } from "./outbox.js";
 import { forgetSession, getSession, loadSession, onSessionChange } from "./session.js";
 import { clearServerCopy } from "./storage.js";
@@ -27,6 +28,7 @@ const later = {
   map: () => import("./views/map.js"),
   activities: () => import("./views/activities.js"),
   activity: () => import("./views/activity.js"),
+  kiosk: () => import("./views/kiosk.js"),
 };
 
 /** Load the later views ahead of need, from the service worker's precache — not over the network on the very first
@@ -71,6 +73,12 @@ async function route(toTop = true) {
   const notice = routeNotice;
   routeNotice = null;
   renderChrome();
+  if (kioskActive()) {
+    // The survey kiosk runs: nothing of the officer's is shown, whatever the address asks for (views/kiosk.js).
+    currentView = "kiosk";
+    await (await later.kiosk()).renderKiosk(main, ctx);
+    return;
+  }
   if (!getSession() || parts[0] === "signin") {
     currentView = "signin";
     renderSignIn(main, ctx);
@@ -89,6 +97,9 @@ async function route(toTop = true) {
   } else if (parts[0] === "activities") {
     currentView = "activities";
     await (await later.activities()).renderActivities(main, ctx);
+  } else if (parts[0] === "kiosk") {
+    currentView = "kiosk-start";
+    await (await later.kiosk()).renderKioskStart(main, ctx);
   } else if (parts[0] === "activity" && parts[1] === "new") {
     currentView = "activity-new";
     await (await later.activity()).renderNewActivity(main, ctx, params);
@@ -124,6 +135,14 @@ function renderChrome() {
   const session = getSession();
   document.documentElement.lang = getLang();
   document.getElementById("skip").textContent = t("skip");
+  if (kioskActive()) {
+    // The kiosk draws its own bar (the respondent's language, the officer's way out); no tabs, no sync status.
+    bar.hidden = true;
+    tabs.hidden = true;
+    replace(bar);
+    renderBanners();
+    return;
+  }
   bar.hidden = false;
   replace(
     bar,
@@ -339,7 +358,7 @@ window.addEventListener("unhandledrejection", (event) => {
 async function boot() {
   setLang(getLang());
   prefetch();
-  const session = await loadSession();
+  const [session] = await Promise.all([loadSession(), loadKiosk()]);
   setTimezone(session?.user?.area?.timezone);
   // Paused for sign-in (a 401 during sync) or signed in again: the banner follows.
   let needsSignIn = session?.needs_sign_in || null;

@@ -59,8 +59,6 @@ const WORDS = {
     next_person: "Nästa person",
     places_pick: "Välj upp till {max} platser.",
     places_max: "Du har valt {max} platser: avmarkera en för att välja en annan.",
-    place_when: "När?",
-    place_reasons: "Varför?",
     no_places: "Inga platser att välja på.",
     chars_left: "Högst {max} tecken.",
     exit: "Avsluta kiosken",
@@ -69,11 +67,6 @@ const WORDS = {
     exit_button: "Avsluta",
     cancel: "Avbryt",
     wait: "För många fel försök. Försök igen om {s} sekunder.",
-    screen_safety: "Trygghet",
-    screen_problems: "Problem i området",
-    screen_places: "Platser",
-    screen_improvements: "Vad kan bli bättre?",
-    screen_background: "Om dig",
   },
   en: {
     switch_lang: "Svenska",
@@ -109,8 +102,6 @@ const WORDS = {
     next_person: "Next person",
     places_pick: "Choose up to {max} places.",
     places_max: "You have chosen {max} places: untick one to choose another.",
-    place_when: "When?",
-    place_reasons: "Why?",
     no_places: "No places to choose from.",
     chars_left: "At most {max} characters.",
     exit: "Leave the kiosk",
@@ -119,11 +110,6 @@ const WORDS = {
     exit_button: "Leave",
     cancel: "Cancel",
     wait: "Too many wrong tries. Try again in {s} seconds.",
-    screen_safety: "Safety",
-    screen_problems: "Problems in the area",
-    screen_places: "Places",
-    screen_improvements: "What could be better?",
-    screen_background: "About you",
   },
 };
 
@@ -255,16 +241,15 @@ export async function renderKioskStart(main, ctx) {
 let respondent = null;
 const fresh = () => ({ lang: "sv", screen: -1, answers: {}, places: new Map(), done: false, exiting: false });
 
-const SCREEN_TITLES = ["screen_safety", "screen_problems", "screen_places", "screen_improvements", "screen_background"];
-
 export async function renderKiosk(main, ctx) {
   if (!respondent) respondent = fresh();
   const survey = kioskSurvey();
   const form = questionnaire(survey?.questionnaire);
   document.documentElement.classList.add("kiosk-mode");
   document.documentElement.lang = respondent.lang;
+  // The places a respondent may name without a map: the area's public hot spots (the server takes no other).
   const hotspots = (await getAll("hotspots"))
-    .filter((s) => s.active !== false && !s.deleted)
+    .filter((s) => s.public && s.active !== false && !s.deleted)
     .sort((a, b) => a.name.localeCompare(b.name, "sv"));
   draw(main, ctx, survey, form, hotspots);
 }
@@ -423,7 +408,7 @@ function questionScreen(form, hotspots, w, redraw) {
     "section",
     { class: "kiosk-screen" },
     h("p", { class: "muted", id: "kiosk-step" }, w("step", { n: r.screen + 1, total })),
-    h("h1", {}, w(SCREEN_TITLES[r.screen] || "kiosk")),
+    h("h1", {}, (form.labels[r.lang] || form.labels.sv).screens[r.screen]),
     h("p", { class: "hint" }, w("optional")),
     parts,
     h(
@@ -475,7 +460,7 @@ function textQuestion(q, text, w) {
     "div",
     { class: "kiosk-question", "data-question": q.name },
     h("label", { for: id }, text.text || q.name),
-    h("p", { class: "hint", id: `${id}-hint` }, w("chars_left", { max: q.max_length })),
+    h("p", { class: "hint", id: `${id}-hint` }, text.note ? `${text.note} ` : "", w("chars_left", { max: q.max_length })),
     h("textarea", {
       id,
       rows: 5,
@@ -503,7 +488,7 @@ function placesQuestion(q, text, hotspots, w) {
         h(
           "fieldset",
           {},
-          h("legend", {}, w("place_when")),
+          h("legend", {}, text.when_text),
           radios(`${id}-when`, q.when, text.when, mark?.when, (code) => {
             mark.when = code;
           }),
@@ -511,7 +496,7 @@ function placesQuestion(q, text, hotspots, w) {
         h(
           "fieldset",
           {},
-          h("legend", {}, w("place_reasons")),
+          h("legend", {}, text.reasons_text),
           h(
             "div",
             { class: "kiosk-options" },
@@ -591,10 +576,9 @@ function collect(form) {
   }
   const places = Object.values(form.questions).find((q) => q.kind === "places");
   if (places && r.places.size) {
+    // A named place: the server takes the hot spot's centre as the mark.
     answers[places.name] = [...r.places.values()].map(({ hotspot, when, reasons }) => ({
       hotspot_id: hotspot.id,
-      lat: hotspot.lat,
-      lon: hotspot.lon,
       ...(when ? { when } : {}),
       reasons: [...reasons],
     }));

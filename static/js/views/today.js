@@ -5,6 +5,7 @@ import { h, replace } from "../dom.js";
 import { errorSentence, formatDateTime, formatTime, t, zonedInputs } from "../i18n.js";
 import { attentionEntries } from "../outbox.js";
 import { getSession, saveSession } from "../session.js";
+import { kioskCard } from "./kiosk.js";
 import { entryMark, flagNote, loadData, minutesBetween, showError, spotName, stateBadge, syncBadge } from "./shared.js";
 
 const SHIFT_HOURS = 16;
@@ -70,6 +71,7 @@ export async function renderToday(main, ctx) {
         )
       : null,
     visits.length ? h("ul", { class: "visits" }, visits.map(item)) : h("p", {}, t("no_visits_today")),
+    await kioskCard(ctx),
     deviceSection(),
   );
 }
