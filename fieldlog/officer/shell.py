@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import lazy_pgettext
+from flask_babel import force_locale, lazy_pgettext
 from marshmallow import validate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -204,7 +203,12 @@ def questionnaire_declaration(questionnaire) -> dict[str, Any]:
             questions[name] = {"name": name, "kind": "one", "codes": list(q.single_choice[name])}
             text["codes"] = core.ANSWER_LABELS[name]
         elif name == "problems":
-            questions[name] = {"name": name, "kind": "grid", "items": list(q.problems), "codes": list(q.problem_answers)}
+            questions[name] = {
+                "name": name,
+                "kind": "grid",
+                "items": list(q.problems),
+                "codes": list(q.problem_answers),
+            }
             text.update(items=core.PROBLEM_LABELS, codes=core.PROBLEM_ANSWER_LABELS)
         elif name == "places":
             questions[name] = {

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from fieldlog.api.errors import ApiError
 from fieldlog.api.fields import OffsetDateTime, StrictString
 from fieldlog.api.helpers import load
-from fieldlog.auth import services as auth, throttle
+from fieldlog.auth import services as auth
+from fieldlog.auth import throttle
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.surveys.models import Survey

@@ -299,6 +299,7 @@ const sv = {
   n_visits: "{n} besök",
   n_activities_1: "1 aktivitet",
   n_activities: "{n} aktiviteter",
+  n_survey_responses: "{n} enkätsvar",
   and: "och",
 };
 
@@ -596,6 +597,7 @@ const en = {
   n_visits: "{n} visits",
   n_activities_1: "1 activity",
   n_activities: "{n} activities",
+  n_survey_responses: "{n} survey responses",
   and: "and",
 };
 
@@ -695,11 +697,13 @@ export function t(key, vars = {}) {
 /** What signing out would leave waiting: [title, sentence] — "1 besök väntar …" for visits alone, else each kind
  * named ("2 besök och 1 aktivitet väntar …"). `byKind`: records per type; `total`: outbox entries. */
 export function waitingSentences(byKind = {}, total = 0) {
-  const { visit = 0, activity = 0 } = byKind;
-  if (!activity) return [t("sign_out_confirm_title"), t("sign_out_confirm", { n: total })];
+  const { visit = 0, activity = 0, survey_response: responses = 0 } = byKind;
+  if (!activity && !responses) return [t("sign_out_confirm_title"), t("sign_out_confirm", { n: total })];
   const parts = [];
   if (visit) parts.push(t("n_visits", { n: visit }));
-  parts.push(activity === 1 ? t("n_activities_1") : t("n_activities", { n: activity }));
+  if (activity) parts.push(activity === 1 ? t("n_activities_1") : t("n_activities", { n: activity }));
+  // A kiosk's survey responses (views/kiosk.js), waiting in the outbox like the rest.
+  if (responses) parts.push(t("n_survey_responses", { n: responses }));
   return [t("sign_out_confirm_title_records"), t("sign_out_confirm_records", { list: parts.join(` ${t("and")} `) })];
 }
 

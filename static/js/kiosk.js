@@ -58,7 +58,8 @@ export async function openSurveys(now = Date.now()) {
   const userId = getSession()?.user?.id;
   if (!cached || cached.user_id !== userId) return [];
   return cached.surveys.filter(
-    (s) => new Date(s.opens_at).getTime() <= now && now < new Date(s.closes_at).getTime() && questionnaire(s.questionnaire),
+    (s) =>
+      new Date(s.opens_at).getTime() <= now && now < new Date(s.closes_at).getTime() && questionnaire(s.questionnaire),
   );
 }
 
@@ -90,13 +91,20 @@ const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
 async function derive(secret, salt, iterations) {
   const key = await crypto.subtle.importKey("raw", bytes(secret), "PBKDF2", false, ["deriveBits"]);
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256));
+  return new Uint8Array(
+    await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256),
+  );
 }
 
 /** A verifier of `secret`: {salt, iterations, hash} (base64), never the secret itself. */
 export async function makeVerifier(secret, iterations = PBKDF2_ITERATIONS) {
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  return { kdf: "PBKDF2-SHA-256", salt: toBase64(salt), iterations, hash: toBase64(await derive(secret, salt, iterations)) };
+  return {
+    kdf: "PBKDF2-SHA-256",
+    salt: toBase64(salt),
+    iterations,
+    hash: toBase64(await derive(secret, salt, iterations)),
+  };
 }
 
 /** Whether `secret` matches a verifier (every byte compared, whatever the first difference). */

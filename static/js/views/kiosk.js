@@ -21,7 +21,7 @@ import {
   startKiosk,
   tryExit,
 } from "../kiosk.js";
-import { getAll } from "../storage.js";
+import { getAll, getMeta } from "../storage.js";
 import { once, showError } from "./shared.js";
 
 const WORDS = {
@@ -29,7 +29,8 @@ const WORDS = {
     switch_lang: "English",
     kiosk: "Enkätkiosk",
     card_title: "Trygghetsenkät",
-    card_text: "Låt boende svara på enkäten på den här enheten, även utan täckning. Dina egna uppgifter döljs så länge kiosken är igång.",
+    card_text:
+      "Låt boende svara på enkäten på den här enheten, även utan täckning. Dina egna uppgifter döljs så länge kiosken är igång.",
     card_start: "Starta enkätkiosk",
     card_none: "Ingen enkät är öppen i ditt område just nu.",
     card_waiting: "{n} enkätsvar väntar på uppladdning.",
@@ -47,7 +48,8 @@ const WORDS = {
     start: "Starta kiosken",
     back: "Tillbaka",
     welcome: "Hur trygg känner du dig där du bor?",
-    welcome_text: "Polisen och kommunen vill veta var och när du känner dig otrygg. Enkäten är anonym och tar några minuter. Du kan hoppa över alla frågor.",
+    welcome_text:
+      "Polisen och kommunen vill veta var och när du känner dig otrygg. Enkäten är anonym och tar några minuter. Du kan hoppa över alla frågor.",
     begin: "Börja",
     step: "Steg {n} av {total}",
     optional: "Alla frågor är frivilliga – hoppa över det du inte vill svara på.",
@@ -72,7 +74,8 @@ const WORDS = {
     switch_lang: "Svenska",
     kiosk: "Survey kiosk",
     card_title: "Safety survey",
-    card_text: "Let residents answer the survey on this device, even without signal. Your own data is hidden while the kiosk runs.",
+    card_text:
+      "Let residents answer the survey on this device, even without signal. Your own data is hidden while the kiosk runs.",
     card_start: "Start the survey kiosk",
     card_none: "No survey is open in your area right now.",
     card_waiting: "{n} survey responses waiting to upload.",
@@ -90,7 +93,8 @@ const WORDS = {
     start: "Start the kiosk",
     back: "Back",
     welcome: "How safe do you feel where you live?",
-    welcome_text: "The police and the municipality want to know where and when you feel unsafe. The survey is anonymous and takes a few minutes. You may skip any question.",
+    welcome_text:
+      "The police and the municipality want to know where and when you feel unsafe. The survey is anonymous and takes a few minutes. You may skip any question.",
     begin: "Begin",
     step: "Step {n} of {total}",
     optional: "Every question is optional – skip what you do not want to answer.",
@@ -122,7 +126,10 @@ const o = (key, vars) => say(getLang(), key, vars);
 
 /** The kiosk's card on the Today view: start it (an open survey of the area), and what waits to upload. */
 export async function kioskCard(ctx) {
-  refreshSurveys(); // no wait: the cached list shows now, a fresh one next time
+  // The first time, the list is fetched before the card shows; later, the cached list shows at once and a fresh one
+  // comes for the next time (each sync refreshes it too).
+  const refreshed = refreshSurveys();
+  if (!(await getMeta("surveys"))) await refreshed;
   const [surveys, entries] = await Promise.all([openSurveys(), getAll("outbox")]);
   const mine = entries.filter((e) => e.user_id === ctx.userId && e.type.startsWith(`${RESPONSE_KIND}.`));
   const waiting = mine.filter((e) => e.state === "pending").length;
@@ -166,7 +173,9 @@ export async function renderKioskStart(main, ctx) {
   const select = h(
     "select",
     { id: "kiosk-survey", name: "survey" },
-    surveys.map((s) => h("option", { value: s.id }, `${s.title} (${s.year})`)),
+    surveys.map((s) =>
+      h("option", { value: s.id }, s.title.includes(String(s.year)) ? s.title : `${s.title} (${s.year})`),
+    ),
   );
   const password = h("input", {
     id: "kiosk-password",
@@ -176,7 +185,12 @@ export async function renderKioskStart(main, ctx) {
     required: true,
   });
   const again = h("input", { id: "kiosk-password-again", type: "password", autocomplete: "off" });
-  const againField = h("div", { hidden: true }, h("label", { for: "kiosk-password-again" }, o("password_again")), again);
+  const againField = h(
+    "div",
+    { hidden: true },
+    h("label", { for: "kiosk-password-again" }, o("password_again")),
+    again,
+  );
   const button = h("button", { type: "submit", class: "primary wide" }, o("start"));
   const fail = (text, field = password) => {
     error.textContent = text;
@@ -460,7 +474,12 @@ function textQuestion(q, text, w) {
     "div",
     { class: "kiosk-question", "data-question": q.name },
     h("label", { for: id }, text.text || q.name),
-    h("p", { class: "hint", id: `${id}-hint` }, text.note ? `${text.note} ` : "", w("chars_left", { max: q.max_length })),
+    h(
+      "p",
+      { class: "hint", id: `${id}-hint` },
+      text.note ? `${text.note} ` : "",
+      w("chars_left", { max: q.max_length }),
+    ),
     h("textarea", {
       id,
       rows: 5,
