@@ -179,3 +179,62 @@ def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_r
     expect(page.locator(".visit-item")).to_have_count(1)
     page.reload()
     expect(page.locator("#tabs")).to_be_visible(timeout=WAIT)
+
+
+def test_kiosk_started_without_signal_asks_the_password_twice_and_wrong_exits_make_the_next_try_wait(
+    page, context, live_server, officer, area, make_hotspot, survey
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    make_hotspot(area, "Torget", public=True)
+    sign_in(page, live_server)
+    wait_uploaded(page)
+    page.get_by_role("link", name="Idag", exact=True).click()
+    expect(page.get_by_role("link", name="Starta enkätkiosk")).to_be_visible(timeout=WAIT)
+
+    # No signal: the server cannot vouch for the password, so it is typed twice (a typo would lock the officer out).
+    context.set_offline(True)
+    page.get_by_role("link", name="Starta enkätkiosk").click()
+    page.get_by_label("Ditt lösenord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Starta kiosken").click()
+    expect(page.locator("#kiosk-start-error")).to_contain_text("Ingen anslutning", timeout=WAIT)
+    page.get_by_label("Lösenordet en gång till").fill(PASSWORD + "x")
+    page.get_by_role("button", name="Starta kiosken").click()
+    expect(page.locator("#kiosk-start-error")).to_have_text("Lösenorden är inte lika.", timeout=WAIT)
+    page.get_by_label("Lösenordet en gång till").fill(PASSWORD)
+    page.get_by_role("button", name="Starta kiosken").click()
+    expect_kiosk_only(page)
+
+    # A resident may read it in English; the next one starts in Swedish again. Every screen passes axe.
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="Begin").click()
+    expect(page.get_by_role("heading", name="Safety")).to_be_visible(timeout=WAIT)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    for _ in range(4):
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+        page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Send the answers").click()
+    expect(page.get_by_role("heading", name="Thank you for your answers!")).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Next person").click()
+    expect(page.get_by_role("button", name="Börja")).to_be_visible(timeout=WAIT)
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    assert Axe().run(page).violations_count == 0
+
+    # Three wrong tries, then each further one waits — after a reload too.
+    page.get_by_role("button", name="Avsluta kiosken").click()
+    for _ in range(3):
+        page.get_by_label("Ditt lösenord").fill("fel")
+        page.get_by_role("button", name="Avsluta", exact=True).click()
+        expect(page.locator("#kiosk-exit-error")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_label("Ditt lösenord")).to_have_value("", timeout=WAIT)
+    expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om", timeout=WAIT)
+    page.reload()
+    expect_kiosk_only(page)
+    page.get_by_role("button", name="Avsluta kiosken").click()
+    expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om", timeout=WAIT)
+    # Even the right password waits its turn.
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Avsluta", exact=True).click()
+    expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om")
+    expect(page.locator("#tabs")).to_be_hidden()
