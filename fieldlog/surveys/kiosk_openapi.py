@@ -1,18 +1,11 @@
 """The survey kiosk's endpoints in the OpenAPI document (``fieldlog.surveys.kiosk_api``)."""
 
-from fieldlog.api.openapi import AUTH_ERRORS, error, json_body, json_response
-from fieldlog.surveys.kiosk_api import KioskSurveyListSchema, PasswordCheckSchema
+from fieldlog.api.openapi import AUTH_ERRORS, error, json_body
+from fieldlog.surveys.kiosk_api import PasswordCheckSchema
 
 _bearer = [{"bearer": []}]
 
 OPENAPI = {
-    "/kiosk/surveys": {
-        "get": {
-            "summary": "The survey waves of the caller's area that have not closed (for the officer app's kiosk)",
-            "security": _bearer,
-            "responses": {"200": json_response("Surveys", KioskSurveyListSchema), **AUTH_ERRORS},
-        },
-    },
     "/kiosk/password": {
         "post": {
             "summary": "Check the caller's password before a kiosk starts (throttled like a sign-in)",

@@ -529,3 +529,30 @@ MUTATIONS: dict[str, tuple[RecordType, str]] = {
     for record in RECORDS.values()
     for operation, name in (("upsert", record.upsert), ("delete", record.delete))
 }
+
+
+@dataclass(frozen=True)
+class CreateOnlyType:
+    """A record a phone creates once and never reads back (a kiosk's survey response, SPEC §7): no rev to update, no
+    pull, no export. Its one mutation type ``<name>.create`` is applied by ``apply(actor, now, head, mutation)``,
+    which returns the mutation's result; the push stores that result with the mutation id as for any other type, so
+    a replay answers the same (rule 1). ``input_schema`` describes ``data`` in the OpenAPI document."""
+
+    name: str
+    input_schema: type[Schema]
+    apply: Callable[[Any, datetime, dict, dict], dict]
+
+    @property
+    def create(self) -> str:
+        return f"{self.name}.create"
+
+
+def _create_only_types() -> tuple[CreateOnlyType, ...]:
+    from fieldlog.surveys import sync as surveys
+    from fieldlog.surveys.schemas import KioskResponseSchema
+
+    return (CreateOnlyType(surveys.NAME, KioskResponseSchema, surveys.apply_create),)
+
+
+# Mutation type → its create-only type. Apart from MUTATIONS: the push's set-based path for visits never sees them.
+CREATE_ONLY: dict[str, CreateOnlyType] = {record.create: record for record in _create_only_types()}

@@ -8,8 +8,9 @@
 // kept. `verifyExit(secret)` is the one check (issue 15 adds the device PIN there); `tryExit` counts wrong tries and
 // makes the next one wait.
 //
-// The area's surveys (id, year, title, opens_at, closes_at, questionnaire) are cached in meta "surveys", refreshed
-// after each sync that got through, so that a kiosk starts without signal.
+// The area's survey waves (GET /api/v1/surveys: id, year, title, opens_at, closes_at, mode, questionnaire) are cached
+// in meta "surveys", refreshed after each sync that got through, so that a kiosk starts without signal; the device
+// tells open from not yet open or closed by the times.
 import { api } from "./api.js";
 import { config } from "./config.js";
 import { queueCreate } from "./outbox.js";
@@ -63,13 +64,22 @@ export async function openSurveys(now = Date.now()) {
   );
 }
 
-/** Fetch the area's surveys and cache them; a failure keeps the cached list. */
+// What the kiosk keeps of a wave.
+const KEPT = ["id", "area", "year", "title", "opens_at", "closes_at", "mode", "questionnaire"];
+
+/** Fetch the area's surveys and cache those a kiosk may run; a failure keeps the cached list. */
 export async function refreshSurveys() {
   const session = getSession();
-  if (!session || session.needs_sign_in || !navigator.onLine) return false;
+  const area = session?.user?.area?.slug;
+  if (!session || session.needs_sign_in || !area || !navigator.onLine) return false;
   try {
-    const body = await api("GET", "/kiosk/surveys");
-    await setMeta("surveys", { at: new Date().toISOString(), user_id: session.user.id, surveys: body.surveys || [] });
+    const body = await api("GET", "/surveys");
+    // Waves of the own area that have not closed, in `open` mode: a `codes` wave takes only answers with a letter's
+    // code, which a kiosk has not got.
+    const surveys = (body?.surveys || [])
+      .filter((s) => s.area === area && s.mode === "open" && new Date(s.closes_at).getTime() > Date.now())
+      .map((s) => Object.fromEntries(KEPT.map((k) => [k, s[k]])));
+    await setMeta("surveys", { at: new Date().toISOString(), user_id: session.user.id, surveys });
     return true;
   } catch {
     return false;

@@ -1,13 +1,11 @@
 """The survey kiosk's server side (issue 13, SPEC §7 "Kiosk"): the questionnaire the shell declares to the officer
-app, the area's surveys a device caches for offline use, and the password check before a kiosk starts."""
+app, and the password check before a kiosk starts."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
 
-from fieldlog.db import utcnow
 from fieldlog.surveys import questionnaire as core
 from tests.fixtures.users import PASSWORD
 
@@ -54,29 +52,6 @@ def test_the_precache_holds_the_kiosk_and_its_styles(client):
         # Stylesheets carry their content hash in the name.
         stem, ext = name.rsplit(".", 1)
         assert any(re.fullmatch(rf"/static/{stem}(\.[0-9a-f]{{12}})?\.{ext}", url) for url in precache), name
-
-
-def test_surveys_lists_the_waves_of_the_callers_area_that_have_not_closed(
-    client, auth, officer, supervisor, make_survey, make_area, area
-):
-    now = utcnow()
-    open_now = make_survey(area, 2026)
-    later = make_survey(area, 2027, opens_at=now + timedelta(days=30), closes_at=now + timedelta(days=60))
-    make_survey(area, 2025, opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=1))  # closed
-    other = make_area("tranemo")
-    make_survey(other, 2026)
-    for user in (officer, supervisor):
-        response = client.get("/api/v1/kiosk/surveys", headers=auth(user))
-        assert response.status_code == 200
-        assert response.headers["Cache-Control"] == "no-store"
-        surveys = response.get_json()["surveys"]
-        assert [s["id"] for s in surveys] == [str(open_now.id), str(later.id)]
-        assert set(surveys[0]) == {"id", "year", "title", "opens_at", "closes_at", "questionnaire"}
-        assert surveys[0]["questionnaire"] == "core-1" and surveys[0]["year"] == 2026
-
-
-def test_an_admin_without_an_area_gets_no_surveys(client, auth, admin, survey):
-    assert client.get("/api/v1/kiosk/surveys", headers=auth(admin)).get_json() == {"surveys": []}
 
 
 def test_password_check_says_yes_only_to_the_callers_own_password(client, auth, officer, supervisor):

@@ -4,6 +4,8 @@ online the three responses arrive once; leaving needs the officer's password."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -94,8 +96,14 @@ def expect_kiosk_only(page: Page) -> None:
 
 
 def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_reach_and_uploads_them_once(
-    page, context, live_server, app, officer, area, make_hotspot, survey
+    page, context, live_server, app, officer, area, make_area, make_hotspot, make_survey, survey
 ):
+    from fieldlog.db import utcnow
+
+    # Waves the kiosk must not offer: closed, a codes wave (answers need a letter's code), another area's.
+    make_survey(area, 2020, opens_at=utcnow() - timedelta(days=60), closes_at=utcnow() - timedelta(days=1))
+    make_survey(area, 2099, mode="codes")
+    make_survey(make_area("tranemo"), survey.year)
     torget = make_hotspot(area, "Torget", public=True)
     make_hotspot(area, "Busstationen", lat=57.4990, lon=13.1120, public=True)
     make_hotspot(area, "Lagret", lat=57.4970, lon=13.1000)  # not public: not offered to residents
@@ -107,7 +115,8 @@ def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_r
     # The officer starts the kiosk from the Today view, confirming with the password (checked online).
     page.get_by_role("link", name="Idag", exact=True).click()
     page.get_by_role("link", name="Starta enkätkiosk").click()
-    expect(page.get_by_label("Enkät", exact=True)).to_contain_text(survey.title)
+    expect(page.get_by_label("Enkät", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.locator("#kiosk-survey option")).to_have_text([survey.title])
     page.get_by_label("Ditt lösenord").fill(PASSWORD)
     shot(page, "kiosk-start")
     page.get_by_role("button", name="Starta kiosken").click()
@@ -175,7 +184,7 @@ def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_r
     expect(page.locator("#tabs")).to_be_hidden()
     page.get_by_label("Ditt lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Avsluta", exact=True).click()
-    expect(page.get_by_role("heading", name="Idag")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
     expect(page.locator(".visit-item")).to_have_count(1)
     page.reload()
     expect(page.locator("#tabs")).to_be_visible(timeout=WAIT)
