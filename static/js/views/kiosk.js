@@ -48,6 +48,7 @@ const WORDS = {
     start: "Starta kiosken",
     back: "Tillbaka",
     welcome: "Hur trygg känner du dig där du bor?",
+    closed: "Enkäten har stängt. Tack till alla som svarade!",
     welcome_text:
       "Polisen och kommunen vill veta var och när du känner dig otrygg. Enkäten är anonym och tar några minuter. Du kan hoppa över alla frågor.",
     begin: "Börja",
@@ -93,6 +94,7 @@ const WORDS = {
     start: "Start the kiosk",
     back: "Back",
     welcome: "How safe do you feel where you live?",
+    closed: "The survey has closed. Thank you to everyone who answered!",
     welcome_text:
       "The police and the municipality want to know where and when you feel unsafe. The survey is anonymous and takes a few minutes. You may skip any question.",
     begin: "Begin",
@@ -318,6 +320,8 @@ function draw(main, ctx, survey, form, hotspots) {
   if (r.exiting) body = exitScreen(ctx, w, redraw);
   else if (!form) body = h("p", { class: "error" }, w("no_places"));
   else if (r.done) body = thanksScreen(w, redraw);
+  // Answers after the close would be refused at upload: the kiosk says so instead of asking.
+  else if (Date.now() >= new Date(survey.closes_at).getTime()) body = h("p", { class: "notice" }, w("closed"));
   else if (r.screen < 0) body = welcomeScreen(survey, w, redraw);
   else body = questionScreen(form, hotspots, w, redraw);
   replace(main, h("div", { class: "kiosk" }, top, body));
