@@ -248,9 +248,16 @@ def _strings(value):
 
 
 def _survey_declaration() -> dict[str, Any]:
+    """Built once per app (the questionnaires are code, their words the catalogue's): the shell and the service
+    worker ask for the config on every request."""
     from fieldlog.surveys.questionnaire import QUESTIONNAIRES
 
-    return {"questionnaires": {name: questionnaire_declaration(q) for name, q in QUESTIONNAIRES.items()}}
+    cache = current_app.extensions
+    if "officer_survey_declaration" not in cache:
+        cache["officer_survey_declaration"] = {
+            "questionnaires": {name: questionnaire_declaration(q) for name, q in QUESTIONNAIRES.items()}
+        }
+    return cache["officer_survey_declaration"]
 
 
 def shell_config() -> dict[str, Any]:
