@@ -247,3 +247,48 @@ def test_kiosk_started_without_signal_asks_the_password_twice_and_wrong_exits_ma
     page.get_by_role("button", name="Avsluta", exact=True).click()
     expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om")
     expect(page.locator("#tabs")).to_be_hidden()
+
+
+def test_responses_the_server_refuses_are_told_in_words_on_today_and_can_be_discarded(
+    page, context, live_server, app, officer, area, make_hotspot, survey
+):
+    from fieldlog.db import utcnow
+    from fieldlog.extensions import db
+    from fieldlog.surveys.models import Survey
+
+    make_hotspot(area, "Torget", public=True)
+    sign_in(page, live_server)
+    wait_uploaded(page)
+    page.get_by_role("link", name="Idag", exact=True).click()
+    page.get_by_role("link", name="Starta enkätkiosk").click()
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Starta kiosken").click()
+    expect_kiosk_only(page)
+    context.set_offline(True)
+    answer(page, "Ganska trygg", None, problem=False)
+
+    # The wave closes before the device has signal again: the server refuses the late answers.
+    with app.app_context():
+        db.session.get(Survey, survey.id).closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        """() => import('/static/js/storage.js').then(({getAll}) => getAll('outbox'))
+                 .then((o) => o.length === 1 && o[0].state === 'attention')""",
+        timeout=WAIT,
+        polling=200,
+    )
+    assert server_responses(app, survey) == []
+
+    page.get_by_role("button", name="Avsluta kiosken").click()
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Avsluta", exact=True).click()
+    card = page.locator(".kiosk-card")
+    expect(card).to_contain_text("1 enkätsvar togs inte emot av servern.", timeout=WAIT)
+    expect(card).to_contain_text("Enkäten hade stängt när de laddades upp.")
+    expect(card).not_to_contain_text("survey_closed")
+    expect(card.get_by_role("link", name="Starta enkätkiosk")).to_have_count(0)
+    card.get_by_role("button", name="Kasta svaren som inte togs emot").click()
+    wait_uploaded(page)
+    expect(page.locator(".kiosk-card")).to_have_count(0, timeout=WAIT)

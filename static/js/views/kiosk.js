@@ -34,7 +34,9 @@ const WORDS = {
     card_start: "Starta enkätkiosk",
     card_none: "Ingen enkät är öppen i ditt område just nu.",
     card_waiting: "{n} enkätsvar väntar på uppladdning.",
-    card_refused: "{n} enkätsvar kunde inte tas emot av servern ({code}).",
+    card_refused: "{n} enkätsvar togs inte emot av servern.",
+    refused_survey_closed: "Enkäten hade stängt när de laddades upp.",
+    refused_other: "Servern godtog inte svaren.",
     card_discard: "Kasta svaren som inte togs emot",
     start_title: "Starta enkätkiosk",
     start_intro: "Välj enkät. Bekräfta med ditt lösenord: det behövs för att avsluta kiosken.",
@@ -80,7 +82,9 @@ const WORDS = {
     card_start: "Start the survey kiosk",
     card_none: "No survey is open in your area right now.",
     card_waiting: "{n} survey responses waiting to upload.",
-    card_refused: "{n} survey responses were not accepted by the server ({code}).",
+    card_refused: "{n} survey responses were not accepted by the server.",
+    refused_survey_closed: "The survey had closed when they were uploaded.",
+    refused_other: "The server did not accept the answers.",
     card_discard: "Discard the responses not accepted",
     start_title: "Start the survey kiosk",
     start_intro: "Choose the survey. Confirm with your password: you need it to leave the kiosk.",
@@ -156,7 +160,13 @@ export async function kioskCard(ctx) {
       ? h(
           "div",
           { class: "attention" },
-          h("p", {}, o("card_refused", { n: refused.length, code: refused[0].error?.code || refused[0].reason })),
+          h("p", {}, o("card_refused", { n: refused.length })),
+          // Why, in words (never the server's code): a closed wave is the one a kiosk meets in practice.
+          h(
+            "p",
+            {},
+            o(refused.every((e) => e.error?.code === "survey_closed") ? "refused_survey_closed" : "refused_other"),
+          ),
           h("button", { type: "button", onclick: discard }, o("card_discard")),
         )
       : null,
