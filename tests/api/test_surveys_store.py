@@ -232,3 +232,13 @@ def test_the_questionnaire_describes_itself_in_the_current_language(app):
     }
     assert [a["code"] for a in described["questions"]["problems"]["answers"]] == list(PROBLEM_ANSWERS)
     assert described["questions"]["places"]["max"] == 5
+
+
+def test_a_response_id_of_another_wave_is_a_conflict_not_a_replay(db, survey, make_survey, make_area):
+    other = make_survey(make_area("tranemo"))
+    response_id = uuid.uuid4()
+    store(survey.id, response_id=response_id)
+    with pytest.raises(Conflict) as raised:
+        store(other.id, response_id=response_id)
+    assert raised.value.code == "conflict"
+    assert db.session.scalars(select(SurveyResponse.survey_id)).all() == [survey.id]
