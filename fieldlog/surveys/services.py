@@ -181,7 +181,8 @@ def _suspect_reasons(
     reasons = []
     if honeypot:
         reasons.append(HONEYPOT)
-    if started_at is not None and (now - started_at).total_seconds() < MIN_SECONDS:
+    # A start in the future is a wrong clock, not a fast hand: no mark (a script can send any time anyway).
+    if started_at is not None and 0 <= (now - started_at).total_seconds() < MIN_SECONDS:
         reasons.append(TOO_FAST)
     limit = current_app.config.get("SURVEY_BURST_RESPONSES", BURST_RESPONSES)
     seconds = current_app.config.get("SURVEY_BURST_SECONDS", BURST_SECONDS)

@@ -25,6 +25,10 @@ Push (``fieldlog.sync.push``), pull (``fieldlog.sync.pull``) and the sync schema
 input and wire schemas, its checks); here, a ``Rules`` subclass and one ``RecordType`` appended to ``RECORDS`` (a
 type's pull rank is its place in that list: append, never insert — old cursors that ended a page then reset once);
 and its entry on the officer app's side. Push, pull and their schemas need no edit.
+
+A record that is only ever created and never pulled back (a kiosk's survey response, SPEC §7) is a ``CreateOnlyType``
+in ``CREATE_ONLY`` instead: one ``<name>.create`` mutation type, applied by its own handler, its first result kept in
+the mutation log like any other.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ from fieldlog.activities.models import Activity
 from fieldlog.activities.schemas import ActivityInputSchema, ActivitySchema
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.surveys import sync as surveys
+from fieldlog.surveys.schemas import KioskResponseSchema
 from fieldlog.visits import services as visits
 from fieldlog.visits.models import Visit
 from fieldlog.visits.schemas import VisitInputSchema, VisitSchema
@@ -547,12 +553,7 @@ class CreateOnlyType:
         return f"{self.name}.create"
 
 
-def _create_only_types() -> tuple[CreateOnlyType, ...]:
-    from fieldlog.surveys import sync as surveys
-    from fieldlog.surveys.schemas import KioskResponseSchema
-
-    return (CreateOnlyType(surveys.NAME, KioskResponseSchema, surveys.apply_create),)
-
+SURVEY_RESPONSE = CreateOnlyType(surveys.NAME, KioskResponseSchema, surveys.apply_create)
 
 # Mutation type → its create-only type. Apart from MUTATIONS: the push's set-based path for visits never sees them.
-CREATE_ONLY: dict[str, CreateOnlyType] = {record.create: record for record in _create_only_types()}
+CREATE_ONLY: dict[str, CreateOnlyType] = {record.create: record for record in (SURVEY_RESPONSE,)}
