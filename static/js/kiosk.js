@@ -80,6 +80,12 @@ export async function refreshSurveys() {
       .filter((s) => s.area === area && s.mode === "open" && new Date(s.closes_at).getTime() > Date.now())
       .map((s) => Object.fromEntries(KEPT.map((k) => [k, s[k]])));
     await setMeta("surveys", { at: new Date().toISOString(), user_id: session.user.id, surveys });
+    // A running kiosk follows its wave's times (a supervisor may extend it).
+    const current = state && surveys.find((s) => s.id === state.survey.id);
+    if (current && current.closes_at !== state.survey.closes_at) {
+      state = { ...state, survey: current };
+      await setMeta("kiosk", state);
+    }
     return true;
   } catch {
     return false;
