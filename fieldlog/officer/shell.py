@@ -12,8 +12,8 @@
   them); and the time zone to show until the signed-in area names its own. The shell
   carries it as ``data-config`` (no inline script: the CSP forbids it) and the service worker text as ``CONFIG``;
   both are precached, so it works offline, and it is part of the app version, so a change offers an update.
-  It also declares the survey questionnaires the kiosk asks (``survey``: codes, limits, screens and every text in
-  both languages, from ``fieldlog.surveys.questionnaire``): the phone keeps no copy of them.
+  It also declares the survey questionnaires the kiosk asks (``survey``: ``fieldlog.surveys.questionnaire.describe``
+  in both languages, and the kiosk's screens): the phone keeps no copy of them.
 """
 
 from __future__ import annotations
@@ -189,62 +189,23 @@ KIOSK_SCREENS = (
 
 
 def questionnaire_declaration(questionnaire) -> dict[str, Any]:
-    """A survey questionnaire (``fieldlog.surveys.questionnaire``) as the kiosk asks it: each question's kind and
-    codes, the limits, the screens, and every text in Swedish and English — read from the one definition, so that the
-    phone holds no copy of a code or a word of it and the kiosk works offline."""
-    from fieldlog.surveys import questionnaire as core
+    """A survey questionnaire as the kiosk asks it: in each language, its own description
+    (``fieldlog.surveys.questionnaire.describe``: every question's text, its answers as codes with labels, the
+    limits) with the kiosk's screen titles; and the screens, the questions asked together — so that the phone holds
+    no copy of a code or a word of it, and the kiosk works offline."""
+    from fieldlog.surveys.questionnaire import describe
 
-    q = questionnaire
-    questions: dict[str, dict] = {}
-    tables: dict[str, dict] = {}
-    for name in q.questions:
-        text = {"text": core.QUESTION_LABELS[name]}
-        if name in q.single_choice:
-            questions[name] = {"name": name, "kind": "one", "codes": list(q.single_choice[name])}
-            text["codes"] = core.ANSWER_LABELS[name]
-        elif name == "problems":
-            questions[name] = {
-                "name": name,
-                "kind": "grid",
-                "items": list(q.problems),
-                "codes": list(q.problem_answers),
-            }
-            text.update(items=core.PROBLEM_LABELS, codes=core.PROBLEM_ANSWER_LABELS)
-        elif name == "places":
-            questions[name] = {
-                "name": name,
-                "kind": "places",
-                "max": q.max_places,
-                "when": list(q.place_when),
-                "reasons": list(q.place_reasons),
-            }
-            text.update(
-                when=core.PLACE_WHEN_LABELS,
-                reasons=core.PLACE_REASON_LABELS,
-                when_text=core.PLACE_WHEN_QUESTION,
-                reasons_text=core.PLACE_REASONS_QUESTION,
-            )
-        elif name == "improvements":
-            questions[name] = {"name": name, "kind": "text", "max_length": q.improvements_max}
-            text["note"] = core.IMPROVEMENTS_NOTE
-        else:
-            raise ValueError(f"questionnaire {q.name}: the kiosk does not know how to ask {name!r}")
-        tables[name] = text
     screens = [list(names) for _title, names in KIOSK_SCREENS]
     asked = [name for names in screens for name in names]
-    if asked != list(q.questions):
-        raise ValueError(f"questionnaire {q.name}: KIOSK_SCREENS ask {asked}, the questionnaire {list(q.questions)}")
-    labels: dict[str, dict] = {}
+    if asked != list(questionnaire.questions):
+        raise ValueError(
+            f"questionnaire {questionnaire.name}: KIOSK_SCREENS ask {asked}, it has {list(questionnaire.questions)}"
+        )
+    out: dict[str, Any] = {"screens": screens}
     for lang in APP_LANGUAGES:
         with force_locale(lang):
-            labels[lang] = {name: _strings(text) for name, text in tables.items()}
-            labels[lang]["screens"] = [str(title) for title, _names in KIOSK_SCREENS]
-    return {"questions": questions, "screens": screens, "labels": labels}
-
-
-def _strings(value):
-    """Lazy texts (and the dicts holding them) as plain strings, in the locale in force."""
-    return {key: _strings(v) for key, v in value.items()} if isinstance(value, dict) else str(value)
+            out[lang] = {**describe(questionnaire), "screen_titles": [str(title) for title, _names in KIOSK_SCREENS]}
+    return out
 
 
 def _survey_declaration() -> dict[str, Any]:

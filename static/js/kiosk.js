@@ -48,7 +48,7 @@ export const kioskSurvey = () => state?.survey || null;
 
 // --- The questionnaire, as the server declares it (fieldlog/officer/shell.py, from fieldlog/surveys/questionnaire.py)
 
-/** A questionnaire's declaration: {screens, questions, labels: {sv, en}}. */
+/** A questionnaire as the server declares it: {screens, sv, en} (each language's questionnaire.describe()). */
 export const questionnaire = (name = "core-1") => config().survey?.questionnaires?.[name] || null;
 
 // --- The area's surveys, cached for offline use

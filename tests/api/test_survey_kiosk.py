@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from flask_babel import force_locale
+
 from fieldlog.surveys import questionnaire as core
 from tests.fixtures.users import PASSWORD
 
@@ -16,33 +18,25 @@ def shell_config(client) -> dict:
     return json.loads(raw.replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&"))
 
 
-def test_the_shell_declares_core_1_from_the_one_definition_in_both_languages(client):
+def test_the_shell_declares_core_1_from_the_one_definition_in_both_languages(app, client):
     declared = shell_config(client)["survey"]["questionnaires"]
     assert set(declared) == set(core.QUESTIONNAIRES)
     q = declared["core-1"]
-    # Every question, once, on the screens in the questionnaire's order.
+    # Every question, once, on the screens in the questionnaire's order; each screen with a title in each language.
     assert [name for screen in q["screens"] for name in screen] == list(core.QUESTIONS)
-    for name, codes in core.SINGLE_CHOICE.items():
-        assert q["questions"][name] == {"name": name, "kind": "one", "codes": list(codes)}
-    assert q["questions"]["problems"]["items"] == list(core.PROBLEMS)
-    assert q["questions"]["problems"]["codes"] == list(core.PROBLEM_ANSWERS)
-    assert q["questions"]["places"] == {
-        "name": "places",
-        "kind": "places",
-        "max": core.MAX_PLACES,
-        "when": list(core.PLACE_WHEN),
-        "reasons": list(core.PLACE_REASONS),
-    }
-    assert q["questions"]["improvements"]["max_length"] == core.IMPROVEMENTS_MAX
-    sv, en = q["labels"]["sv"], q["labels"]["en"]
+    for lang in ("sv", "en"):
+        with app.test_request_context(), force_locale(lang):
+            assert {k: v for k, v in q[lang].items() if k != "screen_titles"} == core.describe(core.CORE_1)
+        assert len(q[lang]["screen_titles"]) == len(q["screens"])
+    sv, en = q["sv"]["questions"], q["en"]["questions"]
     # SPEC §7's Swedish words; the English msgid on switch.
     assert sv["evening_safety"]["text"].startswith("Hur trygg eller otrygg känner du dig")
     assert en["evening_safety"]["text"] == str(core.QUESTION_LABELS["evening_safety"])
-    assert sv["evening_safety"]["codes"]["very_safe"] == "Mycket trygg"
-    assert set(sv["problems"]["items"]) == set(core.PROBLEMS)
-    assert set(sv["places"]["reasons"]) == set(core.PLACE_REASONS)
-    assert sv["screens"][0] == "Trygghet" and en["screens"][0] == "Safety"
-    assert len(sv["screens"]) == len(q["screens"])
+    assert [a["code"] for a in sv["evening_safety"]["answers"]] == list(core.EVENING_SAFETY)
+    assert {"code": "very_safe", "label": "Mycket trygg"} in sv["evening_safety"]["answers"]
+    assert sv["places"]["max"] == core.MAX_PLACES
+    assert sv["improvements"]["max_length"] == core.IMPROVEMENTS_MAX
+    assert q["sv"]["screen_titles"][0] == "Trygghet" and q["en"]["screen_titles"][0] == "Safety"
 
 
 def test_the_precache_holds_the_kiosk_and_its_styles(client):

@@ -383,9 +383,41 @@ function thanksScreen(w, redraw) {
   );
 }
 
-/** A question's words in the respondent's language (the server's, Swedish when a word is missing). */
-function words(form, lang, name) {
-  return form.labels[lang]?.[name] || form.labels.sv[name] || {};
+const codesOf = (answers) => answers.map((a) => a.code);
+const labelsOf = (answers) => Object.fromEntries(answers.map((a) => [a.code, a.label]));
+
+/**
+ * A question of the server's description (fieldlog.surveys.questionnaire.describe, one per language) as the kiosk
+ * asks it: [what it takes — its kind, codes and limits; its words in `lang`].
+ */
+function ask(form, lang, name) {
+  const d = (form[lang] || form.sv).questions[name];
+  const q = { name };
+  const text = { text: d.text };
+  if (d.items) {
+    Object.assign(q, { kind: "grid", items: codesOf(d.items), codes: codesOf(d.answers) });
+    Object.assign(text, { items: labelsOf(d.items), codes: labelsOf(d.answers) });
+  } else if (d.when) {
+    Object.assign(q, {
+      kind: "places",
+      max: d.max,
+      when: codesOf(d.when.answers),
+      reasons: codesOf(d.reasons.answers),
+    });
+    Object.assign(text, {
+      when: labelsOf(d.when.answers),
+      when_text: d.when.text,
+      reasons: labelsOf(d.reasons.answers),
+      reasons_text: d.reasons.text,
+    });
+  } else if (d.answers) {
+    Object.assign(q, { kind: "one", codes: codesOf(d.answers) });
+    text.codes = labelsOf(d.answers);
+  } else {
+    Object.assign(q, { kind: "text", max_length: d.max_length });
+    text.note = d.note;
+  }
+  return [q, text];
 }
 
 function radios(name, codes, labels, current, onPick) {
@@ -415,8 +447,7 @@ function questionScreen(form, hotspots, w, redraw) {
   const total = form.screens.length;
   const last = r.screen === total - 1;
   const parts = names.map((name) => {
-    const q = form.questions[name];
-    const text = words(form, r.lang, name);
+    const [q, text] = ask(form, r.lang, name);
     if (q.kind === "one") return oneQuestion(q, text);
     if (q.kind === "grid") return gridQuestion(q, text);
     if (q.kind === "places") return placesQuestion(q, text, hotspots, w);
@@ -436,7 +467,7 @@ function questionScreen(form, hotspots, w, redraw) {
     "section",
     { class: "kiosk-screen" },
     h("p", { class: "muted", id: "kiosk-step" }, w("step", { n: r.screen + 1, total })),
-    h("h1", {}, (form.labels[r.lang] || form.labels.sv).screens[r.screen]),
+    h("h1", {}, (form[r.lang] || form.sv).screen_titles[r.screen]),
     h("p", { class: "hint" }, w("optional")),
     parts,
     h(
@@ -599,15 +630,18 @@ function collect(form) {
   const r = respondent;
   const answers = {};
   for (const [name, value] of Object.entries(r.answers)) {
-    const q = form.questions[name];
-    if (!q || value === null || value === undefined) continue;
+    const [q] = ask(form, "sv", name);
+    if (value === null || value === undefined) continue;
     if (q.kind === "text") {
       if (value.trim()) answers[name] = value.trim().slice(0, q.max_length);
     } else if (q.kind === "grid") {
       if (Object.keys(value).length) answers[name] = { ...value };
     } else answers[name] = value;
   }
-  const places = Object.values(form.questions).find((q) => q.kind === "places");
+  const places = form.screens
+    .flat()
+    .map((name) => ask(form, "sv", name)[0])
+    .find((q) => q.kind === "places");
   if (places && r.places.size) {
     // A named place: the server takes the hot spot's centre as the mark.
     answers[places.name] = [...r.places.values()].map(({ hotspot, when, reasons }) => ({
