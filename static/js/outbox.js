@@ -3,7 +3,8 @@
 // answered them (or the officer chose to discard one that needs attention) — never silently.
 //
 // An outbox record: {seq, mutation_id, type, record_id, base_rev, data, user_id, state, sent, error, server}
-//   type "<kind>.upsert" or "<kind>.delete", kind a record type the server declares (config.js: visit, activity)
+//   type "<kind>.upsert" or "<kind>.delete", kind a record type the server declares (config.js: visit, activity);
+//        or "<kind>.create" for a record kept only here until uploaded (survey_response: the kiosk, queueCreate)
 //   state "pending"   waiting to upload; `sent` once it went out in a push (then frozen: same id, same payload)
 //   state "attention" rejected (error) or conflict (server copy): the officer decides
 import { config } from "./config.js";
