@@ -247,11 +247,14 @@ def survey_method(wave: dict) -> str:
 
 
 def survey_method_note(p: dict) -> str:
-    """"Not like for like: 2024 open web survey, 2025 letters …" when the waves were asked differently; else ""."""
+    """How the waves were made: "Every year an open web survey." — or, when they differ, that they do not compare
+    like for like and how each was made ("2024 open web survey, 2025 letters …")."""
     waves = p.get("waves") or []
-    if len(waves) < 2 or p.get("comparable", True):
+    if not waves:
         return ""
     questionnaires = {w.get("questionnaire") for w in waves}
+    if p.get("comparable", True):
+        return _("Every year: %(method)s.", method=survey_method(waves[0]))
     parts = []
     for w in waves:
         method = survey_method(w)
