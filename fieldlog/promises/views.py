@@ -31,9 +31,9 @@ from fieldlog.promises.labels import ASSESSMENT_LABELS, KIND_LABELS, SURVEY_STAT
 from fieldlog.promises.models import ASSESSMENTS, KINDS, Promise
 from fieldlog.promises.progress import progress
 from fieldlog.promises.schemas import PromiseInputSchema, PromisePatchSchema, UpdateInputSchema
-from fieldlog.surveys.models import Survey
 from fieldlog.supervisor.access import current_area, supervisor_required
 from fieldlog.supervisor.pages import area_or_404
+from fieldlog.surveys.models import Survey
 
 bp = Blueprint("promises", __name__, url_prefix="/supervisor/promises")
 
@@ -307,7 +307,8 @@ def _detail(promise: Promise, status=200, errors: dict | None = None, posted: di
         for i, n in db.session.execute(select(HotSpot.id, HotSpot.name).where(HotSpot.area_id == promise.area_id))
     }
     survey_titles = {
-        str(i): t for i, t in db.session.execute(select(Survey.id, Survey.title).where(Survey.area_id == promise.area_id))
+        str(i): t
+        for i, t in db.session.execute(select(Survey.id, Survey.title).where(Survey.area_id == promise.area_id))
     }
     return render_template(
         "promises/detail.html",

@@ -237,8 +237,8 @@ def _survey(area: Area, figures: dict, as_of: date) -> dict:
 
 
 def survey_results(area: Area) -> list[dict]:
-    """The area's published results of closed survey waves, newest first, for the feed: year, when published, responses and the
-    share who feel safe (None under MIN_RESPONDENTS)."""
+    """The area's published results of closed survey waves, newest first, for the feed: year, when published,
+    responses and the share who feel safe (None under MIN_RESPONDENTS)."""
     from fieldlog.surveys.results import headline
 
     surveys = list(

@@ -36,8 +36,8 @@ from sqlalchemy import func, insert, select
 
 from fieldlog.extensions import db
 from fieldlog.surveys.models import Survey, SurveyBrowser, SurveyCode, SurveyMark, SurveyResponse
-from fieldlog.surveys.services import code_hash
 from fieldlog.surveys.questionnaire import NO_ANSWER, PLACE_REASONS, PLACE_WHEN, PROBLEM_ANSWERS, PROBLEMS
+from fieldlog.surveys.services import code_hash
 
 _IDS = uuid.UUID("5e1f2a9c-2019-4d7b-a3c2-7a11e5ca1e19")
 
@@ -364,7 +364,7 @@ def _period(wave: Wave, year: int, tz: ZoneInfo, now: datetime) -> tuple[datetim
 
 def _fill(wave: Wave, survey: Survey, spots: dict, tz: ZoneInfo, now: datetime) -> int:
     """The wave's responses, marks, codes and browsers, in bulk. Returns the number of responses."""
-    rng = random.Random(wave.seed)
+    rng = random.Random(wave.seed)  # noqa: S311  (demo data, reproducible by design)
     n = sum(wave.evening.values())
     evening = _pool(rng, wave.evening, n)
     overall = _pool(rng, wave.overall, n)

@@ -56,7 +56,9 @@ def waves(app, make_survey, area):
     running = make_survey(area, 2025, mode="codes")
     ahead = make_survey(area, 2026, opens_at=now + timedelta(days=30), closes_at=now + timedelta(days=60))
     # 2024: 9 very + 6 fairly safe of the 22 who answered (2 skipped): 15/22.
-    _answers(app, old, ["very_safe"] * 9 + ["fairly_safe"] * 6 + ["fairly_unsafe"] * 5 + ["never_out"] * 2 + [None] * 2, 3)
+    _answers(
+        app, old, ["very_safe"] * 9 + ["fairly_safe"] * 6 + ["fairly_unsafe"] * 5 + ["never_out"] * 2 + [None] * 2, 3
+    )
     _answers(app, running, ["very_safe"] * 7)
     return old, running, ahead
 
@@ -103,13 +105,17 @@ def test_survey_ids_name_waves_of_the_promise_area_only(client, auth, supervisor
     made = _promise_with(client, auth, supervisor, [str(old.id)]).get_json()
     items = [{"id": c["id"]} for c in made["commitments"]]
     items[2]["survey_ids"] = [str(theirs.id)]
-    patch = client.patch(f"{URL}/{made['id']}", json={"commitments": items}, headers=auth(supervisor, **{"If-Match": '"1"'}))
+    patch = client.patch(
+        f"{URL}/{made['id']}", json={"commitments": items}, headers=auth(supervisor, **{"If-Match": '"1"'})
+    )
     assert patch.status_code == 400 and "commitments.2.survey_ids" in patch.get_json()["error"]["fields"]
     got = client.get(f"{URL}/{made['id']}", headers=auth(supervisor)).get_json()
     assert got["commitments"][2]["survey_ids"] == [str(old.id)] and got["rev"] == 1
 
 
-def test_progress_leaves_out_a_wave_no_longer_of_the_area(app, client, auth, supervisor, waves, make_survey, other_area):
+def test_progress_leaves_out_a_wave_no_longer_of_the_area(
+    app, client, auth, supervisor, waves, make_survey, other_area
+):
     """A commitment whose stored ids name another area's wave (written before a rule, or by hand) counts only its own
     area's waves: nothing of another area leaks into a promise."""
     from fieldlog.promises.models import Commitment

@@ -245,7 +245,7 @@ def test_feed_has_an_entry_per_published_result(app, client, demo):
         feed,
     )
     assert entry is not None
-    assert "<content type=\"text\">173 svar (brev med personlig kod till ett slumpmässigt urval). 50 % känner sig " in (
+    assert '<content type="text">173 svar (brev med personlig kod till ett slumpmässigt urval). 50 % känner sig ' in (
         entry.group(0)
     )
     assert "#c-" in entry.group(0)  # links to the survey commitment on the page
@@ -257,7 +257,8 @@ def test_feed_has_an_entry_per_published_result(app, client, demo):
 
 def test_card_shows_the_survey_line(app, client, demo):
     words = _card_words(app).replace("\\u00a0", " ").replace("\xa0", " ")
-    assert f"Trygghetsundersökningen {demo['second']}: 50 % känner sig trygga ute ensamma på kvällen (173 svar)" in words
+    second = demo["second"]
+    assert f"Trygghetsundersökningen {second}: 50 % känner sig trygga ute ensamma på kvällen (173 svar)" in words
     assert client.get("/public/svenljunga/card.png").status_code == 200
 
 
