@@ -24,15 +24,18 @@ the cluster's timed marks name, on every day (a mark has no weekday).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, Text, cast, select
 
 from fieldlog.extensions import db
 from fieldlog.geo import EARTH_RADIUS_M, distance_m
@@ -52,13 +55,15 @@ EVERY_DAY = [1, 2, 3, 4, 5, 6, 7]
 M_PER_DEG = math.pi * EARTH_RADIUS_M / 180
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
+    """One mark as read: ``reasons`` is the stored JSON text (parsed once per distinct text, see ``reason_counts``);
+    ``respondent`` only tells marks of one response apart from another's."""
+
     respondent: object
     lat: float
     lon: float
     when: str | None
-    reasons: tuple[str, ...]
+    reasons: str | list | None
     hotspot_id: uuid.UUID | None
 
 
@@ -71,27 +76,29 @@ class Spot:
     active: bool
 
 
-@dataclass
-class Tally:
-    marks: int = 0
-    respondents: set = field(default_factory=set)
-    when: Counter = field(default_factory=Counter)
-    reasons: Counter = field(default_factory=Counter)
+@cache
+def _parsed(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
 
-    def add(self, mark: Mark) -> None:
-        self.marks += 1
-        self.respondents.add(mark.respondent)
-        if mark.when:
-            self.when[mark.when] += 1
-        self.reasons.update(mark.reasons)
 
-    def figures(self, n: int) -> dict:
-        return {
-            "marks": self.marks,
-            "share": round(len(self.respondents) / n, 4) if n else None,
-            "when": {w: self.when[w] for w in q.PLACE_WHEN},
-            "reasons": top_reasons(self.reasons),
-        }
+def reason_counts(raw: Counter) -> Counter:
+    """Reasons counted from a count of the stored JSON texts (a few distinct texts among thousands of marks)."""
+    out: Counter = Counter()
+    for text, count in raw.items():
+        for reason in _parsed(text) if isinstance(text, str) else (text or ()):
+            out[reason] += count
+    return out
+
+
+def figures(group: list, n: int) -> dict:
+    """Marks, share of respondents, marks by time of day and top reasons of a place's marks."""
+    when = Counter(m[3] for m in group)
+    return {
+        "marks": len(group),
+        "share": round(len({m[0] for m in group}) / n, 4) if n else None,
+        "when": {w: when[w] for w in q.PLACE_WHEN},
+        "reasons": top_reasons(reason_counts(Counter(m[4] for m in group))),
+    }
 
 
 def top_reasons(counts: Counter) -> dict[str, int]:
@@ -104,25 +111,24 @@ def top_reasons(counts: Counter) -> dict[str, int]:
 # --- reading ------------------------------------------------------------------------------------------------------
 
 
-def _json_list(value) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        import json
-
-        value = json.loads(value)
-    return tuple(value)
-
-
 def marks_of(survey_id, include_suspect: bool = False) -> list[Mark]:
-    """The wave's marks (suspect responses' only with ``include_suspect``): just the columns places need."""
+    """The wave's marks (suspect responses' only with ``include_suspect``): just the columns places need, the
+    response id and the reasons as text (no UUID or JSON objects made for 25,000 rows)."""
     from fieldlog.surveys.models import SurveyMark as m
     from fieldlog.surveys.models import SurveyResponse as r
 
-    stmt = select(m.response_id, m.lat, m.lon, m.when, m.reasons, m.hotspot_id).where(m.survey_id == survey_id)
+    stmt = select(
+        cast(m.response_id, String).label("respondent"),
+        m.lat,
+        m.lon,
+        m.when,
+        cast(m.reasons, Text).label("reasons"),
+        m.hotspot_id,
+    ).where(m.survey_id == survey_id)
     if not include_suspect:
-        stmt = stmt.join(r, r.id == m.response_id).where(r.suspect.is_(False))
-    return [Mark(a, float(b), float(c), d, _json_list(e), f) for a, b, c, d, e, f in db.session.execute(stmt)]
+        suspects = select(r.id).where(r.survey_id == survey_id, r.suspect.is_(True))
+        stmt = stmt.where(m.response_id.not_in(suspects))
+    return db.session.connection().execute(stmt).all()  # rows as ``Mark`` (Core rows: attribute or index)
 
 
 def spots_of(area_id: int) -> list[Spot]:
@@ -137,31 +143,36 @@ def spots_of(area_id: int) -> list[Spot]:
 # --- snapping -----------------------------------------------------------------------------------------------------
 
 
-def snap(marks: list[Mark], spots: list[Spot]) -> tuple[list[uuid.UUID | None], list[Mark]]:
-    """Per mark the hot spot it belongs to (None: none reaches it)."""
+def snap(marks: list[Mark], spots: list[Spot]) -> list[uuid.UUID | None]:
+    """Per mark the hot spot it belongs to (None: none reaches it). The spots are put in a grid of cells as large as
+    the longest reach, so that a mark is measured only against the spots of its own and the eight cells around."""
     known = {s.id for s in spots}
-    prepared = [
-        (s.id, s.lat, s.lon, s.reach_m**2, M_PER_DEG * math.cos(math.radians(s.lat)), s.reach_m / M_PER_DEG)
-        for s in spots
-    ]
+    if not spots:
+        return [m.hotspot_id if m.hotspot_id in known else None for m in marks]
+    size = max(s.reach_m for s in spots) * 1.05  # the margin covers the grid's one longitude scale
+    ky = M_PER_DEG / size
+    kx = M_PER_DEG * math.cos(math.radians(sum(s.lat for s in spots) / len(spots))) / size
+    grid: dict[tuple[int, int], list] = defaultdict(list)
+    for s in spots:
+        gy, gx = math.floor(s.lat * ky), math.floor(s.lon * kx)
+        entry = (s.id, s.lat, s.lon, s.reach_m**2, M_PER_DEG * math.cos(math.radians(s.lat)))
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                grid[(gy + dy, gx + dx)].append(entry)
     out: list = []
-    for mark in marks:
-        if mark.hotspot_id is not None and mark.hotspot_id in known:
-            out.append(mark.hotspot_id)
+    for _respondent, lat, lon, _when, _reasons, hotspot_id in marks:
+        if hotspot_id is not None and hotspot_id in known:
+            out.append(hotspot_id)
             continue
         best, best_d = None, None
-        lat, lon = mark.lat, mark.lon
-        for sid, slat, slon, reach2, kx, dlat_max in prepared:
-            dlat = lat - slat
-            if dlat > dlat_max or dlat < -dlat_max:
-                continue
-            dy = dlat * M_PER_DEG
-            dx = (lon - slon) * kx
+        for sid, slat, slon, reach2, mx in grid.get((math.floor(lat * ky), math.floor(lon * kx)), ()):
+            dy = (lat - slat) * M_PER_DEG
+            dx = (lon - slon) * mx
             d2 = dx * dx + dy * dy
             if d2 <= reach2 and (best_d is None or d2 < best_d):
                 best, best_d = sid, d2
         out.append(best)
-    return out, marks
+    return out
 
 
 def cell_of(lat: float, lon: float, size_m: float = CELL_M) -> tuple[int, int]:
@@ -177,20 +188,20 @@ def cell_centre(row: int, col: int, size_m: float = CELL_M) -> tuple[float, floa
 
 def summarise_places(marks: list[Mark], spots: list[Spot], n: int) -> dict:
     """``{"hotspots": [...], "cells": [...]}`` of SPEC §7's results, the most marked first."""
-    owners, _ = snap(marks, spots)
-    by_spot: dict = defaultdict(Tally)
-    by_cell: dict = defaultdict(Tally)
+    owners = snap(marks, spots)
+    by_spot: dict = defaultdict(list)
+    by_cell: dict = defaultdict(list)
     for mark, owner in zip(marks, owners, strict=True):
         if owner is not None:
-            by_spot[owner].add(mark)
+            by_spot[owner].append(mark)
         else:
-            by_cell[cell_of(mark.lat, mark.lon)].add(mark)
-    hotspots = [{"hotspot_id": str(h), **t.figures(n)} for h, t in by_spot.items()]
+            by_cell[cell_of(mark[1], mark[2])].append(mark)
+    hotspots = [{"hotspot_id": str(h), **figures(group, n)} for h, group in by_spot.items()]
     hotspots.sort(key=lambda e: (-e["marks"], e["hotspot_id"]))
     cells = []
-    for (row, col), t in by_cell.items():
+    for (row, col), group in by_cell.items():
         lat, lon = cell_centre(row, col)
-        cells.append({"lat": lat, "lon": lon, "size_m": CELL_M, **t.figures(n)})
+        cells.append({"lat": lat, "lon": lon, "size_m": CELL_M, **figures(group, n)})
     cells.sort(key=lambda e: (-e["marks"], e["lat"], e["lon"]))
     return {"hotspots": hotspots, "cells": cells}
 
@@ -236,9 +247,7 @@ def clusters(marks: list[Mark], min_marks: int) -> list[dict]:
         lon = sum(m.lon for m in members) / len(members)
         distances = sorted(distance_m(lat, lon, m.lat, m.lon) for m in members)
         covering = distances[max(0, math.ceil(RADIUS_COVERS * len(distances)) - 1)]
-        tally = Tally()
-        for m in members:
-            tally.add(m)
+        place = figures(members, 0)
         out.append(
             {
                 "id": candidate_id(row, col),
@@ -246,9 +255,9 @@ def clusters(marks: list[Mark], min_marks: int) -> list[dict]:
                 "lon": round(lon, 6),
                 "radius_m": int(min(RADIUS_MAX_M, max(RADIUS_MIN_M, math.ceil(covering)))),
                 "marks": len(members),
-                "when": {w: tally.when[w] for w in q.PLACE_WHEN},
-                "reasons": top_reasons(tally.reasons),
-                "hot_hours": suggested_hot_hours(tally.when),
+                "when": place["when"],
+                "reasons": place["reasons"],
+                "hot_hours": suggested_hot_hours(Counter(place["when"])),
             }
         )
     out.sort(key=lambda c: (-c["marks"], c["id"]))
@@ -259,7 +268,7 @@ def candidates_of(survey, decisions: dict | None = None) -> list[dict]:
     """The wave's candidate places (suspects left out), each with its ``decision`` (None while undecided)."""
     marks = marks_of(survey.id)
     spots = [s for s in spots_of(survey.area_id) if s.active]
-    owners, _ = snap(marks, spots)
+    owners = snap(marks, spots)
     uncovered = [m for m, owner in zip(marks, owners, strict=True) if owner is None]
     found = clusters(uncovered, int(current_app.config["SURVEY_CANDIDATE_MIN_MARKS"]))
     decisions = decision_map(survey) if decisions is None else decisions
@@ -322,7 +331,7 @@ def perception(survey) -> dict:
     def marks_per_spot(wave) -> Counter:
         if wave is None:
             return Counter()
-        owners, _ = snap(marks_of(wave.id), plain)
+        owners = snap(marks_of(wave.id), plain)
         return Counter(o for o in owners if o is not None)
 
     now_marks, before_marks = marks_per_spot(survey), marks_per_spot(previous)

@@ -21,9 +21,7 @@ MIN = q.MIN_GROUP
 def skewed(codes):
     """A code or None (skipped), some codes much likelier than others, so that small groups beside big ones are
     the usual case and not the rare one."""
-    return st.one_of(
-        st.sampled_from(codes[:2]), st.sampled_from((*codes, None)), st.sampled_from(codes[:1] + (None,))
-    )
+    return st.one_of(st.sampled_from(codes[:2]), st.sampled_from((*codes, None)), st.sampled_from(codes[:1] + (None,)))
 
 
 responses = st.lists(
