@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from fieldlog.db import utcnow
+from tests.api.survey_results_support import survey_results_world
 from tests.fixtures.users import PASSWORD, csrf_token
 
 ROLES = ("anonymous", "officer", "officer_other", "supervisor", "supervisor_other", "admin")
@@ -404,6 +405,28 @@ ROUTES: dict[tuple[str, str], Case] = {
         data={"rev": "1", "confirm": "yes"},
         page=True,
     ),
+    # Survey results (SPEC §7): supervisors of the wave's area and admins; another area's wave is not found.
+    ("GET", "/api/v1/surveys/<uuid:survey_id>/results"): Case(
+        "/api/v1/surveys/{sr_survey}/results", by_role(401, 403, 403, 200, 404, 200)
+    ),
+    ("GET", "/api/v1/surveys/<uuid:survey_id>/compare"): Case(
+        # compared with itself: the supervisor of the area gets as far as the check of "with"
+        "/api/v1/surveys/{sr_survey}/compare?with={sr_survey}",
+        by_role(401, 403, 403, 400, 404, 400),
+    ),
+    ("GET", "/api/v1/surveys/<uuid:survey_id>/places"): Case(
+        "/api/v1/surveys/{sr_survey}/places", by_role(401, 403, 403, 200, 404, 200)
+    ),
+    ("POST", "/api/v1/surveys/<uuid:survey_id>/candidates/<cid>/accept"): Case(
+        "/api/v1/surveys/{sr_survey}/candidates/{sr_candidate}/accept",
+        by_role(401, 403, 403, 201, 404, 201),
+        json={"name": "Sporthallen"},
+    ),
+    ("POST", "/api/v1/surveys/<uuid:survey_id>/candidates/<cid>/dismiss"): Case(
+        "/api/v1/surveys/{sr_survey}/candidates/{sr_candidate}/dismiss",
+        by_role(401, 403, 403, 204, 404, 204),
+        json={"reason": "Privat mark"},
+    ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
@@ -459,6 +482,7 @@ def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> Wo
         db.session.commit()
         promise_ids = {"promise": promise.id, "commitment": commitment.id, "update": commitment.updates[0].id}
     extra = {"officer": officer.id, "device": device_id, "area_id": home.id, "activity": activity_id, **promise_ids}
+    extra.update(survey_results_world(app, home))
     return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id), extra=extra)
 
 

@@ -1,0 +1,89 @@
+"""Survey responses stored straight into the tables (the results read tables, not the path that stores them):
+``add_responses`` and ``respondent``, shared by the results API tests, the pages' tests and the browser test."""
+
+from __future__ import annotations
+
+import uuid
+
+from fieldlog.extensions import db
+
+
+def respondent(
+    evening=None,
+    age=None,
+    gender=None,
+    lives=None,
+    *,
+    overall=None,
+    avoids=None,
+    problems=None,
+    marks=(),
+    suspect=False,
+    improvements="",
+) -> dict:
+    return {
+        "evening_safety": evening,
+        "age_band": age,
+        "gender": gender,
+        "lives_in": lives,
+        "overall_safety": overall,
+        "avoids_places": avoids,
+        "problems": problems or {},
+        "marks": list(marks),
+        "suspect": suspect,
+        "improvements": improvements,
+    }
+
+
+def add_responses(app, survey, people) -> None:
+    from fieldlog.surveys.models import SurveyMark, SurveyResponse
+
+    with app.app_context():
+        for person in people:
+            person = dict(person)
+            marks = person.pop("marks")
+            response = SurveyResponse(id=uuid.uuid4(), survey_id=survey.id, channel="web", **person)
+            db.session.add(response)
+            for mark in marks:
+                lat, lon, *rest = mark
+                when = rest[0] if rest else None
+                reasons = rest[1] if len(rest) > 1 else []
+                db.session.add(
+                    SurveyMark(survey_id=survey.id, response=response, lat=lat, lon=lon, when=when, reasons=reasons)
+                )
+        db.session.commit()
+
+
+CANDIDATE_CENTRE = (57.5050, 13.1200)  # about 1.2 km from Torget: no hot spot there
+
+
+def candidate_marks(count: int = 6, when: str = "evening", centre=CANDIDATE_CENTRE) -> list[dict]:
+    """Respondents who each marked a place a few metres apart: a candidate place once there are enough of them."""
+    lat, lon = centre
+    return [
+        respondent("fairly_unsafe", marks=[(lat + 0.0002 * (i % 3), lon + 0.0003 * (i // 3), when, ["poor_lighting"])])
+        for i in range(count)
+    ]
+
+
+def survey_results_world(app, area) -> dict:
+    """For the authorisation matrix: a wave of the area with a candidate place (``sr_survey``, ``sr_candidate``)."""
+    from datetime import timedelta
+
+    from fieldlog.db import utcnow
+    from fieldlog.surveys.models import Survey
+    from fieldlog.surveys.places import clusters, marks_of
+
+    with app.app_context():
+        now = utcnow()
+        survey = Survey(
+            area_id=area.id, year=now.year, title="Trygghetsundersökning", opens_at=now - timedelta(days=7),
+            closes_at=now + timedelta(days=7),
+        )  # fmt: skip
+        db.session.add(survey)
+        db.session.commit()
+        survey_id = survey.id
+    add_responses(app, survey, candidate_marks())
+    with app.app_context():
+        [candidate] = clusters(marks_of(survey_id), 5)
+    return {"sr_survey": survey_id, "sr_candidate": candidate["id"]}
