@@ -76,6 +76,7 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.promises.models import Commitment, Promise
 from fieldlog.surveys.models import Survey
+from fieldlog.surveys.results import headline
 
 
 def progress(promise: Promise, as_of: date) -> dict:
@@ -263,8 +264,6 @@ def activities(promise: Promise, commitment: Commitment, as_of: date) -> dict:
 
 
 def survey(promise: Promise, commitment: Commitment) -> dict:
-    from fieldlog.surveys.results import headline
-
     ids = _uuids(commitment.survey_ids)
     if not ids:
         return {"waves": []}

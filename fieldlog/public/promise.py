@@ -26,6 +26,8 @@ from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
 from fieldlog.promises.progress import progress
 from fieldlog.surveys.models import Survey
 from fieldlog.surveys.questionnaire import MIN_GROUP
+from fieldlog.surveys.places import places_summary
+from fieldlog.surveys.results import comparability, headline
 
 # What a presence commitment's progress may carry to the public (per hot spot lists are filtered below).
 PRESENCE_FIGURES = (
@@ -127,11 +129,6 @@ def _presence(figures: dict) -> dict:
     return out
 
 
-def comparable(a: Survey, b: Survey) -> bool:
-    """Whether two waves compare like for like: asked the same way (mode) with the same questionnaire."""
-    return a.mode == b.mode and a.questionnaire == b.questionnaire
-
-
 def _published_waves(figures: dict) -> list[tuple[dict, Survey]]:
     """The commitment's waves that are closed and published (only those reach the public), oldest first."""
     ids = []
@@ -161,14 +158,12 @@ def _known(wave: dict, surveys: dict) -> bool:
 
 
 def _named_places(area: Area, survey: Survey, responses: int, as_of: date) -> dict | None:
-    """The places residents named in ``survey`` (its results' hot spots: marks snapped to them, suspects left out),
+    """The places residents named in ``survey`` (its results' places: marks snapped to hot spots, suspects left out),
     only ``public`` hot spots with at least MIN_GROUP marks, each with the police presence delivered there from the
     day the wave closed up to ``as_of`` (SPEC §3's coverage figures)."""
     if responses < MIN_RESPONDENTS:
         return None
-    from fieldlog.surveys.results import results
-
-    spots = (results(survey).get("places") or {}).get("hotspots") or []
+    spots = places_summary(survey, responses).get("hotspots") or []
     marks = {}
     for s in spots:
         try:
@@ -223,7 +218,8 @@ def _survey(area: Area, figures: dict, as_of: date) -> dict:
             shown["safe_share"] = None
         shown["mode"] = survey.mode
         shown["questionnaire"] = survey.questionnaire
-        shown["comparable_with_previous"] = comparable(pairs[n - 1][1], survey) if n else None
+        # Like for like with the wave before (the results' rule: same mode and questionnaire)?
+        shown["comparable_with_previous"] = not comparability(survey, pairs[n - 1][1]) if n else None
         waves.append(shown)
     places = None
     if pairs:
@@ -239,8 +235,6 @@ def _survey(area: Area, figures: dict, as_of: date) -> dict:
 def survey_results(area: Area) -> list[dict]:
     """The area's published results of closed survey waves, newest first, for the feed: year, when published,
     responses and the share who feel safe (None under MIN_RESPONDENTS)."""
-    from fieldlog.surveys.results import headline
-
     surveys = list(
         db.session.scalars(
             select(Survey)
