@@ -4,7 +4,9 @@ It holds what real use leaves behind, so that every page has something true to s
 trip over): visits with every mode, observation and activity, flagged visits with the supervisor's comment, visits
 logged after the fact, an open visit forgotten since yesterday and one going on now, a deleted visit, a hot spot
 created last week, an archived one, a deactivated officer, lost phones signed out, two supervisors, and the audit
-entries of those changes.
+entries of those changes. Then this year's promise with its three commitments, the activities
+(``fieldlog.activities.demo``) and the safety survey's waves (``fieldlog.surveys.demo``: two years ago, last year and
+this year's, which the promise's survey commitment counts).
 
 Safe to run twice: what exists is left as it is. People and devices are found by name, hot spots by name (archived
 ones too), the particular visits by their fixed ids; a hot spot's visit history is generated, with a fixed seed per

@@ -4,6 +4,12 @@ the feed show.
 Everything here is data, the same in every language; the words are made where it is shown (``public.texts``).
 Nothing of a person reaches it: no officer, author or note; hot spots are named only when ``public``, and the totals
 say how many places they include that are not named.
+
+The survey (SPEC §7, §8): only waves that are closed and published, each with its n, the share who feel safe (from
+at least MIN_GROUP respondents), how it was asked and whether it compares like for like with the wave before; and
+the places residents named in the latest of them — ``public`` hot spots with at least MIN_GROUP marks (suspect
+answers left out) — with the presence delivered there since the wave closed (§3's coverage figures). Never a free
+text, a position of a mark or a figure of a group.
 """
 
 from __future__ import annotations

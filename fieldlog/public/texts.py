@@ -211,13 +211,16 @@ def survey_words(p: dict) -> Words:
     latest = waves[-1]
     n = latest.get("responses") or 0
     if latest.get("safe_share") is not None:
+        # Short enough for the card's line; the bar there is the share.
         headline = Line(
             _(
-                "The safety survey %(year)s: %(share)s feel safe out alone in the evening (%(n)s responses)",
+                "Safety survey %(year)s: %(share)s feel safe out in the evening (%(n)s responses)",
                 year=latest["year"],
                 share=percent(latest["safe_share"]),
                 n=format_decimal(n, "#,##0"),
-            )
+            ),
+            latest["safe_share"],
+            1.0,
         )
     else:
         headline = Line(_("The safety survey %(year)s: %(n)s responses", year=latest["year"], n=n))
