@@ -31,8 +31,8 @@ from fieldlog.hotspots.models import HotSpot
 from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
 from fieldlog.promises.progress import progress
 from fieldlog.surveys.models import Survey
-from fieldlog.surveys.questionnaire import MIN_GROUP
 from fieldlog.surveys.places import places_summary
+from fieldlog.surveys.questionnaire import MIN_GROUP
 from fieldlog.surveys.results import comparability, headline
 
 # What a presence commitment's progress may carry to the public (per hot spot lists are filtered below).
