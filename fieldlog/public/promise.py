@@ -179,7 +179,12 @@ def _named_places(area: Area, survey: Survey, responses: int, as_of: date) -> di
     public = {
         h.id: h
         for h in db.session.scalars(
-            select(HotSpot).where(HotSpot.area_id == area.id, HotSpot.public.is_(True), HotSpot.id.in_(list(marks)))
+            select(HotSpot).where(
+                HotSpot.area_id == area.id,
+                HotSpot.public.is_(True),
+                HotSpot.deleted.is_(False),  # as the monthly report: only the places on the list today
+                HotSpot.id.in_(list(marks)),
+            )
         )
     }
     named = [(public[i], s) for i, s in marks.items() if i in public and (s.get("marks") or 0) >= MIN_RESPONDENTS]

@@ -280,3 +280,23 @@ def test_nothing_respondents_wrote_reaches_anything_public(app, client, demo):
         for text in wrote:
             # the whole text, and its first words (an excerpt would leak them too)
             assert text not in body and text[:25] not in body, (where, text)
+
+
+def test_places_name_only_hot_spots_public_today(app, client, demo):
+    """A place taken off the public list, or archived, is no longer named — its marks stay out of sight."""
+    from fieldlog.db import utcnow
+    from fieldlog.hotspots.models import HotSpot
+
+    names = [h["name"] for h in _survey_of(client.get("/public/svenljunga.json").get_json())["places"]["hotspots"]]
+    assert "Torget" in names and "Busstationen" in names
+    with app.app_context():
+        spots = {h.name: h for h in _db.session.scalars(select(HotSpot))}
+        spots["Torget"].public = False
+        spots["Busstationen"].deleted = True
+        spots["Busstationen"].deleted_at = utcnow()
+        spots["Torget"].rev += 1
+        _db.session.commit()
+    app.extensions.pop("fieldlog_public_promises", None)  # hot spots are not in the cache's key: figures may lag
+    names = [h["name"] for h in _survey_of(client.get("/public/svenljunga.json").get_json())["places"]["hotspots"]]
+    assert names and "Torget" not in names and "Busstationen" not in names
+    assert "Torget: nämnd" not in _text(client.get("/public/svenljunga").get_data(as_text=True))
