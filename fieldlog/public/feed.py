@@ -45,10 +45,10 @@ def _day(e: dict) -> str:
     return e["date"].isoformat() if e.get("date") else _time(e["created_at"])[:10]
 
 
-def _survey_link(page: str, promise: dict | None, survey_id) -> str:
-    """The survey commitment of the promise on the page that counts this wave, else the page."""
+def _survey_link(page: str, promise: dict | None, year: int) -> str:
+    """The page's survey commitment that shows this wave, else the page."""
     for c in (promise or {}).get("commitments") or []:
-        if c.get("kind") == "survey":
+        if c.get("kind") == "survey" and any(w.get("year") == year for w in c["progress"].get("waves") or []):
             return f"{page}#c-{c['id']}"
     return page
 
@@ -79,7 +79,7 @@ def atom(area: Area, promise: dict | None, entries: list[dict], results: list[di
             _el(entry, "title", texts.survey_result_title(e))
             _el(entry, "updated", _time(e["created_at"]))
             _el(entry, "published", _time(e["created_at"]))
-            _el(entry, "link", rel="alternate", type="text/html", href=_survey_link(page, promise, e["survey_id"]))
+            _el(entry, "link", rel="alternate", type="text/html", href=_survey_link(page, promise, e["year"]))
             _el(entry, "content", texts.survey_result_text(e), type="text")
             continue
         entry = _el(root, "entry")
