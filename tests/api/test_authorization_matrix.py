@@ -427,6 +427,37 @@ ROUTES: dict[tuple[str, str], Case] = {
         by_role(401, 403, 403, 204, 404, 204),
         json={"reason": "Privat mark"},
     ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/results"): Case(
+        "/supervisor/surveys/{sr_survey}/results", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/places"): Case(
+        "/supervisor/surveys/{sr_survey}/places", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/candidates/<cid>/accept"): Case(
+        "/supervisor/surveys/{sr_survey}/candidates/{sr_candidate}/accept",
+        by_role(302, 403, 403, 200, 404, 200),
+        page=True,
+    ),
+    ("POST", "/supervisor/surveys/<uuid:survey_id>/candidates/<cid>/accept"): Case(
+        "/supervisor/surveys/{sr_survey}/candidates/{sr_candidate}/accept",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={
+            "name": "Sporthallen",
+            "lat": "57.505",
+            "lon": "13.12",
+            "radius_m": "100",
+            "priority": "2",
+            "target_minutes": "15",
+            "active": "y",
+        },
+        page=True,
+    ),
+    ("POST", "/supervisor/surveys/<uuid:survey_id>/candidates/<cid>/dismiss"): Case(
+        "/supervisor/surveys/{sr_survey}/candidates/{sr_candidate}/dismiss",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={"reason": "Privat mark"},
+        page=True,
+    ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
