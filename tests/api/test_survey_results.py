@@ -115,7 +115,10 @@ def test_places_snap_to_hot_spots_and_cells(app, client, auth, supervisor, surve
     people = [respondent("very_safe", marks=[near, (lat, lon, "night", ["poor_lighting"])])] * 6
     people += [respondent("fairly_safe", marks=[far])] * 4
     people += [respondent("fairly_safe")] * 10
+    people += [respondent("very_unsafe", marks=[(lat, lon, "day", ["other"])], suspect=True)] * 3
     add_responses(app, survey, people)
+    with_suspects = client.get(url(survey, include_suspect="true"), headers=auth(supervisor)).get_json()["places"]
+    assert with_suspects["hotspots"][0]["marks"] == 15 and with_suspects["hotspots"][0]["when"]["day"] == 3
     places = client.get(url(survey), headers=auth(supervisor)).get_json()["places"]
     [spot] = places["hotspots"]
     assert spot["hotspot_id"] == str(hotspot.id)
