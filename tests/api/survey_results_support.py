@@ -67,8 +67,11 @@ def candidate_marks(count: int = 6, when: str = "evening", centre=CANDIDATE_CENT
 
 
 def survey_results_world(app, area) -> dict:
-    """For the authorisation matrix: a wave of the area with a candidate place (``sr_survey``, ``sr_candidate``)."""
+    """For the authorisation matrix: a wave of the area (this year's, made if the world has none) with a candidate
+    place (``sr_survey``, ``sr_candidate``)."""
     from datetime import timedelta
+
+    from sqlalchemy import select
 
     from fieldlog.db import utcnow
     from fieldlog.surveys.models import Survey
@@ -76,13 +79,16 @@ def survey_results_world(app, area) -> dict:
 
     with app.app_context():
         now = utcnow()
-        survey = Survey(
-            area_id=area.id, year=now.year, title="Trygghetsundersökning", opens_at=now - timedelta(days=7),
-            closes_at=now + timedelta(days=7),
-        )  # fmt: skip
-        db.session.add(survey)
-        db.session.commit()
+        survey = db.session.scalar(select(Survey).where(Survey.area_id == area.id, Survey.year == now.year))
+        if survey is None:
+            survey = Survey(
+                area_id=area.id, year=now.year, title="Trygghetsundersökning", opens_at=now - timedelta(days=7),
+                closes_at=now + timedelta(days=7),
+            )  # fmt: skip
+            db.session.add(survey)
+            db.session.commit()
         survey_id = survey.id
+        db.session.expunge(survey)
     add_responses(app, survey, candidate_marks())
     with app.app_context():
         [candidate] = clusters(marks_of(survey_id), 5)
