@@ -260,9 +260,15 @@ def test_accept_checks_the_hot_spot_rules(app, client, auth, supervisor, survey)
     assert response.status_code == 400 and "priority" in response.get_json()["error"]["fields"]
     response = client.post(accept, json={"area": "tranemo"}, headers=auth(supervisor))
     assert response.status_code == 400
-    # nothing was decided: the default name is Swedish and the accept goes through
-    response = client.post(accept, json={}, headers=auth(supervisor))
+    response = client.post(
+        accept, json={"hot_hours": [{"days": [5, 6], "from": "21:00", "to": "21:00"}]}, headers=auth(supervisor)
+    )
+    assert response.status_code == 400 and "hot_hours.0.to" in response.get_json()["error"]["fields"]
+    # nothing was decided: the default name is Swedish, the hot hours the body's, and the accept goes through
+    hours = [{"days": [5, 6], "from": "21:00", "to": "02:00"}]
+    response = client.post(accept, json={"hot_hours": hours}, headers=auth(supervisor))
     assert response.status_code == 201 and response.get_json()["name"] == f"Plats från enkäten {survey.year}"
+    assert response.get_json()["hot_hours"] == hours
 
 
 def test_dismiss_needs_a_reason_and_is_audited(app, client, auth, supervisor, survey, db):
