@@ -177,6 +177,9 @@ def measure(url: str, args) -> dict:
     from fieldlog.surveys.models import Survey
     from fieldlog.surveys.results import results
 
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and os.path.exists(parsed.database):
+        os.remove(parsed.database)  # a scratch file: start empty, as PostgreSQL's schema is dropped
     app = app_for(url, tempfile.mkdtemp(prefix="fieldlog-bench-"))
     reset_and_migrate(app)
     start = time.perf_counter()

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from sqlalchemy import Text, cast, func, select
 
@@ -249,11 +250,8 @@ def counts_of(survey_id, include_suspect: bool = False) -> tuple[list, list, lis
     ).all()
     # one problem per key of a JSON object: parsing the texts here costs less than asking SQLite's json_extract
     # (or json_each) ten times over every row, and is the same on both databases
-    texts = Counter(conn.scalars(select(cast(r.problems, Text)).where(*where)))
-    tally: Counter = Counter()
-    for text, count in texts.items():
-        for problem, answer in (json.loads(text) if text else {}).items():
-            tally[(problem, answer)] += count
+    texts = conn.scalars(select(cast(r.problems, Text)).where(*where))
+    tally = Counter(chain.from_iterable(json.loads(text).items() for text in texts if text))
     problems = [(p, a, c) for (p, a), c in tally.items()]
     return background, other, problems
 

@@ -67,8 +67,11 @@ def candidate_marks(count: int = 6, when: str = "evening", centre=CANDIDATE_CENT
 
 
 def survey_results_world(app, area) -> dict:
-    """For the authorisation matrix: a wave of the area with a candidate place (``sr_survey``, ``sr_candidate``)."""
+    """For the authorisation matrix: a wave of the area (this year's, made if the world has none) with a candidate
+    place (``sr_survey``, ``sr_candidate``)."""
     from datetime import timedelta
+
+    from sqlalchemy import select
 
     from fieldlog.db import utcnow
     from fieldlog.surveys.models import Survey
@@ -76,14 +79,60 @@ def survey_results_world(app, area) -> dict:
 
     with app.app_context():
         now = utcnow()
-        survey = Survey(
-            area_id=area.id, year=now.year, title="Trygghetsundersökning", opens_at=now - timedelta(days=7),
-            closes_at=now + timedelta(days=7),
-        )  # fmt: skip
-        db.session.add(survey)
-        db.session.commit()
+        survey = db.session.scalar(select(Survey).where(Survey.area_id == area.id, Survey.year == now.year))
+        if survey is None:
+            survey = Survey(
+                area_id=area.id, year=now.year, title="Trygghetsundersökning", opens_at=now - timedelta(days=7),
+                closes_at=now + timedelta(days=7),
+            )  # fmt: skip
+            db.session.add(survey)
+            db.session.commit()
         survey_id = survey.id
+        db.session.expunge(survey)
     add_responses(app, survey, candidate_marks())
     with app.app_context():
         [candidate] = clusters(marks_of(survey_id), 5)
     return {"sr_survey": survey_id, "sr_candidate": candidate["id"]}
+
+
+def demo_wave(app) -> str:
+    """The demo area's latest survey wave (the demo's own, when it has one), else one made here: 40 respondents with
+    marks at Torget and a candidate place. For the crawl and the 390 px layout test."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from fieldlog.areas.models import Area
+    from fieldlog.db import utcnow
+    from fieldlog.surveys.models import Survey
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.slug == "svenljunga"))
+        wave = db.session.scalar(select(Survey).where(Survey.area_id == area.id).order_by(Survey.year.desc()))
+        if wave is not None:
+            return str(wave.id)
+        now = utcnow()
+        wave = Survey(
+            area_id=area.id, year=now.year, title=f"Trygghetsundersökning {now.year}", opens_at=now - timedelta(days=7),
+            closes_at=now + timedelta(days=7),
+        )  # fmt: skip
+        db.session.add(wave)
+        db.session.commit()
+        db.session.refresh(wave)
+        db.session.expunge(wave)
+    people = [respondent("very_safe", "20-34", "woman", "town", marks=[(57.4955, 13.109, "evening", ["drugs"])])] * 20
+    people += [respondent("fairly_unsafe", "35-49", "man", "countryside", problems={"drugs": "big"})] * 14
+    add_responses(app, wave, people + candidate_marks())
+    return str(wave.id)
+
+
+def first_candidate(app, wave_id: str) -> str | None:
+    """The id of the wave's first undecided candidate place."""
+    import uuid
+
+    from fieldlog.surveys.models import Survey
+    from fieldlog.surveys.places import candidates_of
+
+    with app.app_context():
+        found = [c for c in candidates_of(db.session.get(Survey, uuid.UUID(wave_id))) if c["decision"] is None]
+    return found[0]["id"] if found else None

@@ -115,7 +115,10 @@ def test_places_snap_to_hot_spots_and_cells(app, client, auth, supervisor, surve
     people = [respondent("very_safe", marks=[near, (lat, lon, "night", ["poor_lighting"])])] * 6
     people += [respondent("fairly_safe", marks=[far])] * 4
     people += [respondent("fairly_safe")] * 10
+    people += [respondent("very_unsafe", marks=[(lat, lon, "day", ["other"])], suspect=True)] * 3
     add_responses(app, survey, people)
+    with_suspects = client.get(url(survey, include_suspect="true"), headers=auth(supervisor)).get_json()["places"]
+    assert with_suspects["hotspots"][0]["marks"] == 15 and with_suspects["hotspots"][0]["when"]["day"] == 3
     places = client.get(url(survey), headers=auth(supervisor)).get_json()["places"]
     [spot] = places["hotspots"]
     assert spot["hotspot_id"] == str(hotspot.id)
@@ -257,9 +260,15 @@ def test_accept_checks_the_hot_spot_rules(app, client, auth, supervisor, survey)
     assert response.status_code == 400 and "priority" in response.get_json()["error"]["fields"]
     response = client.post(accept, json={"area": "tranemo"}, headers=auth(supervisor))
     assert response.status_code == 400
-    # nothing was decided: the default name is Swedish and the accept goes through
-    response = client.post(accept, json={}, headers=auth(supervisor))
+    response = client.post(
+        accept, json={"hot_hours": [{"days": [5, 6], "from": "21:00", "to": "21:00"}]}, headers=auth(supervisor)
+    )
+    assert response.status_code == 400 and "hot_hours.0.to" in response.get_json()["error"]["fields"]
+    # nothing was decided: the default name is Swedish, the hot hours the body's, and the accept goes through
+    hours = [{"days": [5, 6], "from": "21:00", "to": "02:00"}]
+    response = client.post(accept, json={"hot_hours": hours}, headers=auth(supervisor))
     assert response.status_code == 201 and response.get_json()["name"] == f"Plats från enkäten {survey.year}"
+    assert response.get_json()["hot_hours"] == hours
 
 
 def test_dismiss_needs_a_reason_and_is_audited(app, client, auth, supervisor, survey, db):
