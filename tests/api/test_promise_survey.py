@@ -156,6 +156,9 @@ def test_form_offers_the_area_waves_and_saves_the_chosen(client, login, supervis
         detail.replace("\xa0", " ")
     )
     assert "Trygghetsundersökning 2025 (Öppen nu): 7 svar; ingen andel förrän 10 har svarat." in detail
+    # Each wave leads to its results and to its places against presence.
+    assert f'href="/supervisor/surveys/{old.id}/results">Resultat 2024</a>' in detail
+    assert f'href="/supervisor/surveys/{running.id}/places">Platser och närvaro 2025</a>' in detail
     # The edit form shows the chosen waves ticked.
     edit = client.get(f"/supervisor/promises/{promise.id}/edit").get_data(as_text=True)
     assert f'value="{old.id}" checked' in edit and f'value="{ahead.id}" checked' not in edit
