@@ -42,6 +42,8 @@ DEFAULTS: dict[str, object] = {
     # Officer app map tiles (loaded only when the map is opened); TILE_HOSTS goes into the CSP's img-src.
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_HOSTS": "https://tile.openstreetmap.org",
+    # Survey candidate places (SPEC §7): a cluster of at least this many marks outside the active hot spots.
+    "SURVEY_CANDIDATE_MIN_MARKS": 5,
     # Where the static files' compressed and content-hashed copies are built (fieldlog/static_files.py); by default
     # the checkout's instance/static-build.
     "STATIC_BUILD_DIR": None,

@@ -4,7 +4,9 @@ It holds what real use leaves behind, so that every page has something true to s
 trip over): visits with every mode, observation and activity, flagged visits with the supervisor's comment, visits
 logged after the fact, an open visit forgotten since yesterday and one going on now, a deleted visit, a hot spot
 created last week, an archived one, a deactivated officer, lost phones signed out, two supervisors, and the audit
-entries of those changes.
+entries of those changes. Then this year's promise with its three commitments, the activities
+(``fieldlog.activities.demo``) and the safety survey's waves (``fieldlog.surveys.demo``: two years ago, last year and
+this year's, which the promise's survey commitment counts).
 
 Safe to run twice: what exists is left as it is. People and devices are found by name, hot spots by name (archived
 ones too), the particular visits by their fixed ids; a hot spot's visit history is generated, with a fixed seed per
@@ -213,7 +215,10 @@ def load_demo(today: date | None = None) -> list[str]:
                 _audit_flags(rows, users)
             created += len(rows)
     created += _particular_visits(spots, users, now)
-    promise_line = _promise(area, users, spots, today)
+    from fieldlog.surveys import demo as surveys_demo
+
+    survey_ids, survey_lines = surveys_demo.load(area, spots, now)
+    promise_line = _promise(area, users, spots, today, survey_ids)
     from fieldlog.activities import demo as activities_demo
 
     activity_lines = activities_demo.load(area, users, spots, now)
@@ -227,6 +232,7 @@ def load_demo(today: date | None = None) -> list[str]:
         f"{total} visits ({'added ' + str(created) if created else 'nothing added, already loaded'}).",
         promise_line,
         *activity_lines,
+        *survey_lines,
         "Sign in (http://127.0.0.1:5000 with `make run`) as:",
         f"  supervisor  lena   / {DEMO_PASSWORD}   (also johan)",
         f"  officer     anna   / {DEMO_PASSWORD}   (also erik, sara, omar)",
@@ -706,8 +712,9 @@ PROMISE_UPDATES = {
             "jämföra med tidigare år.",
         ),
         (
-            5,
-            "Undersökningen öppnar snart på kommunens hemsida. Alla som är 13 år eller äldre kan svara.",
+            8,
+            "Årets trygghetsundersökning är öppen på kommunens hemsida. Alla som är 13 år eller äldre kan svara, "
+            "och på marknaden kan man svara hos oss.",
         ),
     ],
 }
@@ -717,7 +724,7 @@ def promise_title(year: int) -> str:
     return f"Medborgarlöfte Svenljunga {year}"
 
 
-def _promise(area: Area, users: dict[str, User], spots: dict[str, HotSpot], today: date) -> str:
+def _promise(area: Area, users: dict[str, User], spots: dict[str, HotSpot], today: date, survey_ids: list) -> str:
     """This year's published promise with its three commitments, assessments and dated updates, written by lena
     through the services (so audited as a supervisor's work). Left as it is when a promise of that title exists."""
     from fieldlog.errors import Conflict
@@ -761,7 +768,8 @@ def _promise(area: Area, users: dict[str, User], spots: dict[str, HotSpot], toda
                 "description": "Invånarnas egen bild av tryggheten, varje år, som grund för nästa års platser och "
                 "löften.",
                 "kind": "survey",
-                "assessment": "not_started",
+                "survey_ids": [str(i) for i in survey_ids],
+                "assessment": "on_track",
             },
         ],
     }

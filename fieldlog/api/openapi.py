@@ -47,6 +47,7 @@ def _feature_operations() -> list[dict]:
     from fieldlog.promises import openapi as promises_doc
     from fieldlog.surveys import kiosk_openapi as kiosk_doc
     from fieldlog.surveys import openapi as surveys_doc
+    from fieldlog.surveys import results_openapi as survey_results_doc
     from fieldlog.sync import openapi as sync_doc
     from fieldlog.visits import openapi as visits_doc
 
@@ -60,6 +61,7 @@ def _feature_operations() -> list[dict]:
         activities_doc.OPENAPI,
         surveys_doc.OPENAPI,
         kiosk_doc.OPENAPI,
+        survey_results_doc.OPENAPI,
     ]
 
 

@@ -24,3 +24,9 @@ TYPE_LABELS = {
     "dialogue": lazy_pgettext("promises", "Citizen dialogue"),
     "other": lazy_pgettext("promises", "Other"),
 }
+# A survey wave's state (SPEC §7), as the promise pages show it beside the wave.
+SURVEY_STATE_LABELS = {
+    "draft": lazy_pgettext("promises", "Not open yet"),
+    "open": lazy_pgettext("promises", "Open now"),
+    "closed": lazy_pgettext("promises", "Closed"),
+}

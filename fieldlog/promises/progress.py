@@ -50,8 +50,14 @@ a done activity cannot lie ahead), ``planned`` those with status ``planned`` in 
 distinct (school, grade, class) of a done activity, compared without regard to case and surrounding spaces: grades
 [4, 5] and no class reach (school, 4, "") and (school, 5, ""). ``participants`` is the sum over the done ones.
 
-**survey** — ``{"waves": []}`` until surveys exist (SPEC §7; pages say "no survey yet"). Each wave will be
-``{"survey_id", "year", "state", "responses", "safe_share"}``.
+**survey** — the commitment's waves (``survey_ids``: surveys of the promise's area; others are left out), oldest
+first::
+
+    {"waves": [{"survey_id": "<uuid>", "year", "state": "draft" | "open" | "closed", "responses", "safe_share"}]}
+
+``state`` now; ``responses`` and ``safe_share`` are the wave's headline (``fieldlog.surveys.results.headline``:
+suspect answers left out, ``safe_share`` null under MIN_GROUP respondents). ``{"waves": []}`` when none is chosen
+(pages say "no survey yet").
 """
 
 from __future__ import annotations
@@ -65,9 +71,12 @@ from fieldlog import periods
 from fieldlog.activities.models import Activity
 from fieldlog.coverage import queries
 from fieldlog.coverage.services import round1, target_visits
+from fieldlog.db import utcnow
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.promises.models import Commitment, Promise
+from fieldlog.surveys.models import Survey
+from fieldlog.surveys.results import headline
 
 
 def progress(promise: Promise, as_of: date) -> dict:
@@ -93,7 +102,7 @@ def commitment_progress(promise: Promise, commitment: Commitment, as_of: date) -
         return presence(promise, commitment, as_of)
     if commitment.kind == "activities":
         return activities(promise, commitment, as_of)
-    return {"waves": []}
+    return survey(promise, commitment)
 
 
 def _uuids(values) -> list[uuid.UUID]:
@@ -252,3 +261,29 @@ def activities(promise: Promise, commitment: Commitment, as_of: date) -> dict:
         "reach_target": commitment.reach_target,
         "participants": participants,
     }
+
+
+def survey(promise: Promise, commitment: Commitment) -> dict:
+    ids = _uuids(commitment.survey_ids)
+    if not ids:
+        return {"waves": []}
+    waves = list(
+        db.session.scalars(
+            select(Survey).where(Survey.area_id == promise.area_id, Survey.id.in_(ids)).order_by(Survey.year, Survey.id)
+        )
+    )
+    heads = headline(waves) if waves else {}
+    now = utcnow()
+    out = []
+    for wave in waves:
+        head = heads.get(wave.id) or heads.get(str(wave.id)) or {}
+        out.append(
+            {
+                "survey_id": str(wave.id),
+                "year": wave.year,
+                "state": wave.state(now),
+                "responses": int(head.get("responses") or 0),
+                "safe_share": head.get("safe_share"),
+            }
+        )
+    return {"waves": out}

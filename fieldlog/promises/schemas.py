@@ -160,7 +160,8 @@ class CommitmentProgressSchema(Schema):
         metadata={
             "description": "By kind — presence: visits, presence_minutes, koper_visits, hot_hour_minutes, "
             "target_visits, visit_compliance (and from, to, hotspots, weeks); activities: done, planned, "
-            "target_count, groups_reached, reach_target, participants; survey: waves."
+            "target_count, groups_reached, reach_target, participants; survey: waves, a list of {survey_id, year, "
+            "state (draft | open | closed), responses, safe_share (null under 10 responses)}, oldest first."
         },
     )
     updates = fields.List(fields.Nested(UpdateSchema), required=True)

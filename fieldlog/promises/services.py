@@ -20,6 +20,7 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.periods import today_in
 from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
+from fieldlog.surveys.models import Survey
 
 PROMISE_FIELDS = ("title", "starts_on", "ends_on", "situation", "goal", "parties", "published")
 COMMITMENT_FIELDS = (
@@ -164,7 +165,7 @@ def _merged_commitments(promise: Promise | None, area: Area, items: list[dict]) 
     errors: dict[str, list[str]] = {}
     seen: set[uuid.UUID] = set()
     out = []
-    area_spots = None
+    area_spots = area_surveys = None
     for n, item in enumerate(items):
         prefix = f"commitments.{n}."
         kept = None
@@ -206,7 +207,7 @@ def _merged_commitments(promise: Promise | None, area: Area, items: list[dict]) 
                     errors.setdefault(prefix + "activity_types", []).append("Name at least one type of activity.")
                 if values.get("target_count") is None:
                     errors.setdefault(prefix + "target_count", []).append("Required.")
-        # Lists once each, in the order sent; hot spots of the area; surveys that exist.
+        # Lists once each, in the order sent; hot spots and survey waves of the promise's area.
         for name in ("hotspot_ids", "activity_types", "survey_ids"):
             values[name] = list(dict.fromkeys(str(v) for v in values.get(name) or []))
         if values["hotspot_ids"]:
@@ -215,8 +216,10 @@ def _merged_commitments(promise: Promise | None, area: Area, items: list[dict]) 
             if any(i not in area_spots for i in values["hotspot_ids"]):
                 errors.setdefault(prefix + "hotspot_ids", []).append("Not a hot spot of the area.")
         if values["survey_ids"]:
-            # Surveys (SPEC §7) do not exist yet: no id names one.
-            errors.setdefault(prefix + "survey_ids", []).append("No such survey in the area.")
+            if area_surveys is None:
+                area_surveys = {str(i) for i in db.session.scalars(select(Survey.id).where(Survey.area_id == area.id))}
+            if any(i not in area_surveys for i in values["survey_ids"]):
+                errors.setdefault(prefix + "survey_ids", []).append("No such survey in the area.")
         out.append((kept, values))
     if errors:
         raise Invalid("The request is not valid.", errors)

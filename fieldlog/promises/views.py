@@ -21,17 +21,19 @@ from fieldlog import scope
 from fieldlog.activities.models import TYPES
 from fieldlog.api.errors import normalise_fields
 from fieldlog.api.messages import translate
+from fieldlog.db import utcnow
 from fieldlog.errors import Conflict, Invalid, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.periods import today_in
 from fieldlog.promises import services
-from fieldlog.promises.labels import ASSESSMENT_LABELS, KIND_LABELS, TYPE_LABELS
+from fieldlog.promises.labels import ASSESSMENT_LABELS, KIND_LABELS, SURVEY_STATE_LABELS, TYPE_LABELS
 from fieldlog.promises.models import ASSESSMENTS, KINDS, Promise
 from fieldlog.promises.progress import progress
 from fieldlog.promises.schemas import PromiseInputSchema, PromisePatchSchema, UpdateInputSchema
 from fieldlog.supervisor.access import current_area, supervisor_required
 from fieldlog.supervisor.pages import area_or_404
+from fieldlog.surveys.models import Survey
 
 bp = Blueprint("promises", __name__, url_prefix="/supervisor/promises")
 
@@ -104,6 +106,7 @@ def _form_data(form, rows: int) -> tuple[dict, list[dict]]:
             "kind": form.get(p + "kind", ""),
             "hotspot_ids": form.getlist(p + "hotspot_ids"),
             "activity_types": form.getlist(p + "activity_types"),
+            "survey_ids": form.getlist(p + "survey_ids"),
             "target_count": form.get(p + "target_count", "").strip(),
             "reach_target": form.get(p + "reach_target", "").strip(),
             "assessment": form.get(p + "assessment", "not_started"),
@@ -130,6 +133,8 @@ def _form_data(form, rows: int) -> tuple[dict, list[dict]]:
             item["activity_types"] = row["activity_types"]
             item["target_count"] = _number(row["target_count"])
             item["reach_target"] = _number(row["reach_target"])
+        elif row["kind"] == "survey":
+            item["survey_ids"] = row["survey_ids"]
         item["_row"] = n
         commitments.append(item)
     data["commitments"] = commitments
@@ -158,6 +163,7 @@ def _rows_of(promise: Promise | None, extra: int) -> list[dict]:
                 "kind": c.kind,
                 "hotspot_ids": [str(i) for i in c.hotspot_ids or []],
                 "activity_types": list(c.activity_types or []),
+                "survey_ids": [str(i) for i in c.survey_ids or []],
                 "target_count": "" if c.target_count is None else str(c.target_count),
                 "reach_target": "" if c.reach_target is None else str(c.reach_target),
                 "assessment": c.assessment,
@@ -175,6 +181,7 @@ def _rows_of(promise: Promise | None, extra: int) -> list[dict]:
                 "kind": kind,
                 "hotspot_ids": [],
                 "activity_types": [],
+                "survey_ids": [],
                 "target_count": "",
                 "reach_target": "",
                 "assessment": "not_started",
@@ -190,6 +197,11 @@ def _spots(area, chosen: list[str]) -> list[HotSpot]:
     return [s for s in spots if not s.deleted or str(s.id) in chosen]
 
 
+def _surveys(area) -> list[Survey]:
+    """The survey waves a survey commitment may count: the area's, newest first."""
+    return list(db.session.scalars(select(Survey).where(Survey.area_id == area.id).order_by(Survey.year.desc())))
+
+
 def _render_form(area, promise, values: dict, rows: list[dict], errors: dict, status=200, conflict=None):
     chosen = [i for r in rows for i in r["hotspot_ids"]]
     return render_template(
@@ -200,6 +212,9 @@ def _render_form(area, promise, values: dict, rows: list[dict], errors: dict, st
         rows=rows,
         errors=errors,
         spots=_spots(area, chosen),
+        surveys=_surveys(area),
+        state_labels=SURVEY_STATE_LABELS,
+        now=utcnow(),
         conflict=conflict,
         q=_area_args(area),
         **_labels(),
@@ -291,6 +306,10 @@ def _detail(promise: Promise, status=200, errors: dict | None = None, posted: di
         str(i): n
         for i, n in db.session.execute(select(HotSpot.id, HotSpot.name).where(HotSpot.area_id == promise.area_id))
     }
+    survey_titles = {
+        str(i): t
+        for i, t in db.session.execute(select(Survey.id, Survey.title).where(Survey.area_id == promise.area_id))
+    }
     return render_template(
         "promises/detail.html",
         promise=promise,
@@ -298,6 +317,8 @@ def _detail(promise: Promise, status=200, errors: dict | None = None, posted: di
         as_of=as_of,
         figures=by_id,
         spot_names=spot_names,
+        survey_titles=survey_titles,
+        state_labels=SURVEY_STATE_LABELS,
         errors=errors or {},
         posted=posted or {},
         q=_area_args(promise.area),

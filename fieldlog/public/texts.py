@@ -191,14 +191,39 @@ def activities_words(p: dict) -> Words:
     return Words(headline, lines)
 
 
+# How a wave was asked (SPEC §7 ``mode``), for the method note beside the figures.
+SURVEY_MODES = {
+    "open": _l("open web survey"),
+    "codes": _l("letters with a personal code to a random sample"),
+}
+
+
+def percent(value: float) -> str:
+    """A share as the reader's language writes it: "56 %" in Swedish."""
+    return format_percent(value)
+
+
 def survey_words(p: dict) -> Words:
+    """The survey's headline (the latest published wave: share who feel safe with n) and one line per wave."""
     waves = p.get("waves") or []
     if not waves:
         return Words(Line(_("No safety survey yet")))
     latest = waves[-1]
-    headline = Line(
-        _("The safety survey %(year)s: %(n)s responses", year=latest["year"], n=latest.get("responses") or 0)
-    )
+    n = latest.get("responses") or 0
+    if latest.get("safe_share") is not None:
+        # Short enough for the card's line; the bar there is the share.
+        headline = Line(
+            _(
+                "Safety survey %(year)s: %(share)s feel safe out in the evening (%(n)s responses)",
+                year=latest["year"],
+                share=percent(latest["safe_share"]),
+                n=format_decimal(n, "#,##0"),
+            ),
+            latest["safe_share"],
+            1.0,
+        )
+    else:
+        headline = Line(_("The safety survey %(year)s: %(n)s responses", year=latest["year"], n=n))
     lines = []
     for wave in waves:
         if wave.get("safe_share") is not None:
@@ -207,12 +232,101 @@ def survey_words(p: dict) -> Words:
                     _(
                         "%(year)s: %(share)s feel safe out alone late in the evening (%(n)s responses).",
                         year=wave["year"],
-                        share=format_percent(wave["safe_share"]),
+                        share=percent(wave["safe_share"]),
                         n=wave.get("responses") or 0,
                     )
                 )
             )
     return Words(headline, lines)
+
+
+def survey_mode(code: str | None) -> str:
+    return str(SURVEY_MODES.get(code or "", code or ""))
+
+
+def survey_method(wave: dict) -> str:
+    """How one wave was asked: "open web survey" (and the questionnaire, when waves differ in it)."""
+    return survey_mode(wave.get("mode"))
+
+
+def survey_method_note(p: dict) -> str:
+    """How the waves were made: "Every year an open web survey." — or, when they differ, that they do not compare
+    like for like and how each was made ("2024 open web survey, 2025 letters …")."""
+    waves = p.get("waves") or []
+    if not waves:
+        return ""
+    questionnaires = {w.get("questionnaire") for w in waves}
+    if p.get("comparable", True):
+        return _("Every year: %(method)s.", method=survey_method(waves[0]))
+    parts = []
+    for w in waves:
+        method = survey_method(w)
+        if len(questionnaires) > 1:
+            method = pgettext(CTX, "%(method)s, questionnaire %(name)s", method=method, name=w.get("questionnaire"))
+        parts.append(pgettext(CTX, "%(year)s %(method)s", year=w["year"], method=method))
+    return _(
+        "The years are not fully comparable, because the survey was made in different ways: %(methods)s.",
+        methods=", ".join(parts),
+    )
+
+
+def survey_place_line(h: dict, places: dict) -> str:
+    """One place residents named, with the presence delivered there since the survey."""
+    named = ngettext(
+        "%(name)s: named %(num)s time",
+        "%(name)s: named %(num)s times",
+        h["marks"],
+        name=h["name"],
+    )
+    if h.get("share") is not None:
+        named += " " + _("(by %(share)s of those who answered)", share=percent(h["share"]))
+    since = ngettext(
+        "since then %(visits)s police visit",
+        "since then %(visits)s police visits",
+        h.get("visits") or 0,
+        visits=format_decimal(h.get("visits") or 0, "#,##0"),
+    )
+    presence = ngettext(
+        "about %(num)s hour of presence",
+        "about %(num)s hours of presence",
+        hours(h.get("presence_minutes")),
+    )
+    return f"{named}; {since}, {presence}."
+
+
+def survey_places_intro(places: dict) -> str:
+    return _(
+        "Places residents named as unsafe in the survey %(year)s, and the police presence there from %(first)s to "
+        "%(last)s:",
+        year=places["year"],
+        first=day(places["from"]),
+        last=day(places["to"]),
+    )
+
+
+def survey_places_note(places: dict) -> str:
+    return _(
+        "Only places on the police's public list that residents named at least %(num)s times are shown here.",
+        num=places.get("min_marks") or 10,
+    )
+
+
+def survey_result_title(result: dict) -> str:
+    """The feed entry of a published survey result."""
+    return _("Results of the safety survey %(year)s", year=result["year"])
+
+
+def survey_result_text(result: dict) -> str:
+    n = result.get("responses") or 0
+    method = survey_mode(result.get("mode"))
+    if result.get("safe_share") is not None:
+        return _(
+            "%(n)s responses (%(method)s). %(share)s feel safe out alone late in the evening.",
+            n=format_decimal(n, "#,##0"),
+            method=method,
+            share=percent(result["safe_share"]),
+        )
+    return _("%(n)s responses (%(method)s).", n=format_decimal(n, "#,##0"), method=method)
 
 
 def commitment_words(c: dict) -> Words:

@@ -18,7 +18,7 @@ from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.periods import today_in
 from fieldlog.public import card, charts, feed, texts
-from fieldlog.public.promise import current_promise, feed_entries, fingerprint, public_promise
+from fieldlog.public.promise import current_promise, feed_entries, fingerprint, public_promise, survey_results
 from fieldlog.scope import area_by_slug
 from fieldlog.security import content_security_policy
 from fieldlog.templating import current_locale
@@ -186,5 +186,5 @@ def card_png(slug: str):
 @bp.get("/<slug>/feed.atom")
 def feed_atom(slug: str):
     area = _public_area(slug)
-    body = feed.atom(area, cached_promise(area), feed_entries(area))
+    body = feed.atom(area, cached_promise(area), feed_entries(area), survey_results(area))
     return current_app.response_class(body, mimetype="application/atom+xml", headers=CACHEABLE)

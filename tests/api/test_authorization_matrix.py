@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from fieldlog.db import utcnow
+from tests.api.survey_results_support import survey_results_world
 from tests.fixtures.users import PASSWORD, csrf_token
 
 ROLES = ("anonymous", "officer", "officer_other", "supervisor", "supervisor_other", "admin")
@@ -445,6 +446,59 @@ ROUTES: dict[tuple[str, str], Case] = {
         by_role(201, 201, 201, 201, 201, 201),
         json=lambda world: {"response_id": str(uuid.uuid4()), "answers": {"evening_safety": "fairly_safe"}},
     ),
+    # Survey results (SPEC §7): supervisors of the wave's area and admins; another area's wave is not found.
+    ("GET", "/api/v1/surveys/<uuid:survey_id>/results"): Case(
+        "/api/v1/surveys/{sr_survey}/results", by_role(401, 403, 403, 200, 404, 200)
+    ),
+    ("GET", "/api/v1/surveys/<uuid:survey_id>/compare"): Case(
+        # compared with itself: the supervisor of the area gets as far as the check of "with"
+        "/api/v1/surveys/{sr_survey}/compare?with={sr_survey}",
+        by_role(401, 403, 403, 400, 404, 400),
+    ),
+    ("GET", "/api/v1/surveys/<uuid:survey_id>/places"): Case(
+        "/api/v1/surveys/{sr_survey}/places", by_role(401, 403, 403, 200, 404, 200)
+    ),
+    ("POST", "/api/v1/surveys/<uuid:survey_id>/candidates/<cid>/accept"): Case(
+        "/api/v1/surveys/{sr_survey}/candidates/{sr_candidate}/accept",
+        by_role(401, 403, 403, 201, 404, 201),
+        json={"name": "Sporthallen"},
+    ),
+    ("POST", "/api/v1/surveys/<uuid:survey_id>/candidates/<cid>/dismiss"): Case(
+        "/api/v1/surveys/{sr_survey}/candidates/{sr_candidate}/dismiss",
+        by_role(401, 403, 403, 204, 404, 204),
+        json={"reason": "Privat mark"},
+    ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/results"): Case(
+        "/supervisor/surveys/{sr_survey}/results", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/places"): Case(
+        "/supervisor/surveys/{sr_survey}/places", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/candidates/<cid>/accept"): Case(
+        "/supervisor/surveys/{sr_survey}/candidates/{sr_candidate}/accept",
+        by_role(302, 403, 403, 200, 404, 200),
+        page=True,
+    ),
+    ("POST", "/supervisor/surveys/<uuid:survey_id>/candidates/<cid>/accept"): Case(
+        "/supervisor/surveys/{sr_survey}/candidates/{sr_candidate}/accept",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={
+            "name": "Sporthallen",
+            "lat": "57.505",
+            "lon": "13.12",
+            "radius_m": "100",
+            "priority": "2",
+            "target_minutes": "15",
+            "active": "y",
+        },
+        page=True,
+    ),
+    ("POST", "/supervisor/surveys/<uuid:survey_id>/candidates/<cid>/dismiss"): Case(
+        "/supervisor/surveys/{sr_survey}/candidates/{sr_candidate}/dismiss",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={"reason": "Privat mark"},
+        page=True,
+    ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
@@ -512,6 +566,7 @@ def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> Wo
         db.session.commit()
         promise_ids["survey"] = wave.id
     extra = {"officer": officer.id, "device": device_id, "area_id": home.id, "activity": activity_id, **promise_ids}
+    extra.update(survey_results_world(app, home))
     return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id), extra=extra)
 
 

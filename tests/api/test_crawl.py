@@ -375,3 +375,18 @@ def test_supervisor_api_answers_on_the_demo(app, demo, username, area):
     for export in ("visits.csv", "visits.geojson"):
         response = client.get(f"/api/v1/{export}?{query}", headers=headers)
         assert response.status_code == 200, f"{response.status_code} on {export}"
+
+
+def test_survey_result_pages_and_their_links_work(app, demo):
+    """The survey result pages (SPEC §7) and every link on them, as the demo's supervisor: results, places, the
+    prefilled hot-spot form of a candidate place."""
+    from tests.api.survey_results_support import demo_wave
+
+    wave = demo_wave(app)
+    client = app.test_client()
+    sign_in(client, "lena")
+    result = crawl(client, f"/supervisor/surveys/{wave}/results")
+    assert not result.problems, "\n".join(result.problems)
+    paths = {urlsplit(url).path for url, status in result.visited.items() if status == 200}
+    assert {f"/supervisor/surveys/{wave}/results", f"/supervisor/surveys/{wave}/places"} <= paths
+    assert any(re.fullmatch(rf"/supervisor/surveys/{wave}/candidates/[0-9a-f]+/accept", p) for p in paths)

@@ -313,4 +313,13 @@ def test_demo_promise_against_the_coverage_api(app, client, runner, auth):
     assert {k: presence[k] for k in expected} == expected
     assert presence["visits"] > 0
     assert sum(w["visits"] for w in presence["weeks"]["series"]) == presence["visits"]
-    assert doc["commitments"][2]["progress"] == {"waves": []}
+    # The demo's three survey waves (SPEC §7): two years ago and last year closed, this year's open; suspects out.
+    waves = doc["commitments"][2]["progress"]["waves"]
+    assert [(w["year"], w["state"], w["responses"]) for w in waves] == [
+        (today.year - 2, "closed", 565),
+        (today.year - 1, "closed", 173),
+        (today.year, "open", 41),
+    ]
+    assert all(set(w) == {"survey_id", "year", "state", "responses", "safe_share"} for w in waves)
+    # Last year: 22 very and 62 fairly safe of the 168 who answered the question.
+    assert waves[1]["safe_share"] == pytest.approx(84 / 168, abs=1e-4)

@@ -106,7 +106,7 @@ def test_json_keeps_its_keys_and_adds_the_promise(app, client, area, promise):
     assert sessions["progress"]["groups_reached"] == 3 and sessions["progress"]["reach_target"] == 14
     assert sessions["progress"]["done"] == 3 and sessions["progress"]["planned"] == 1
     assert sessions["progress"]["grades"] == [4, 5, 6]
-    assert survey["progress"] == {"waves": []}
+    assert survey["progress"] == {"waves": [], "comparable": True, "places": None}
     assert [u["text"] for u in sessions["updates"]] == ["Vi har besökt Mariaskolan och Östra skolan."]
     assert set(sessions["updates"][0]) == {"id", "date", "text"}
 
@@ -333,6 +333,12 @@ def _demo_secrets(app) -> list[str]:
         secrets += sorted(
             {f"{v.lat:.5f}" for v in _db.session.scalars(_db.select(Visit).where(Visit.lat.is_not(None)))}
         )
+        # What survey respondents wrote ("what would make you feel safer?") and where they tapped the map.
+        from fieldlog.surveys.models import SurveyMark, SurveyResponse
+
+        wrote = _db.session.scalars(_db.select(SurveyResponse.improvements).where(SurveyResponse.improvements != ""))
+        secrets += sorted({w[:30] for w in wrote})
+        secrets += sorted({f"{m.lat:.5f}" for m in _db.session.scalars(_db.select(SurveyMark).limit(200))})
     assert len(secrets) > 10  # the demo holds people, notes and positions: the check below is not empty
     return secrets
 
@@ -360,7 +366,11 @@ def test_demo_promise_page_says_what_its_progress_says(app, client, demo):
     assert f"{weeks['met']} av {weeks['total']} veckor med minst målet av besök" in text
     acts = by_kind["activities"]
     assert f"{acts['groups_reached']} av {acts['reach_target']} klass" in text
-    assert "Ingen trygghetsundersökning ännu" in text
+    # The survey's headline: the latest published wave of the demo (last year's), with its n.
+    waves = by_kind["survey"]["waves"]
+    last_year = max(w["year"] for w in waves if w["state"] == "closed")
+    head = next(w for w in waves if w["year"] == last_year)
+    assert f"Trygghetsundersökningen {last_year}: " in text and f"({head['responses']} svar)" in text
     embed = _text(client.get("/public/svenljunga/embed").get_data(as_text=True))
     assert f"{weeks['met']} av {weeks['total']} veckor" in embed
 

@@ -17,6 +17,7 @@ import pytest
 
 from fieldlog.activities.demo import activity_id
 from fieldlog.demo import DEMO_PASSWORD, particular_visit_id
+from tests.api.survey_results_support import demo_wave, first_candidate
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -113,7 +114,12 @@ def supervisor_pages(app) -> dict[str, str]:
     ids = _ids(app)
     spots, users = ids["spots"], ids["users"]
     promise = next(iter(ids["promises"].values()))
+    wave = demo_wave(app)
     return {
+        "survey-results": f"/supervisor/surveys/{wave}/results",
+        "survey-results-suspects": f"/supervisor/surveys/{wave}/results?include_suspect=1",
+        "survey-places": f"/supervisor/surveys/{wave}/places",
+        "survey-candidate-form": f"/supervisor/surveys/{wave}/candidates/{first_candidate(app, wave)}/accept",
         "dashboard": "/supervisor/",
         "dashboard-4-weeks": "/supervisor/?period=last_4_weeks",
         "hotspot": f"/supervisor/hotspots/{spots['Torget']}",
