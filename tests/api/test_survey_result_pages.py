@@ -116,6 +116,10 @@ def test_dismiss_with_a_reason(app, client, login, supervisor, wave, db):
     assert done.status_code == 303
     text = text_of(client.get(page(wave, "places")).get_data(as_text=True))
     assert "avfärdad: Skolgården, stängd kvällstid" in text and "Föreslagen plats 1" not in text
+    # the form of a place decided meanwhile leads back to the decisions, saying so
+    decided = client.get(dismiss_url.replace("/dismiss", "/accept"))
+    assert decided.status_code == 303 and decided.headers["Location"].endswith("/places#decided")
+    assert "Den föreslagna platsen är redan avgjord." in client.get(decided.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("what", ["results", "places"])
