@@ -19,6 +19,9 @@ cell down, a cell and its eight neighbours not yet taken form a cluster when the
 clamped to 50–300 m; its ``id`` is made from the seed cell, so it stays the same while the marks come in and a
 decision sticks to it. Suggested hot hours follow SPEC §7's mapping for each time of day that at least a quarter of
 the cluster's timed marks name, on every day (a mark has no weekday).
+
+A decided candidate stays listed with its ``decision`` (dismissed: with the reason). An accepted one leaves the list
+by itself: its marks now belong to the new hot spot (unless that is made inactive, when it shows again, decided).
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ M_PER_DEG = math.pi * EARTH_RADIUS_M / 180
 
 
 class Mark(NamedTuple):
-    """One mark as read: ``reasons`` is the stored JSON text (parsed once per distinct text, see ``reason_counts``);
-    ``respondent`` only tells marks of one response apart from another's."""
+    """The shape of a mark as ``marks_of`` reads it (a Core row with these columns, by name or index): ``reasons`` is
+    the stored JSON text (parsed once per distinct text, see ``reason_counts``); ``respondent`` only tells marks of
+    one response apart from another's."""
 
     respondent: object
     lat: float

@@ -1,10 +1,10 @@
 """Survey results (SPEC §7 "Results") for the area's supervisors, and the headline figure of each wave.
 
-The database adds up where it pays (GROUP BY): one grouped read of the evening question with the background (a few
-hundred rows for 10,000 responses), one of the two other coded questions; the problems' JSON texts are counted here
-(cheaper than SQLite's json_extract ten times over); and the marks' columns that ``places`` needs — never whole
-responses and never the free text. ``summarise`` turns those counts into the figures; it is pure, so that the
-property test (tests/unit/test_survey_suppression.py) can throw any set of answers at it.
+The database adds up where it pays: PostgreSQL groups the coded answers (GROUP BY; a few hundred rows for 10,000
+responses) and the problems' JSON pairs; SQLite reads the coded columns in one pass and they are counted here
+(``counts_of``). Then the marks' columns that ``places`` needs — never whole responses and never the free text.
+``summarise`` turns those counts into the figures; it is pure, so that the property test
+(tests/unit/test_survey_suppression.py) can throw any set of answers at it.
 
 **Suppression** (the rule of the whole survey: ``MIN_GROUP`` = 10, one definition in ``questionnaire``). A figure
 about a background group (``age_band``, ``gender``, ``lives_in``) rests on at least ``MIN_GROUP`` respondents, and no
@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, literal, select
 
 from fieldlog.extensions import db
 from fieldlog.surveys import questionnaire as q
@@ -235,9 +235,31 @@ def _responses(survey_id, include_suspect: bool):
 
 
 def counts_of(survey_id, include_suspect: bool = False) -> tuple[list, list, list]:
-    """The grouped counts ``summarise`` takes, in three statements."""
+    """The grouped counts ``summarise`` takes. PostgreSQL groups them itself (three statements, the problems through
+    ``json_each_text``); SQLite reads the seven coded columns in one pass and they are counted here — its GROUP BYs
+    cost a pass each, and its JSON functions over every row cost more than parsing the texts (measured with
+    bench/survey_results.py)."""
     r, where = _responses(survey_id, include_suspect)
     conn = db.session.connection()  # Core rows: no ORM loading for what is only counted
+    if conn.dialect.name == "postgresql":
+        return _grouped_counts(conn, r, where)
+    rows = conn.execute(
+        select(
+            r.evening_safety, r.age_band, r.gender, r.lives_in, r.overall_safety, r.avoids_places,
+            cast(r.problems, Text),
+        ).where(*where)
+    ).all()  # fmt: skip
+    background = Counter(row[:4] for row in rows)
+    other = Counter(row[4:6] for row in rows)
+    tally = Counter(chain.from_iterable(json.loads(row[6]).items() for row in rows if row[6]))
+    return (
+        [(*key, count) for key, count in background.items()],
+        [(*key, count) for key, count in other.items()],
+        [(*key, count) for key, count in tally.items()],
+    )
+
+
+def _grouped_counts(conn, r, where) -> tuple[list, list, list]:
     background = conn.execute(
         select(r.evening_safety, r.age_band, r.gender, r.lives_in, func.count())
         .where(*where)
@@ -248,11 +270,14 @@ def counts_of(survey_id, include_suspect: bool = False) -> tuple[list, list, lis
         .where(*where)
         .group_by(r.overall_safety, r.avoids_places)
     ).all()
-    # one problem per key of a JSON object: parsing the texts here costs less than asking SQLite's json_extract
-    # (or json_each) ten times over every row, and is the same on both databases
-    texts = conn.scalars(select(cast(r.problems, Text)).where(*where))
-    tally = Counter(chain.from_iterable(json.loads(text).items() for text in texts if text))
-    problems = [(p, a, c) for (p, a), c in tally.items()]
+    pairs = func.json_each_text(r.problems).table_valued("key", "value").render_derived(name="pair")
+    problems = conn.execute(
+        select(pairs.c.key, pairs.c.value, func.count())
+        .select_from(r)
+        .join(pairs, literal(True))
+        .where(*where)
+        .group_by(pairs.c.key, pairs.c.value)
+    ).all()
     return background, other, problems
 
 

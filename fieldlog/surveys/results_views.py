@@ -140,7 +140,11 @@ def _prefill(form: HotSpotForm, survey, candidate: dict) -> None:
 def accept(survey_id: uuid.UUID, cid: str):
     """The hot-spot form prefilled from the candidate; saving it creates the hot spot and records the decision."""
     survey = _survey(survey_id)
-    candidate = places.candidate_of(survey, cid)  # 404 unknown, 409 decided: the error page
+    try:
+        candidate = places.candidate_of(survey, cid)  # unknown: the 404 page
+    except Conflict as e:  # decided meanwhile (by a colleague, or in another tab): say so where the decisions are
+        flash(_(e.message), "error")
+        return redirect(url_for(".places_page", survey_id=survey.id) + "#decided", 303)
     form = HotSpotForm()
     status = 200
     if request.method == "GET":

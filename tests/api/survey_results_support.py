@@ -126,8 +126,8 @@ def demo_wave(app) -> str:
     return str(wave.id)
 
 
-def first_candidate(app, wave_id: str) -> str | None:
-    """The id of the wave's first undecided candidate place."""
+def first_candidate(app, wave_id: str) -> str:
+    """The id of the wave's first undecided candidate place (the demo must have one: issue 13, "Demo")."""
     import uuid
 
     from fieldlog.surveys.models import Survey
@@ -135,4 +135,5 @@ def first_candidate(app, wave_id: str) -> str | None:
 
     with app.app_context():
         found = [c for c in candidates_of(db.session.get(Survey, uuid.UUID(wave_id))) if c["decision"] is None]
-    return found[0]["id"] if found else None
+    assert found, "the wave has no undecided candidate place"
+    return found[0]["id"]

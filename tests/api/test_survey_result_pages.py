@@ -47,7 +47,10 @@ def test_results_page_in_swedish(app, client, login, supervisor, wave, make_surv
     # 30 of 43 answered feel safe: 69,8 % → "70 %" (percent, Swedish spacing); a difference with a decimal comma
     assert re.search(r"70\s%", text)
     assert re.search(r"[+−]\d+,\d procentenheter", text)
-    assert "Inte direkt jämförbara" in text and "brev med svarskoder" in text
+    assert (
+        f"Inte direkt jämförbara eftersom omgångarna samlades in på olika sätt ({wave.year}: öppen webbenkät, "
+        "2019: brev med svarskoder)." in text
+    )
     assert "Torget" in text  # the marks at the hot spot, by name
     assert "Svar som ser automatiska ut räknas inte." in text
     assert "very_safe" not in text and "fairly_big" not in text  # no code reaches a Swedish reader
@@ -113,6 +116,10 @@ def test_dismiss_with_a_reason(app, client, login, supervisor, wave, db):
     assert done.status_code == 303
     text = text_of(client.get(page(wave, "places")).get_data(as_text=True))
     assert "avfärdad: Skolgården, stängd kvällstid" in text and "Föreslagen plats 1" not in text
+    # the form of a place decided meanwhile leads back to the decisions, saying so
+    decided = client.get(dismiss_url.replace("/dismiss", "/accept"))
+    assert decided.status_code == 303 and decided.headers["Location"].endswith("/places#decided")
+    assert "Den föreslagna platsen är redan avgjord." in client.get(decided.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("what", ["results", "places"])
