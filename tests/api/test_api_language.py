@@ -86,7 +86,7 @@ def test_every_message_template_has_a_swedish_translation(app):
 
 
 def test_a_message_matching_two_templates_takes_the_more_specific(client, officer, hotspot, auth):
-    """"More than %(limit)s." also matches the clock rule's words: the longer template wins, so it reads Swedish."""
+    """A message matching "More than %(limit)s." and the clock rule takes the longer template: it reads Swedish."""
     data = visit_data(hotspot, datetime.now(UTC) + timedelta(hours=2), minutes=10)
     [result] = push_results(client, auth(officer), upsert(data=data))
     assert result["error"]["fields"]["started_at"] == ["Mer än 10 minuter före serverns klocka."]
