@@ -59,7 +59,8 @@ TEMPLATES = [
 @cache
 def _patterns() -> list[tuple[re.Pattern, str]]:
     out = []
-    for template in TEMPLATES:
+    # The most specific first: "More than %(limit)s." would otherwise swallow "More than 10 minutes ahead of …".
+    for template in sorted(TEMPLATES, key=lambda t: -len(re.sub(r"%\(\w+\)s", "", t))):
         parts = re.split(r"%\((\w+)\)s", template)
         regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
         out.append((re.compile(f"^{regex}$", re.S), template))

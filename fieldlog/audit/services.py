@@ -11,6 +11,7 @@ from fieldlog.auth.models import Device, User
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.promises.models import Promise
+from fieldlog.surveys.models import Survey
 
 
 def record(actor, entity_type: str, entity_id, action: str, before: dict | None, after: dict | None) -> None:
@@ -45,7 +46,9 @@ def entries_for(entity_type: str, entity_ids: list[str], limit: int = 50) -> lis
 
 def entries_visible_to(user, limit: int = 200) -> list:
     """The latest entries a user may read: an admin all; a supervisor those about their area's hot spots, people,
-    devices, activities and promises (those its people deleted too), and the visits its people changed."""
+    devices, activities, promises (those its people deleted too) and survey waves with the decisions on their
+    candidate places (``survey_candidate``, whose entity id is the cluster's: the wave is in the entry), and the
+    visits its people changed."""
     query = _entries().limit(limit)
     if not scope.is_admin(user):
         area_id = user.area_id
@@ -54,6 +57,7 @@ def entries_visible_to(user, limit: int = 200) -> list:
         device_ids = [str(i) for i in db.session.scalars(select(Device.id).where(Device.user_id.in_(user_ids)))]
         promise_ids = [str(i) for i in db.session.scalars(select(Promise.id).where(Promise.area_id == area_id))]
         activity_ids = [str(i) for i in db.session.scalars(select(Activity.id).where(Activity.area_id == area_id))]
+        survey_ids = [str(i) for i in db.session.scalars(select(Survey.id).where(Survey.area_id == area_id))]
         query = query.where(
             or_(
                 (AuditEntry.entity_type == "hotspot") & AuditEntry.entity_id.in_(spot_ids),
@@ -63,6 +67,9 @@ def entries_visible_to(user, limit: int = 200) -> list:
                 (AuditEntry.entity_type == "activity") & AuditEntry.entity_id.in_(activity_ids),
                 (AuditEntry.entity_type == "promise")
                 & (AuditEntry.entity_id.in_(promise_ids) | AuditEntry.actor_id.in_(user_ids)),
+                (AuditEntry.entity_type == "survey") & AuditEntry.entity_id.in_(survey_ids),
+                (AuditEntry.entity_type == "survey_candidate")
+                & AuditEntry.after["survey_id"].as_string().in_(survey_ids),
             )
         )
     return list(db.session.execute(query))

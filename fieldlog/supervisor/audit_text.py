@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, format_decimal, lazy_pgettext
+from flask_babel import format_date, format_datetime, format_decimal, lazy_pgettext, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from fieldlog.auth.models import Device, User
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.promises.models import Promise
+from fieldlog.surveys.models import Survey
 from fieldlog.templating import hot_hours_label, role_label
 
 FIELD_LABELS = {
@@ -75,6 +76,13 @@ FIELD_LABELS = {
     "topics": _l("topics"),
     "partners": _l("partners"),
     "notes": _l("notes"),
+    # survey waves (SPEC §7)
+    "year": lazy_pgettext("survey audit", "year"),
+    "opens_at": lazy_pgettext("survey audit", "opens"),
+    "closes_at": lazy_pgettext("survey audit", "closes"),
+    "mode": lazy_pgettext("survey audit", "who may answer"),
+    "questionnaire": lazy_pgettext("survey audit", "questionnaire"),
+    "target_responses": lazy_pgettext("survey audit", "target number of responses"),
 }
 # Values people wrote, shown in quotes (promises' and activities' free text beside the older ones).
 QUOTED = (
@@ -95,6 +103,13 @@ QUOTED = (
 HIDDEN = {"rev", "by", "at", "id", "by_id"}
 PRIORITIES = {1: _l("1 – high"), 2: _l("2 – normal"), 3: _l("3 – low")}
 ACTIVITY_CODES = {"type": TYPE_LABELS, "status": STATUS_LABELS, "topics": TOPIC_LABELS, "partners": PARTNER_LABELS}
+SURVEY_CODES = {
+    "mode": {
+        "open": lazy_pgettext("survey audit", "anyone with the link"),
+        "codes": lazy_pgettext("survey audit", "those with an access code"),
+    },
+    "questionnaire": {"core-1": lazy_pgettext("survey audit", "the standard questions, version 1")},
+}
 
 
 @dataclass
@@ -123,6 +138,8 @@ def value_text(key: str, value) -> str:
         return role_label(value)
     if key in ("lat", "lon") and isinstance(value, int | float):
         return format_decimal(value, "0.######")
+    if key in SURVEY_CODES and isinstance(value, str):
+        return str(SURVEY_CODES[key].get(value, _("other")))
     if key in ACTIVITY_CODES and isinstance(value, str | list):
         return labels(ACTIVITY_CODES[key], value if isinstance(value, list) else [value])
     if key == "grades" and isinstance(value, list):
@@ -132,7 +149,7 @@ def value_text(key: str, value) -> str:
             name = db.session.scalar(select(HotSpot.name).where(HotSpot.id == uuid.UUID(value)))
             if name:
                 return name
-    if key in ("revoked_at", "at", "starts_at", "ends_at") and isinstance(value, str):
+    if key in ("revoked_at", "at", "starts_at", "ends_at", "opens_at", "closes_at") and isinstance(value, str):
         try:
             return format_datetime(datetime.fromisoformat(value), "d MMM yyyy HH:mm")
         except ValueError:
@@ -176,6 +193,8 @@ def _names(rows) -> dict[tuple[str, str], str]:
     for row in rows:
         e = row.AuditEntry
         ids.setdefault(e.entity_type, set()).add(e.entity_id)
+        if e.entity_type == "survey_candidate":
+            ids.setdefault("survey", set()).add(str(_snapshot(e).get("survey_id")))
     names: dict[tuple[str, str], str] = {}
 
     def uuids(values):
@@ -192,6 +211,7 @@ def _names(rows) -> dict[tuple[str, str], str]:
     for kind, key, label, parse in (
         ("hotspot", HotSpot.id, HotSpot.name, uuids),
         ("promise", Promise.id, Promise.title, uuids),
+        ("survey", Survey.id, Survey.title, uuids),
         ("user", User.id, User.display_name, numbers),
         ("area", Area.id, Area.name, numbers),
     ):
@@ -249,6 +269,10 @@ SENTENCES = {
     ("activity", "create"): _l("%(who)s logged %(what)s"),
     ("activity", "update"): _l("%(who)s changed %(what)s"),
     ("activity", "cancel"): _l("%(who)s cancelled %(what)s"),
+    ("survey", "create"): lazy_pgettext("survey audit", "%(who)s created the survey %(what)s"),
+    ("survey", "update"): lazy_pgettext("survey audit", "%(who)s changed the survey %(what)s"),
+    ("survey_candidate", "accepted"): lazy_pgettext("survey audit", "%(who)s made %(what)s a hot spot"),
+    ("survey_candidate", "dismissed"): lazy_pgettext("survey audit", "%(who)s dismissed %(what)s"),
 }
 KIND_WORDS = {
     "hotspot": _l("the hot spot"),
@@ -258,7 +282,21 @@ KIND_WORDS = {
     "area": _l("the area"),
     "promise": lazy_pgettext("promises", "the promise"),
     "activity": _l("an activity"),
+    "survey": lazy_pgettext("survey audit", "a survey"),
+    "survey_candidate": lazy_pgettext("survey audit", "a place marked in a survey"),
 }
+
+
+def _snapshot(entry) -> dict:
+    return entry.after if isinstance(entry.after, dict) else {}
+
+
+def _candidate_name(entry, names) -> str | None:
+    """A survey's candidate place (its id is the cluster's, nothing to read): named by its wave."""
+    title = names.get(("survey", str(_snapshot(entry).get("survey_id"))))
+    if title is None:
+        return None
+    return pgettext("survey audit", "a place marked in the survey %(title)s", title=_quote(title))
 
 
 def _fallback_name(entry) -> str:
@@ -277,7 +315,10 @@ def describe(rows) -> list[Described]:
     for row in rows:
         e = row.AuditEntry
         who = getattr(row, "actor_name", None) or _("someone (system)")
-        what = names.get((e.entity_type, e.entity_id)) or _fallback_name(e)
+        if e.entity_type == "survey_candidate":
+            what = _candidate_name(e, names) or str(KIND_WORDS["survey_candidate"])
+        else:
+            what = names.get((e.entity_type, e.entity_id)) or _fallback_name(e)
         template = SENTENCES.get((e.entity_type, e.action))
         if template is not None:
             sentence = str(template) % {"who": who, "what": what}
@@ -288,6 +329,16 @@ def describe(rows) -> list[Described]:
             comment = (e.after or {}).get("comment") or (e.before or {}).get("comment")
             if comment:
                 sentence += ": " + _quote(comment)
+            listed = []
+        elif e.entity_type == "survey_candidate":
+            # What it became (the hot spot's name) or why not (the supervisor's words); the ids say nothing.
+            spot = _snapshot(e).get("hotspot_id")
+            if e.action == "accepted" and isinstance(spot, str):
+                name = value_text("hotspot_id", spot)
+                if name != spot:  # an id with no hot spot behind it is not shown
+                    sentence += ": " + name
+            elif _snapshot(e).get("reason"):
+                sentence += ": " + _quote(str(_snapshot(e)["reason"]))
             listed = []
         elif e.action in (
             "create",

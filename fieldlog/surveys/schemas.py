@@ -129,3 +129,10 @@ class KioskResponseSchema(Schema):
     survey_id = fields.UUID(required=True)
     answers = AnswersField(required=True)
     code = StrictString(validate=validate.Length(max=CODE_MAX))
+    answered_at = OffsetDateTime(
+        metadata={
+            "description": "When the resident finished, by the device's clock (not stored). With it, answers given "
+            "while the wave was open are taken after it closed (for SURVEY_KIOSK_UPLOAD_DAYS, 30 by default); "
+            "without it, the wave must be open when the push arrives."
+        }
+    )

@@ -41,6 +41,11 @@ BURST_RESPONSES = 20
 BURST_SECONDS = 60
 # The cookie that tells a browser's second response from a first (open waves); its value is random, stored hashed.
 BROWSER_COOKIE = "fieldlog_survey"
+# A kiosk's late upload (SPEC §7 Kiosk): answers given while the wave was open (the push's ``answered_at``) are taken
+# up to this many days after it closed — a school evening on the last day uploads the next morning, a device out of
+# signal a while later. Configurable as SURVEY_KIOSK_UPLOAD_DAYS. The clock skew allowed is the visits' own
+# (VISIT_MAX_FUTURE_MINUTES).
+KIOSK_UPLOAD_DAYS = 30
 
 
 class SurveyClosed(Conflict):
@@ -95,19 +100,20 @@ def store_response(
     started_at: datetime | None = None,
     honeypot: str | None = None,
     now: datetime | None = None,
+    answered_at: datetime | None = None,
 ) -> tuple[int, dict]:
     """Stores one response exactly once → ``(201, body)``; the same ``response_id`` again → ``(200, body)``.
 
     Raises ``SurveyClosed``, ``InvalidCode``, ``CodeUsed``, ``AlreadyAnswered`` (an open wave, a browser that has
     answered: ``browser_token`` is its cookie value; None — the kiosk — skips the check) and ``Invalid`` naming the
-    question (``answers.problems.drugs``).
+    question (``answers.problems.drugs``). ``answered_at`` (a kiosk's: when the resident finished) lets answers given
+    while the wave was open come after it closed (``check_open``); it is not stored.
     """
     now = now or utcnow()
     body = stored_body(response_id)
     if _replay(survey, response_id):
         return 200, body
-    if survey.state(now) != "open":
-        raise SurveyClosed("The survey is not open.")
+    check_open(survey, now, answered_at if channel == "kiosk" else None)
     values, marks = validate_answers(survey, answers)
     reasons = _suspect_reasons(survey, channel, started_at, honeypot, now)
     try:
@@ -137,6 +143,31 @@ def store_response(
             raise AlreadyAnswered("This browser has already answered the survey.") from None
         raise
     return 201, body
+
+
+def check_open(survey: Survey, now: datetime, answered_at: datetime | None = None) -> None:
+    """``SurveyClosed`` unless the wave takes a response now. Without ``answered_at``: the wave must be open now. With
+    it (a kiosk's upload): answered while the wave was open (``opens_at <= answered_at < closes_at``), not ahead of
+    the server's clock beyond the skew the visits allow, and uploaded within ``SURVEY_KIOSK_UPLOAD_DAYS`` of the close.
+    When ``answered_at`` is the reason, the error names it."""
+    if answered_at is None:
+        if survey.state(now) != "open":
+            raise SurveyClosed("The survey is not open.")
+        return
+    config = current_app.config
+    skew = int(config["VISIT_MAX_FUTURE_MINUTES"])
+    days = int(config.get("SURVEY_KIOSK_UPLOAD_DAYS", KIOSK_UPLOAD_DAYS))
+    if answered_at > now + timedelta(minutes=skew):
+        reason = f"More than {skew} minutes ahead of the server's clock."
+    elif answered_at < survey.opens_at:
+        reason = "Before the survey opened."
+    elif answered_at >= survey.closes_at:
+        reason = "After the survey closed."
+    elif now >= survey.closes_at + timedelta(days=days):
+        raise SurveyClosed("The survey closed too long ago to take late answers.")
+    else:
+        return
+    raise SurveyClosed("The survey was not open when the answers were given.", {"answered_at": [reason]})
 
 
 def _replay(survey: Survey, response_id: uuid.UUID) -> bool:

@@ -1,6 +1,7 @@
 """The kiosk's upload (SPEC §7 Kiosk): a ``survey_response.create`` push mutation, ``record_id`` the response_id and
-``data`` ``{"survey_id", "answers"}`` (and a ``code`` for a codes wave), stored through ``services.store_response``
-with ``channel: "kiosk"``.
+``data`` ``{"survey_id", "answers"}`` (and a ``code`` for a codes wave; ``answered_at``, when the resident finished, so
+that an evening's answers upload after the wave closed: ``services.check_open``), stored through
+``services.store_response`` with ``channel: "kiosk"``.
 
 A response is created once and never pulled back, so it is no ``RecordType``: the push calls ``apply_create`` for
 each such mutation (``fieldlog.sync.records.CREATE_ONLY``) inside its transaction, and keeps its first result in the
@@ -67,7 +68,15 @@ def apply_create(actor, now, head: dict, mutation: dict) -> dict:
             return _applied(head)
         return _rejected(head, "conflict", "Another response was stored under this response_id.")
     try:
-        services.store_response(survey, response_id, data["answers"], channel="kiosk", code=data.get("code"), now=now)
+        services.store_response(
+            survey,
+            response_id,
+            data["answers"],
+            channel="kiosk",
+            code=data.get("code"),
+            now=now,
+            answered_at=data.get("answered_at"),
+        )
     except Invalid as e:
         return _rejected(head, "validation_error", e.message, e.fields)
     except DomainError as e:

@@ -83,3 +83,10 @@ def test_every_message_template_has_a_swedish_translation(app):
     with app.test_request_context("/api/v1/me"), force_locale("sv"):
         missing = [t for t in TEMPLATES if gettext(t) == t]
     assert missing == []
+
+
+def test_a_message_matching_two_templates_takes_the_more_specific(client, officer, hotspot, auth):
+    """A message matching "More than %(limit)s." and the clock rule takes the longer template: it reads Swedish."""
+    data = visit_data(hotspot, datetime.now(UTC) + timedelta(hours=2), minutes=10)
+    [result] = push_results(client, auth(officer), upsert(data=data))
+    assert result["error"]["fields"]["started_at"] == ["Mer än 10 minuter före serverns klocka."]
