@@ -200,10 +200,13 @@ export async function tryExit(secret) {
 
 // --- Answers
 
-/** Queue one respondent's answers for upload (a `survey_response.create` in the outbox); the response's id. */
+/** Queue one respondent's answers for upload (a `survey_response.create` in the outbox); the response's id.
+ * `answered_at` is the time the resident sent them: the server takes a late upload (after the wave closed) when
+ * they were answered while it was open (SPEC §7 kiosk; a school evening on the last day is not lost). */
 export async function queueResponse(answers) {
   const id = uuid();
   const userId = state?.user_id ?? getSession()?.user?.id;
-  await queueCreate(RESPONSE_KIND, id, { survey_id: state.survey.id, answers }, userId);
+  const data = { survey_id: state.survey.id, answers, answered_at: new Date().toISOString() };
+  await queueCreate(RESPONSE_KIND, id, data, userId);
   return id;
 }

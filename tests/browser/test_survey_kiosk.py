@@ -267,9 +267,10 @@ def test_responses_the_server_refuses_are_told_in_words_on_today_and_can_be_disc
     context.set_offline(True)
     answer(page, "Ganska trygg", None, problem=False)
 
-    # The wave closes before the device has signal again: the server refuses the late answers.
+    # A supervisor moves the wave's close to before the resident answered: the server refuses the answers (a wave
+    # that closes after they were given takes them: test_answers_given_before_the_close_upload_after_it).
     with app.app_context():
-        db.session.get(Survey, survey.id).closes_at = utcnow() - timedelta(minutes=1)
+        db.session.get(Survey, survey.id).closes_at = utcnow() - timedelta(hours=1)
         db.session.commit()
     context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
@@ -292,3 +293,39 @@ def test_responses_the_server_refuses_are_told_in_words_on_today_and_can_be_disc
     card.get_by_role("button", name="Kasta svaren som inte togs emot").click()
     wait_uploaded(page)
     expect(page.locator(".kiosk-card")).to_have_count(0, timeout=WAIT)
+
+
+def test_answers_given_before_the_close_upload_after_it(
+    page, context, live_server, app, officer, area, make_hotspot, survey
+):
+    """A school evening on the wave's last day: answered while it was open, uploaded once the device has signal after
+    the close — stored once (the kiosk sends the time of answering, SPEC §7 kiosk)."""
+    from fieldlog.db import utcnow
+    from fieldlog.extensions import db
+    from fieldlog.surveys.models import Survey
+
+    make_hotspot(area, "Torget", public=True)
+    sign_in(page, live_server)
+    wait_uploaded(page)
+    page.get_by_role("link", name="Idag", exact=True).click()
+    page.get_by_role("link", name="Starta enkätkiosk").click()
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Starta kiosken").click()
+    expect_kiosk_only(page)
+    context.set_offline(True)
+    answer(page, "Ganska trygg", None, problem=False)
+
+    with app.app_context():
+        # Closes after the answer was given (the kiosk's thanks came first) and before the upload.
+        db.session.get(Survey, survey.id).closes_at = utcnow()
+        db.session.commit()
+    page.wait_for_timeout(50)
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
+        timeout=WAIT,
+        polling=200,
+    )
+    stored = server_responses(app, survey)
+    assert [(r["channel"], r["evening_safety"]) for r in stored] == [("kiosk", "fairly_safe")]
