@@ -322,10 +322,5 @@ def test_answers_given_before_the_close_upload_after_it(
     page.wait_for_timeout(50)
     context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    page.wait_for_function(
-        "() => import('/static/js/storage.js').then(({getAll}) => getAll('outbox')).then((o) => o.length === 0)",
-        timeout=WAIT,
-        polling=200,
-    )
-    stored = server_responses(app, survey)
+    stored = eventually(lambda: server_responses(app, survey), lambda rows: len(rows) == 1)
     assert [(r["channel"], r["evening_safety"]) for r in stored] == [("kiosk", "fairly_safe")]
