@@ -7,6 +7,7 @@ from fieldlog.auth.models import Device, LoginFailure, User
 from fieldlog.coverage.models import CoverageDay, CoverageStale
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.promises.models import Commitment, CommitmentUpdate, Promise
+from fieldlog.surveys.models import CandidateDecision, Survey, SurveyBrowser, SurveyCode, SurveyMark, SurveyResponse
 from fieldlog.sync.models import ChangeCounter, SyncMutation
 from fieldlog.visits.models import Visit
 
@@ -14,6 +15,7 @@ __all__ = [
     "Activity",
     "Area",
     "AuditEntry",
+    "CandidateDecision",
     "ChangeCounter",
     "Commitment",
     "CommitmentUpdate",
@@ -23,6 +25,11 @@ __all__ = [
     "HotSpot",
     "LoginFailure",
     "Promise",
+    "Survey",
+    "SurveyBrowser",
+    "SurveyCode",
+    "SurveyMark",
+    "SurveyResponse",
     "SyncMutation",
     "User",
     "Visit",

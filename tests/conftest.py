@@ -28,6 +28,7 @@ pytest_plugins = (
     "tests.fixtures.areas",
     "tests.fixtures.users",
     "tests.fixtures.hotspots",
+    "tests.fixtures.surveys",
     "tests.fixtures.visits",
     "tests.fixtures.live_server",
     "tests.fixtures.server",

@@ -1,0 +1,344 @@
+"""Storing a survey response — the one path for every channel (the respondent's form, the JSON API, the kiosk's
+push) — and what guards it: exactly once, open or closed, single-use codes, one response per browser, the answers'
+codes, and the marks of a response that looks automated.
+
+Services change data and only flush; the request (or the push) commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from fieldlog.db import utcnow
+from fieldlog.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldlog.extensions import db
+from fieldlog.hotspots.models import HotSpot
+from fieldlog.surveys.models import Survey, SurveyBrowser, SurveyCode, SurveyMark, SurveyResponse
+from fieldlog.surveys.questionnaire import QUESTIONNAIRES, Questionnaire
+
+# The anti-abuse marks (SPEC §7): kept, but marked ``suspect`` with these reasons.
+HONEYPOT, TOO_FAST, BURST = "honeypot", "too_fast", "burst"
+# The form's hidden field a person never fills in (the page and the JSON API use this name).
+HONEYPOT_FIELD = "website"
+# Filled in faster than this → too fast for a person.
+MIN_SECONDS = 5
+# A burst: more than BURST_RESPONSES responses to the same wave from the web and the API (kiosks excluded: a stall
+# uploads its evening at once) within BURST_SECONDS before this one. A small town's wave gets a few an hour; a burst
+# this size is a script. Configurable as SURVEY_BURST_RESPONSES / SURVEY_BURST_SECONDS.
+BURST_RESPONSES = 20
+BURST_SECONDS = 60
+# The cookie that tells a browser's second response from a first (open waves); its value is random, stored hashed.
+BROWSER_COOKIE = "fieldlog_survey"
+
+
+class SurveyClosed(Conflict):
+    """The wave is not open (not yet, or no longer)."""
+
+    code = "survey_closed"
+
+
+class InvalidCode(Forbidden):
+    """No such access code for this wave."""
+
+    code = "invalid_code"
+
+
+class CodeUsed(Conflict):
+    """The access code has answered already."""
+
+    code = "code_used"
+
+
+class AlreadyAnswered(Conflict):
+    """This browser has answered this open wave already."""
+
+    code = "already_answered"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalize_code(code: str) -> str:
+    """A code as typed from a letter: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    return sha256(normalize_code(code))
+
+
+def stored_body(response_id: uuid.UUID) -> dict:
+    return {"response_id": str(response_id), "status": "stored"}
+
+
+def store_response(
+    survey: Survey,
+    response_id: uuid.UUID,
+    answers: Mapping,
+    *,
+    channel: str,
+    code: str | None = None,
+    browser_token: str | None = None,
+    started_at: datetime | None = None,
+    honeypot: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, dict]:
+    """Stores one response exactly once → ``(201, body)``; the same ``response_id`` again → ``(200, body)``.
+
+    Raises ``SurveyClosed``, ``InvalidCode``, ``CodeUsed``, ``AlreadyAnswered`` (an open wave, a browser that has
+    answered: ``browser_token`` is its cookie value; None — the kiosk — skips the check) and ``Invalid`` naming the
+    question (``answers.problems.drugs``).
+    """
+    now = now or utcnow()
+    body = stored_body(response_id)
+    if _replay(survey, response_id):
+        return 200, body
+    if survey.state(now) != "open":
+        raise SurveyClosed("The survey is not open.")
+    values, marks = validate_answers(survey, answers)
+    reasons = _suspect_reasons(survey, channel, started_at, honeypot, now)
+    try:
+        with db.session.begin_nested():
+            if survey.mode == "codes":
+                _use_code(survey, code)
+            elif browser_token is not None:
+                db.session.add(SurveyBrowser(survey_id=survey.id, browser_hash=sha256(browser_token)))
+                db.session.flush()
+            response = SurveyResponse(
+                id=response_id,
+                survey_id=survey.id,
+                channel=channel,
+                suspect=bool(reasons),
+                suspect_reasons=reasons,
+                created_at=now,
+                **values,
+            )
+            response.marks = [SurveyMark(survey_id=survey.id, **mark) for mark in marks]
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
+        # A concurrent request stored the same response, or the same browser answered meanwhile.
+        if _replay(survey, response_id):
+            return 200, body
+        if browser_token is not None and survey.mode == "open":
+            raise AlreadyAnswered("This browser has already answered the survey.") from None
+        raise
+    return 201, body
+
+
+def _replay(survey: Survey, response_id: uuid.UUID) -> bool:
+    stored = db.session.execute(
+        select(SurveyResponse.survey_id).where(SurveyResponse.id == response_id)
+    ).scalar_one_or_none()
+    if stored is None:
+        return False
+    if stored != survey.id:
+        # A response_id is the client's random UUID: the same one in another wave is a client's bug, not a replay.
+        raise Conflict("This response_id belongs to another survey.")
+    return True
+
+
+def _use_code(survey: Survey, code: str | None) -> None:
+    """Marks the code used in one statement (two requests with the same code cannot both succeed)."""
+    if not code or not normalize_code(code):
+        raise InvalidCode("A valid access code is required.")
+    digest = code_hash(code)
+    used = db.session.execute(
+        update(SurveyCode)
+        .where(SurveyCode.survey_id == survey.id, SurveyCode.code_hash == digest, SurveyCode.used.is_(False))
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount == 1:
+        return
+    exists = db.session.execute(
+        select(SurveyCode.id).where(SurveyCode.survey_id == survey.id, SurveyCode.code_hash == digest)
+    ).first()
+    if exists:
+        raise CodeUsed("The access code has already been used.")
+    raise InvalidCode("A valid access code is required.")
+
+
+def _suspect_reasons(
+    survey: Survey, channel: str, started_at: datetime | None, honeypot: str | None, now: datetime
+) -> list[str]:
+    """Why a response looks automated (SPEC §7). A kiosk's responses are collected face to face: never suspect."""
+    if channel == "kiosk":
+        return []
+    reasons = []
+    if honeypot:
+        reasons.append(HONEYPOT)
+    if started_at is not None and (now - started_at).total_seconds() < MIN_SECONDS:
+        reasons.append(TOO_FAST)
+    limit = current_app.config.get("SURVEY_BURST_RESPONSES", BURST_RESPONSES)
+    seconds = current_app.config.get("SURVEY_BURST_SECONDS", BURST_SECONDS)
+    recent = db.session.execute(
+        select(func.count())
+        .select_from(SurveyResponse)
+        .where(
+            SurveyResponse.survey_id == survey.id,
+            SurveyResponse.channel != "kiosk",
+            SurveyResponse.created_at > now - timedelta(seconds=seconds),
+        )
+    ).scalar_one()
+    if recent >= limit:
+        reasons.append(BURST)
+    return reasons
+
+
+# --- the answers ---------------------------------------------------------------------------------------------------
+
+UNKNOWN_ANSWER = "Unknown answer code."
+UNKNOWN_QUESTION = "Unknown question."
+
+
+def validate_answers(survey: Survey, answers: Mapping) -> tuple[dict, list[dict]]:
+    """The response's columns and its marks, or ``Invalid`` with every wrong answer named by its path
+    (``answers.evening_safety``, ``answers.problems.drugs``, ``answers.places.2.lat``)."""
+    questionnaire: Questionnaire = QUESTIONNAIRES[survey.questionnaire]
+    errors: dict[str, list[str]] = {}
+    if not isinstance(answers, Mapping):
+        raise Invalid("The answers are not valid.", {"answers": ["Not a valid mapping type."]})
+    values: dict = {question: None for question in questionnaire.single_choice}
+    values["problems"] = {}
+    values["improvements"] = ""
+    marks: list[dict] = []
+    for question, answer in answers.items():
+        path = f"answers.{question}"
+        if question in questionnaire.single_choice:
+            if answer is not None and (
+                not isinstance(answer, str) or answer not in questionnaire.single_choice[question]
+            ):
+                errors[path] = [UNKNOWN_ANSWER]
+            else:
+                values[question] = answer
+        elif question == "problems":
+            values["problems"] = _problems(questionnaire, answer, errors)
+        elif question == "places":
+            marks = _places(survey, questionnaire, answer, errors)
+        elif question == "improvements":
+            if answer is None:
+                continue
+            if not isinstance(answer, str):
+                errors[path] = ["Not a valid string."]
+            elif len(answer) > questionnaire.improvements_max:
+                errors[path] = [f"Longer than maximum length {questionnaire.improvements_max}."]
+            elif "\x00" in answer:
+                errors[path] = ["Invalid value."]
+            else:
+                values["improvements"] = answer.strip()
+        else:
+            errors[path if isinstance(question, str) else "answers"] = [UNKNOWN_QUESTION]
+    if errors:
+        raise Invalid("The answers are not valid.", errors)
+    return values, marks
+
+
+def _problems(questionnaire: Questionnaire, answer, errors: dict) -> dict:
+    if answer is None:
+        return {}
+    if not isinstance(answer, Mapping):
+        errors["answers.problems"] = ["Not a valid mapping type."]
+        return {}
+    out = {}
+    for problem, value in answer.items():
+        path = f"answers.problems.{problem}"
+        if problem not in questionnaire.problems:
+            errors[path] = [UNKNOWN_QUESTION]
+        elif value is None:
+            continue
+        elif not isinstance(value, str) or value not in questionnaire.problem_answers:
+            errors[path] = [UNKNOWN_ANSWER]
+        else:
+            out[problem] = value
+    return out
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _places(survey: Survey, questionnaire: Questionnaire, answer, errors: dict) -> list[dict]:
+    if answer is None:
+        return []
+    if not isinstance(answer, list):
+        errors["answers.places"] = ["Not a valid list."]
+        return []
+    if len(answer) > questionnaire.max_places:
+        errors["answers.places"] = [f"At most {questionnaire.max_places}."]
+        return []
+    marks = []
+    for i, place in enumerate(answer):
+        path = f"answers.places.{i}"
+        if not isinstance(place, Mapping):
+            errors[path] = ["Not a valid mapping type."]
+            continue
+        mark = {"when": None, "reasons": [], "hotspot_id": None}
+        for key in place:
+            if key not in ("lat", "lon", "when", "reasons", "hotspot_id"):
+                errors[f"{path}.{key}"] = ["Unknown field."]
+        when = place.get("when")
+        if when is not None and when not in questionnaire.place_when:
+            errors[f"{path}.when"] = [UNKNOWN_ANSWER]
+        mark["when"] = when
+        reasons = place.get("reasons") or []
+        if not isinstance(reasons, list) or any(
+            not isinstance(r, str) or r not in questionnaire.place_reasons for r in reasons
+        ):
+            errors[f"{path}.reasons"] = [UNKNOWN_ANSWER]
+        else:
+            mark["reasons"] = list(dict.fromkeys(reasons))
+        if place.get("hotspot_id") is not None:
+            hotspot = _named_place(survey, place["hotspot_id"])
+            if hotspot is None:
+                errors[f"{path}.hotspot_id"] = ["Unknown hot spot."]
+                continue
+            mark.update(hotspot_id=hotspot.id, lat=hotspot.lat, lon=hotspot.lon)
+        else:
+            for key, limit in (("lat", 90), ("lon", 180)):
+                number = _number(place.get(key))
+                if key not in place or place[key] is None:
+                    errors[f"{path}.{key}"] = ["Missing data for required field."]
+                elif number is None or not -limit <= number <= limit:
+                    errors[f"{path}.{key}"] = [
+                        f"Must be greater than or equal to {-limit} and less than or equal to {limit}."
+                    ]
+                else:
+                    mark[key] = number
+        marks.append(mark)
+    return marks
+
+
+def _named_place(survey: Survey, value) -> HotSpot | None:
+    """A hot spot the respondent may pick without the map: one of the wave's area's public, live hot spots."""
+    try:
+        hotspot_id = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+    hotspot = db.session.get(HotSpot, hotspot_id)
+    if hotspot is None or hotspot.area_id != survey.area_id or hotspot.deleted or not hotspot.public:
+        return None
+    return hotspot
+
+
+def get_survey(survey_id) -> Survey:
+    """A wave by id, or ``NotFound`` (for any malformed id too)."""
+    try:
+        survey_id = survey_id if isinstance(survey_id, uuid.UUID) else uuid.UUID(str(survey_id))
+    except ValueError:
+        raise NotFound("No such survey.") from None
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        raise NotFound("No such survey.")
+    return survey
