@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from babel.dates import format_date, format_time, get_timezone
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_wtf.csrf import CSRFError, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -54,6 +54,11 @@ from fieldlog.surveys.services import (
     store_response,
 )
 
+
+def _p(text: str, **values) -> str:
+    return pgettext("survey pages", text, **values)
+
+
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 
 BROWSER_COOKIE_DAYS = 400  # the longest a browser keeps a cookie (Chromium caps at 400 days)
@@ -69,7 +74,9 @@ YEARS = range(1900, 10000)
 def _survey_or_404(slug: str, year: int) -> Survey:
     if year not in YEARS or len(slug) > 64:
         abort(404)
-    survey = db.session.scalar(select(Survey).join(Area, Area.id == Survey.area_id).where(Area.slug == slug, Survey.year == year))
+    survey = db.session.scalar(
+        select(Survey).join(Area, Area.id == Survey.area_id).where(Area.slug == slug, Survey.year == year)
+    )
     if survey is None:
         abort(404)
     return survey
@@ -159,8 +166,11 @@ def questionnaire(name: str = "core-1") -> dict:
         "place_reasons": [(r, qn.PLACE_REASON_LABELS[r]) for r in spec.place_reasons],
         "when_question": qn.PLACE_WHEN_QUESTION,
         "why_question": qn.PLACE_REASONS_QUESTION,
-        "improvements": {"text": qn.QUESTION_LABELS["improvements"], "max": spec.improvements_max,
-                         "note": qn.IMPROVEMENTS_NOTE},
+        "improvements": {
+            "text": qn.QUESTION_LABELS["improvements"],
+            "max": spec.improvements_max,
+            "note": qn.IMPROVEMENTS_NOTE,
+        },
         "titles": titles,
     }
 
@@ -191,7 +201,7 @@ def answers_from_form(form, spot_ids: set[str], spec: qn.Questionnaire = qn.CORE
                 "reasons": form.getlist(f"mark-{n}-reasons"),
             }
             if lat is None or lon is None or not -90 <= lat <= 90 or not -180 <= lon <= 180:
-                errors.setdefault("places", []).append(_("A place on the map could not be read; mark it again."))
+                errors.setdefault("places", []).append(_p("A place on the map could not be read; mark it again."))
                 continue
             marks.append({"lat": lat, "lon": lon, **mark})
             places.append({"lat": lat, "lon": lon, **{k: v for k, v in mark.items() if v}})
@@ -253,11 +263,11 @@ def form_errors(fields: dict) -> dict[str, list[str]]:
 
 
 def local_moment(value: datetime, area: Area) -> str:
-    """"1 november 2027 kl. 00:00" in the area's time zone (a public page has no signed-in user's zone to use)."""
+    """ "1 november 2027 kl. 00:00" in the area's time zone (a public page has no signed-in user's zone to use)."""
     zone = get_timezone(area.timezone)
     locale = str(get_locale() or "sv")
     local = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(zone)
-    return _(
+    return _p(
         "%(date)s at %(time)s",
         date=format_date(local.date(), "long", locale=locale),
         time=format_time(local.time(), "HH:mm", locale=locale),
@@ -306,7 +316,9 @@ def _respond(template: str, survey: Survey, token: str | None, status: int = 200
     return _with_browser_cookie(current_app.make_response((body, status)), token)
 
 
-def _render_form(survey: Survey, token: str | None, status=200, shown=None, errors=None, response_id=None, started=None):
+def _render_form(
+    survey: Survey, token: str | None, status=200, shown=None, errors=None, response_id=None, started=None
+):
     spots = _public_spots(survey)
     return _respond(
         "respond.html",
@@ -375,7 +387,7 @@ def _submit(survey: Survey, token: str | None, now: datetime):
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (CSRFValidationError, CSRFError):
-        message = _("The page had been open too long to send. Your answers are kept: send them again.")
+        message = _p("The page had been open too long to send. Your answers are kept: send them again.")
         return _render_form(survey, token, 400, errors={"q-form": [message]}, **keep)
     if token is None:  # no cookie came back (cookies were off until now): one now, for this and the next time
         token = secrets.token_urlsafe(24)
@@ -398,7 +410,9 @@ def _submit(survey: Survey, token: str | None, now: datetime):
         errors = form_errors(e.fields) if e.fields else {"q-form": [translate(e.message)]}
         return _render_form(survey, token, 400, errors=errors, **keep)
     except SurveyClosed:
-        return _state_page(survey, token, now, 409) or _respond("respond_closed.html", survey, token, 409, state="closed")
+        return _state_page(survey, token, now, 409) or _respond(
+            "respond_closed.html", survey, token, 409, state="closed"
+        )
     except (InvalidCode, CodeUsed) as e:  # no code, or one used meanwhile: give the code again
         session.pop(_code_key(survey), None)
         kind = "used" if isinstance(e, CodeUsed) else "invalid"
@@ -407,7 +421,7 @@ def _submit(survey: Survey, token: str | None, now: datetime):
         return _respond("respond_done.html", survey, token, 409)
     except Conflict:  # the response id of another wave (a forged form): the form again, with a new id
         keep["response_id"] = str(uuid.uuid4())
-        message = _("Your answers could not be stored. Send them again.")
+        message = _p("Your answers could not be stored. Send them again.")
         return _render_form(survey, token, 409, errors={"q-form": [message]}, **keep)
     session.pop(_code_key(survey), None)
     response = redirect(url_for("survey.thanks", slug=survey.area.slug, year=survey.year), 303)
@@ -416,10 +430,10 @@ def _submit(survey: Survey, token: str | None, now: datetime):
 
 def _code_message(state: str) -> str:
     if state == "used":
-        return _("This code has already been used. Each code can be used once.")
+        return _p("This code has already been used. Each code can be used once.")
     if state == "empty":
-        return _("Type the code from your letter.")
-    return _("We do not recognise that code. Check it against your letter and try again.")
+        return _p("Type the code from your letter.")
+    return _p("We do not recognise that code. Check it against your letter and try again.")
 
 
 @bp.post("/<slug>/<int:year>/code")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_pgettext
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -33,18 +33,22 @@ from fieldlog.supervisor.access import supervisor_required
 from fieldlog.supervisor.pages import area_or_404
 from fieldlog.surveys import services
 from fieldlog.surveys.models import MODES, Survey, SurveyResponse
-from fieldlog.surveys.schemas import SurveyInputSchema, SurveyPatchSchema
+
+
+def _p(text: str, **values) -> str:
+    return pgettext("survey pages", text, **values)
+
 
 bp = Blueprint("surveys", __name__, url_prefix="/supervisor/surveys")
 
 STATE_LABELS = {
-    "draft": lazy_pgettext("survey state", "not open yet"),
-    "open": lazy_pgettext("survey state", "open"),
-    "closed": lazy_pgettext("survey state", "closed"),
+    "draft": lazy_pgettext("survey pages", "not open yet"),
+    "open": lazy_pgettext("survey pages", "open"),
+    "closed": lazy_pgettext("survey pages", "closed"),
 }
 MODE_LABELS = {
-    "open": lazy_pgettext("survey mode", "Open: anyone with the link"),
-    "codes": lazy_pgettext("survey mode", "Codes: single-use codes on letters to a sample"),
+    "open": lazy_pgettext("survey pages", "Open: anyone with the link"),
+    "codes": lazy_pgettext("survey pages", "Codes: single-use codes on letters to a sample"),
 }
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
@@ -98,7 +102,11 @@ def index():
         for w in waves
     ]
     return render_template(
-        "surveys/waves.html", area=area, rows=rows, state_labels=STATE_LABELS, mode_labels=MODE_LABELS,
+        "surveys/waves.html",
+        area=area,
+        rows=rows,
+        state_labels=STATE_LABELS,
+        mode_labels=MODE_LABELS,
         q=_area_args(area),
     )
 
@@ -107,7 +115,11 @@ def index():
 
 
 def _local(value: datetime, timezone: str) -> datetime:
-    return value.astimezone(ZoneInfo(timezone)) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    return (
+        value.astimezone(ZoneInfo(timezone))
+        if value.tzinfo
+        else value.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    )
 
 
 def _local_text(value: datetime, timezone: str) -> str:
@@ -144,7 +156,7 @@ def _values_of(survey: Survey | None, area) -> dict:
     zone = ZoneInfo(area.timezone)
     return {
         "year": str(year),
-        "title": _("Safety survey %(area)s %(year)s", area=area.name, year=year),
+        "title": _p("Safety survey %(area)s %(year)s", area=area.name, year=year),
         # November, as Svenljunga's surveys have run.
         "opens_at": datetime.combine(datetime(year, 11, 1), time(0, 0), zone).strftime(LOCAL_FORMAT),
         "closes_at": datetime.combine(datetime(year, 12, 1), time(0, 0), zone).strftime(LOCAL_FORMAT),
@@ -187,7 +199,7 @@ def _data(values: dict, area) -> tuple[dict, dict]:
     for key in ("opens_at", "closes_at"):
         moment = _parse_local(values[key], area.timezone) if values[key] else None
         if moment is None:
-            errors[key] = [_("Give a date and a time, for example 2027-11-01 00:00.")]
+            errors[key] = [_p("Give a date and a time, for example 2027-11-01 00:00.")]
         else:
             data[key] = moment.isoformat()
     return data, errors
@@ -218,6 +230,8 @@ def _translated(fields: dict) -> dict:
 
 
 def _save(area, survey: Survey | None):
+    from fieldlog.surveys.schemas import SurveyInputSchema, SurveyPatchSchema
+
     values = _posted(request.form)
     data, errors = _data(values, area)
     if errors:
@@ -243,8 +257,16 @@ def _save(area, survey: Survey | None):
     except Conflict as e:
         errors = _translated(e.fields or {})
         if values["year"]:
-            errors.setdefault("year", [_("%(area)s already has a survey for %(year)s: edit that one, or choose "
-                                          "another year.", area=area.name, year=values["year"])])
+            errors.setdefault(
+                "year",
+                [
+                    _p(
+                        "%(area)s already has a survey for %(year)s: edit that one, or choose another year.",
+                        area=area.name,
+                        year=values["year"],
+                    )
+                ],
+            )
         errors["_form"] = [translate(e.message)]
         return _render_form(area, survey, values, errors, 409)
     except StaleRevision as e:
@@ -252,7 +274,7 @@ def _save(area, survey: Survey | None):
         current = _survey_or_404(survey.id)
         values["rev"] = str(e.rev)
         return _render_form(area, current, values, {}, 409, conflict=current)
-    flash(_("The survey “%(title)s” was saved.", title=saved.title), "info")
+    flash(_p("The survey “%(title)s” was saved.", title=saved.title), "info")
     return redirect(url_for("surveys.index", **_area_args(area)), 303)
 
 
