@@ -26,8 +26,7 @@ from datetime import UTC, datetime
 
 from babel.dates import format_date, format_time, get_timezone
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
-from flask_babel import pgettext
+from flask_babel import get_locale, pgettext
 from flask_wtf.csrf import CSRFError, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select

@@ -17,8 +17,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import pgettext
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext, pgettext
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, select
