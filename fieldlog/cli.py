@@ -139,6 +139,7 @@ def demo_command():
 
 def register_commands(app) -> None:
     from fieldlog.ops.cli import backup_command, restore_command
+    from fieldlog.surveys.cli import surveys_group
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -147,6 +148,7 @@ def register_commands(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(coverage_group)
+    app.cli.add_command(surveys_group)
 
 
 def _create_app():
@@ -160,7 +162,9 @@ def main():
     pass
 
 
-@click.command("purge", help="Remove free-text notes from visits older than the retention period.")
+@click.command(
+    "purge", help="Remove the free text of visits (notes) and survey responses older than the retention period."
+)
 @click.option(
     "--older-than-months",
     type=click.IntRange(min=1),
@@ -172,16 +176,20 @@ def purge_command(older_than_months: int | None, dry_run: bool):
     from flask import current_app
 
     from fieldlog.extensions import db
+    from fieldlog.surveys.retention import purge_improvements
     from fieldlog.visits.retention import purge_notes
 
     months = older_than_months or int(current_app.config["NOTES_RETENTION_MONTHS"])
     count = purge_notes(months, dry_run=dry_run)
+    responses = purge_improvements(months, dry_run=dry_run)
     if dry_run:
         db.session.rollback()
         click.echo(f"{count} visits older than {months} months have notes that would be removed.")
+        click.echo(f"{responses} survey responses older than {months} months have free text that would be removed.")
     else:
         db.session.commit()
         click.echo(f"Removed the notes of {count} visits older than {months} months.")
+        click.echo(f"Removed the free text of {responses} survey responses older than {months} months.")
 
 
 @click.group("coverage", help="Coverage figures kept per hot spot and day.")

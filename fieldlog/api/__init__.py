@@ -15,10 +15,11 @@ def feature_blueprints() -> list[Blueprint]:
     from fieldlog.coverage.api import bp as coverage
     from fieldlog.hotspots.api import bp as hotspots
     from fieldlog.promises.api import bp as promises
+    from fieldlog.surveys.api import bp as surveys
     from fieldlog.sync.api import bp as sync
     from fieldlog.visits.api import bp as visits
 
-    return [openapi, activities, auth, coverage, hotspots, promises, sync, visits]
+    return [openapi, activities, auth, coverage, hotspots, promises, surveys, sync, visits]
 
 
 _nested: list[Blueprint] = []

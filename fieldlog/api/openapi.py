@@ -45,6 +45,7 @@ def _feature_operations() -> list[dict]:
     from fieldlog.coverage import openapi as coverage_doc
     from fieldlog.hotspots import openapi as hotspots_doc
     from fieldlog.promises import openapi as promises_doc
+    from fieldlog.surveys import openapi as surveys_doc
     from fieldlog.sync import openapi as sync_doc
     from fieldlog.visits import openapi as visits_doc
 
@@ -56,6 +57,7 @@ def _feature_operations() -> list[dict]:
         visits_doc.OPENAPI,
         promises_doc.OPENAPI,
         activities_doc.OPENAPI,
+        surveys_doc.OPENAPI,
     ]
 
 

@@ -188,3 +188,35 @@ CORE_1 = Questionnaire(
     place_reasons=PLACE_REASONS,
 )
 QUESTIONNAIRES = {"core-1": CORE_1}
+
+
+def describe(questionnaire: Questionnaire = CORE_1) -> dict:
+    """The questionnaire as plain data in the current language, for a client that renders it (the kiosk, a page's
+    script): every question with its text and its answers (code and label) in display order, and the limits."""
+
+    def choices(labels: dict) -> list[dict]:
+        return [{"code": code, "label": str(label)} for code, label in labels.items()]
+
+    return {
+        "name": questionnaire.name,
+        "questions": {
+            **{q: {"text": str(QUESTION_LABELS[q]), "answers": choices(ANSWER_LABELS[q])} for q in SINGLE_CHOICE},
+            "problems": {
+                "text": str(QUESTION_LABELS["problems"]),
+                "items": choices(PROBLEM_LABELS),
+                "answers": choices(PROBLEM_ANSWER_LABELS),
+            },
+            "places": {
+                "text": str(QUESTION_LABELS["places"]),
+                "max": questionnaire.max_places,
+                "when": {"text": str(PLACE_WHEN_QUESTION), "answers": choices(PLACE_WHEN_LABELS)},
+                "reasons": {"text": str(PLACE_REASONS_QUESTION), "answers": choices(PLACE_REASON_LABELS)},
+            },
+            "improvements": {
+                "text": str(QUESTION_LABELS["improvements"]),
+                "note": str(IMPROVEMENTS_NOTE),
+                "max_length": questionnaire.improvements_max,
+            },
+        },
+        "order": list(questionnaire.questions),
+    }

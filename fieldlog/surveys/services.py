@@ -11,14 +11,18 @@ import hashlib
 import math
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
+from fieldlog import scope
+from fieldlog.audit import services as audit
+from fieldlog.auth.models import User
 from fieldlog.db import utcnow
-from fieldlog.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldlog.errors import Conflict, Forbidden, Invalid, NotFound, StaleRevision
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.surveys.models import Survey, SurveyBrowser, SurveyCode, SurveyMark, SurveyResponse
@@ -153,7 +157,7 @@ def _use_code(survey: Survey, code: str | None) -> None:
         raise InvalidCode("A valid access code is required.")
     digest = code_hash(code)
     used = db.session.execute(
-        update(SurveyCode)
+        sql_update(SurveyCode)
         .where(SurveyCode.survey_id == survey.id, SurveyCode.code_hash == digest, SurveyCode.used.is_(False))
         .values(used=True)
         .execution_options(synchronize_session=False)
@@ -177,7 +181,8 @@ def _suspect_reasons(
     reasons = []
     if honeypot:
         reasons.append(HONEYPOT)
-    if started_at is not None and (now - started_at).total_seconds() < MIN_SECONDS:
+    # A start in the future is a wrong clock, not a fast hand: no mark (a script can send any time anyway).
+    if started_at is not None and 0 <= (now - started_at).total_seconds() < MIN_SECONDS:
         reasons.append(TOO_FAST)
     limit = current_app.config.get("SURVEY_BURST_RESPONSES", BURST_RESPONSES)
     seconds = current_app.config.get("SURVEY_BURST_SECONDS", BURST_SECONDS)
@@ -342,3 +347,150 @@ def get_survey(survey_id) -> Survey:
     if survey is None:
         raise NotFound("No such survey.")
     return survey
+
+
+# --- waves (supervisor of the area; admin with ?area=) ------------------------------------------------------------
+
+
+def _utc(data: Mapping) -> dict:
+    """The times as UTC (as they are stored and read back)."""
+    return {k: (v.astimezone(UTC) if k in ("opens_at", "closes_at") else v) for k, v in data.items()}
+
+
+SURVEY_FIELDS = ("year", "title", "opens_at", "closes_at", "mode", "questionnaire", "published", "target_responses")
+TAKEN_YEAR = "The area already has a survey that year: one wave per area and year."
+TAKEN_YEAR_FIELD = "The area already has a survey that year."
+# What a wave keeps once it has responses: its answers would no longer compare or check out.
+FIXED_ONCE_ANSWERED = ("mode", "questionnaire")
+
+
+def _supervising(user: User) -> None:
+    if user.role not in ("supervisor", "admin"):
+        raise Forbidden("Your role may not do this.")
+
+
+def list_for(user: User, slug: str | None = None) -> list[Survey]:
+    """The waves of the user's area (an officer's too: the kiosk offers the open ones); an admin's of the area named,
+    or of every area."""
+    area = scope.read_area(user, slug, all_for_admin=True)
+    stmt = select(Survey).order_by(Survey.year.desc(), Survey.opens_at.desc())
+    if area is not None:
+        stmt = stmt.where(Survey.area_id == area.id)
+    return list(db.session.scalars(stmt))
+
+
+def get_for(user: User, survey_id: uuid.UUID, slug: str | None = None) -> Survey:
+    """A wave within the user's reach; ``NotFound`` for one outside their area (or outside the area an admin names),
+    so that nothing of it shows. Naming another area than one's own is ``Forbidden``."""
+    survey = scope.get_record(user, Survey, survey_id, "No such survey.")
+    if slug is not None and scope.read_area(user, slug).id != survey.area_id:
+        raise NotFound("No such survey.")
+    return survey
+
+
+def snapshot(survey: Survey) -> dict:
+    """The wave as the audit log keeps it."""
+    return {
+        "year": survey.year,
+        "title": survey.title,
+        "opens_at": survey.opens_at.isoformat(),
+        "closes_at": survey.closes_at.isoformat(),
+        "mode": survey.mode,
+        "questionnaire": survey.questionnaire,
+        "published": bool(survey.published),
+        "target_responses": survey.target_responses,
+        "rev": survey.rev,
+    }
+
+
+def _one_per_year(area_id: int, year: int, other_than: uuid.UUID | None) -> None:
+    stmt = select(Survey.id).where(Survey.area_id == area_id, Survey.year == year)
+    if other_than is not None:
+        stmt = stmt.where(Survey.id != other_than)
+    if db.session.scalar(stmt) is not None:
+        raise Conflict(TAKEN_YEAR, {"year": [TAKEN_YEAR_FIELD]})
+
+
+def _flush_unique(area_id: int, year: int) -> None:
+    """Flush; a concurrent wave of the same area and year (the unique constraint) is the same Conflict."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(TAKEN_YEAR, {"year": [TAKEN_YEAR_FIELD]}) from None
+
+
+def create(user: User, data: Mapping, area_slug: str | None = None) -> Survey:
+    """A new wave in the body's ``area`` (an admin's; unknown: an invalid field), else ``?area=``, else the
+    supervisor's own. One per area and year (``Conflict``)."""
+    _supervising(user)
+    data = _utc(data)
+    body_area = data.pop("area", None)
+    area = scope.write_area(user, body_area) if body_area is not None else scope.read_area(user, area_slug)
+    _one_per_year(area.id, data["year"], None)
+    now = utcnow()
+    survey = Survey(area=area, rev=1, created_at=now, updated_at=now, mode="open", questionnaire="core-1")
+    for name in SURVEY_FIELDS:
+        if name in data:
+            setattr(survey, name, data[name])
+    survey.published = bool(data.get("published", False))
+    db.session.add(survey)
+    _flush_unique(area.id, survey.year)
+    audit.record(user, "survey", survey.id, "create", None, snapshot(survey))
+    return survey
+
+
+def check_rev(survey: Survey, expected_rev: int) -> None:
+    if survey.rev != expected_rev:
+        raise StaleRevision("The survey was changed meanwhile. Reload it and try again.", survey.rev)
+
+
+def has_responses(survey: Survey) -> bool:
+    first = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id).limit(1)
+    return db.session.scalar(first) is not None
+
+
+def update(user: User, survey: Survey, data: Mapping, expected_rev: int) -> Survey:
+    """Change a wave (``If-Match``: its rev). The period is checked with the stored times; the mode and the
+    questionnaire stay once it has responses."""
+    _supervising(user)
+    check_rev(survey, expected_rev)
+    data = _utc(data)
+    opens_at, closes_at = data.get("opens_at", survey.opens_at), data.get("closes_at", survey.closes_at)
+    if closes_at <= opens_at:
+        raise Invalid("The survey is not valid.", {"closes_at": ["Must be after opens_at."]})
+    changed = [name for name in FIXED_ONCE_ANSWERED if name in data and data[name] != getattr(survey, name)]
+    if changed and has_responses(survey):
+        raise Conflict(
+            "The survey has responses: its mode and questionnaire can no longer change.",
+            {name: ["Fixed once the survey has responses."] for name in changed},
+        )
+    if "year" in data and data["year"] != survey.year:
+        _one_per_year(survey.area_id, data["year"], survey.id)
+    before = snapshot(survey)
+    for name in SURVEY_FIELDS:
+        if name in data:
+            setattr(survey, name, data[name])
+    after = snapshot(survey)
+    if after == before:
+        return survey
+    survey.rev += 1
+    survey.updated_at = utcnow()
+    _flush_unique(survey.area_id, survey.year)
+    audit.record(user, "survey", survey.id, "update", before, snapshot(survey))
+    return survey
+
+
+def same_answers(response: SurveyResponse, survey: Survey, answers: Mapping) -> bool:
+    """Whether ``answers`` are the ones stored (push rule 3: a resent create is "the same"); invalid ones are not."""
+    try:
+        values, marks = validate_answers(survey, answers)
+    except Invalid:
+        return False
+    if any(getattr(response, name) != value for name, value in values.items()):
+        return False
+    stored = [
+        {"when": m.when, "reasons": list(m.reasons), "hotspot_id": m.hotspot_id, "lat": m.lat, "lon": m.lon}
+        for m in sorted(response.marks, key=lambda m: m.id)
+    ]
+    return stored == marks

@@ -33,7 +33,7 @@ from fieldlog.db import insert_many, utcnow
 from fieldlog.extensions import db
 from fieldlog.sync.changes import current_change_seq, next_revision
 from fieldlog.sync.models import SyncMutation
-from fieldlog.sync.records import MUTATIONS, RecordType, Rules
+from fieldlog.sync.records import CREATE_ONLY, MUTATIONS, RecordType, Rules
 from fieldlog.visits.services import usernames_for
 
 log = logging.getLogger(__name__)
@@ -281,6 +281,9 @@ class _Batch:
         kind = mutation["type"]
         known = MUTATIONS.get(kind)
         if known is None:
+            create_only = CREATE_ONLY.get(kind)
+            if create_only is not None:
+                return create_only.apply(self.actor, self.now, head, mutation)
             return _rejected(head, "unknown_mutation_type", f"Unknown mutation type '{kind}'.", {"type": ["Unknown."]})
         record, operation = known
         records = self.records[record]

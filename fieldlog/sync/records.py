@@ -25,6 +25,10 @@ Push (``fieldlog.sync.push``), pull (``fieldlog.sync.pull``) and the sync schema
 input and wire schemas, its checks); here, a ``Rules`` subclass and one ``RecordType`` appended to ``RECORDS`` (a
 type's pull rank is its place in that list: append, never insert — old cursors that ended a page then reset once);
 and its entry on the officer app's side. Push, pull and their schemas need no edit.
+
+A record that is only ever created and never pulled back (a kiosk's survey response, SPEC §7) is a ``CreateOnlyType``
+in ``CREATE_ONLY`` instead: one ``<name>.create`` mutation type, applied by its own handler, its first result kept in
+the mutation log like any other.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ from fieldlog.activities.models import Activity
 from fieldlog.activities.schemas import ActivityInputSchema, ActivitySchema
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
+from fieldlog.surveys import sync as surveys
+from fieldlog.surveys.schemas import KioskResponseSchema
 from fieldlog.visits import services as visits
 from fieldlog.visits.models import Visit
 from fieldlog.visits.schemas import VisitInputSchema, VisitSchema
@@ -529,3 +535,25 @@ MUTATIONS: dict[str, tuple[RecordType, str]] = {
     for record in RECORDS.values()
     for operation, name in (("upsert", record.upsert), ("delete", record.delete))
 }
+
+
+@dataclass(frozen=True)
+class CreateOnlyType:
+    """A record a phone creates once and never reads back (a kiosk's survey response, SPEC §7): no rev to update, no
+    pull, no export. Its one mutation type ``<name>.create`` is applied by ``apply(actor, now, head, mutation)``,
+    which returns the mutation's result; the push stores that result with the mutation id as for any other type, so
+    a replay answers the same (rule 1). ``input_schema`` describes ``data`` in the OpenAPI document."""
+
+    name: str
+    input_schema: type[Schema]
+    apply: Callable[[Any, datetime, dict, dict], dict]
+
+    @property
+    def create(self) -> str:
+        return f"{self.name}.create"
+
+
+SURVEY_RESPONSE = CreateOnlyType(surveys.NAME, KioskResponseSchema, surveys.apply_create)
+
+# Mutation type → its create-only type. Apart from MUTATIONS: the push's set-based path for visits never sees them.
+CREATE_ONLY: dict[str, CreateOnlyType] = {record.create: record for record in (SURVEY_RESPONSE,)}

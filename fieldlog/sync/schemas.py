@@ -8,9 +8,9 @@ from fieldlog.api import fields as api_fields
 from fieldlog.api.fields import StrictInteger, StrictString
 from fieldlog.api.openapi import ErrorDetailSchema
 from fieldlog.api.schemas import LeanSchema
-from fieldlog.sync.records import MUTATIONS, RECORDS
+from fieldlog.sync.records import CREATE_ONLY, MUTATIONS, RECORDS
 
-MUTATION_TYPES = tuple(MUTATIONS)
+MUTATION_TYPES = (*MUTATIONS, *CREATE_ONLY)
 
 
 class MutationSchema(LeanSchema):
@@ -65,7 +65,22 @@ def _doc_schemas(record) -> tuple[type[Schema], type[Schema]]:
     return mutation, result
 
 
+def _create_doc_schemas(record) -> tuple[type[Schema], type[Schema]]:
+    """The same for a create-only type (``records.CREATE_ONLY``): its one mutation type, no server copy."""
+    title = "".join(part.title() for part in record.name.split("_"))
+    mutation = type(
+        f"{title}MutationSchema",
+        (MutationSchema,),
+        {
+            "type": StrictString(required=True, validate=validate.OneOf((record.create,))),
+            "data": fields.Nested(record.input_schema, required=True),
+        },
+    )
+    return mutation, MutationResultSchema
+
+
 _DOC = [_doc_schemas(record) for record in RECORDS.values()]
+_DOC += [_create_doc_schemas(record) for record in CREATE_ONLY.values()]
 
 # The push as the OpenAPI document describes it: each mutation one of the record types' (plain dicts: apispec turns
 # the schema classes in them into references).

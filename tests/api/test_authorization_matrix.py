@@ -98,6 +98,11 @@ def pull_shows_only_own_area_and_visits(body, role, world):
     assert (world.visit_id in ids) == (role == "officer"), body
 
 
+def surveys_only_own_area(body, role, world):
+    ids = {s["id"] for s in body["surveys"]}
+    assert (str(world.extra["survey"]) in ids) == (role in ("officer", "supervisor", "admin")), body
+
+
 def status_shows_only_own_area(body, role, world):
     text = str(body)
     assert (world.hotspot_id in text) == (role in ("officer", "supervisor", "admin")), body
@@ -404,6 +409,38 @@ ROUTES: dict[tuple[str, str], Case] = {
         data={"rev": "1", "confirm": "yes"},
         page=True,
     ),
+    # Survey waves (SPEC §7): supervisors of the area and admins change them; officers read their area's (the kiosk);
+    # a wave of another area is not found. Responses are public: no sign-in (each case a new response_id).
+    ("GET", "/api/v1/surveys"): Case(
+        "/api/v1/surveys",
+        by_role(401, 200, 200, 200, 200, 200),
+        check=surveys_only_own_area,
+    ),
+    ("POST", "/api/v1/surveys"): Case(
+        # An admin must name the area: 400 without it (tested with it in test_surveys_api).
+        "/api/v1/surveys",
+        by_role(401, 403, 403, 201, 201, 400),
+        json={
+            "year": 2031,
+            "title": "Trygghetsundersökning 2031",
+            "opens_at": "2031-03-01T08:00:00+01:00",
+            "closes_at": "2031-03-31T20:00:00+02:00",
+        },
+    ),
+    ("GET", "/api/v1/surveys/<uuid:survey_id>"): Case(
+        "/api/v1/surveys/{survey}", by_role(401, 200, 404, 200, 404, 200)
+    ),
+    ("PATCH", "/api/v1/surveys/<uuid:survey_id>"): Case(
+        "/api/v1/surveys/{survey}",
+        by_role(401, 403, 403, 200, 404, 200),
+        json={"title": "Nytt namn"},
+        headers={"If-Match": '"1"'},
+    ),
+    ("POST", "/api/v1/surveys/<uuid:survey_id>/responses"): Case(
+        "/api/v1/surveys/{survey}/responses",
+        by_role(201, 201, 201, 201, 201, 201),
+        json=lambda world: {"response_id": str(uuid.uuid4()), "answers": {"evening_safety": "fairly_safe"}},
+    ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
@@ -458,6 +495,18 @@ def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> Wo
         db.session.add(promise)
         db.session.commit()
         promise_ids = {"promise": promise.id, "commitment": commitment.id, "update": commitment.updates[0].id}
+        from fieldlog.surveys.models import Survey
+
+        wave = Survey(
+            area_id=home.id,
+            year=utcnow().year,
+            title="Trygghetsundersökning",
+            opens_at=utcnow() - timedelta(days=3),
+            closes_at=utcnow() + timedelta(days=20),
+        )
+        db.session.add(wave)
+        db.session.commit()
+        promise_ids["survey"] = wave.id
     extra = {"officer": officer.id, "device": device_id, "area_id": home.id, "activity": activity_id, **promise_ids}
     return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id), extra=extra)
 

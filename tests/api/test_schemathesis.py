@@ -37,14 +37,15 @@ schema = schemathesis.openapi.from_dict(_document())
 @pytest.fixture(params=["officer", "supervisor", "admin"])
 def caller(request, make_token, make_user, area, make_hotspot, make_visit, app):
     """A role's fresh token per case (the fuzzer may well sign its token out: DELETE /auth/token), and the id of a
-    real hot spot of the area with a visit of its officer, and of a promise of the area with one commitment."""
+    real hot spot of the area with a visit of its officer, of a promise of the area with one commitment, and of an open
+    survey wave of the area."""
     officer = make_user("officer", area, username="anna")
     user = (
         officer if request.param == "officer" else make_user(request.param, area if request.param != "admin" else None)
     )
     spot = make_hotspot(area)
     make_visit(spot, officer)
-    return (lambda: make_token(user)), str(spot.id), _promise(app, area, spot)
+    return (lambda: make_token(user)), str(spot.id), {**_promise(app, area, spot), **_survey(app, area)}
 
 
 def _promise(app, area, spot) -> dict:
@@ -62,6 +63,28 @@ def _promise(app, area, spot) -> dict:
         return {"promise_id": str(promise.id), "commitment_id": str(promise.commitments[0].id)}
 
 
+def _survey(app, area) -> dict:
+    """An open survey wave of the area, for the cases that name one."""
+    from datetime import timedelta
+
+    from fieldlog.db import utcnow
+    from fieldlog.extensions import db
+    from fieldlog.surveys.models import Survey
+
+    with app.app_context():
+        now = utcnow()
+        survey = Survey(
+            area_id=area.id,
+            year=now.year,
+            title="Enkät",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=9),
+        )
+        db.session.add(survey)
+        db.session.commit()
+        return {"survey_id": str(survey.id)}
+
+
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case, app, caller):
@@ -70,6 +93,8 @@ def test_no_server_errors(case, app, caller):
     seed = zlib.crc32(repr((case.path_parameters, case.body, case.query)).encode("utf-8", "replace"))
     if case.path_parameters and "hotspot_id" in case.path_parameters and seed % 2:
         case.path_parameters["hotspot_id"] = hotspot_id
+    if case.path_parameters and "survey_id" in case.path_parameters and seed % 2:
+        case.path_parameters["survey_id"] = promise["survey_id"]
     if case.path_parameters and "promise_id" in case.path_parameters and seed % 2:
         case.path_parameters.update({k: v for k, v in promise.items() if k in case.path_parameters})
     response = case.call(app=app, base_url="/api/v1", headers={"Authorization": f"Bearer {token()}"})

@@ -195,8 +195,9 @@ def test_a_response_that_looks_automated_is_kept_but_marked_suspect(db, survey):
     now = utcnow()
     store(survey.id, honeypot="http://spam.example", started_at=now - timedelta(seconds=2), now=now)
     store(survey.id, started_at=now - timedelta(seconds=95), now=now)
-    reasons = db.session.scalars(select(SurveyResponse.suspect_reasons).order_by(SurveyResponse.created_at)).all()
-    assert sorted(reasons, key=len) == [[], ["honeypot", "too_fast"]]
+    store(survey.id, started_at=now + timedelta(minutes=2), now=now)  # a phone's clock ahead: not "too fast"
+    reasons = db.session.scalars(select(SurveyResponse.suspect_reasons)).all()
+    assert sorted(reasons, key=len) == [[], [], ["honeypot", "too_fast"]]
 
 
 def test_a_burst_marks_the_responses_beyond_the_limit(db, survey):
@@ -216,3 +217,28 @@ def test_a_kiosk_response_is_never_suspect(db, survey):
     for i in range(services.BURST_RESPONSES + 2):
         store(survey.id, channel="kiosk", started_at=now, now=now + timedelta(seconds=i))
     assert db.session.scalars(select(SurveyResponse.suspect)).all() == [False] * (services.BURST_RESPONSES + 2)
+
+
+def test_the_questionnaire_describes_itself_in_the_current_language(app):
+    from fieldlog.surveys.questionnaire import describe
+
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        described = describe()
+    assert described["order"] == list(QUESTIONS)
+    assert set(described["questions"]) == set(QUESTIONS)
+    assert described["questions"]["evening_safety"]["answers"][4] == {
+        "code": "never_out",
+        "label": "Går aldrig ut ensam sent",
+    }
+    assert [a["code"] for a in described["questions"]["problems"]["answers"]] == list(PROBLEM_ANSWERS)
+    assert described["questions"]["places"]["max"] == 5
+
+
+def test_a_response_id_of_another_wave_is_a_conflict_not_a_replay(db, survey, make_survey, make_area):
+    other = make_survey(make_area("tranemo"))
+    response_id = uuid.uuid4()
+    store(survey.id, response_id=response_id)
+    with pytest.raises(Conflict) as raised:
+        store(other.id, response_id=response_id)
+    assert raised.value.code == "conflict"
+    assert db.session.scalars(select(SurveyResponse.survey_id)).all() == [survey.id]
