@@ -32,6 +32,7 @@ from fieldlog.supervisor.access import supervisor_required
 from fieldlog.supervisor.pages import area_or_404
 from fieldlog.surveys import services
 from fieldlog.surveys.models import MODES, Survey, SurveyResponse
+from fieldlog.surveys.schemas import SurveyInputSchema, SurveyPatchSchema
 
 
 def _p(text: str, **values) -> str:
@@ -229,8 +230,6 @@ def _translated(fields: dict) -> dict:
 
 
 def _save(area, survey: Survey | None):
-    from fieldlog.surveys.schemas import SurveyInputSchema, SurveyPatchSchema
-
     values = _posted(request.form)
     data, errors = _data(values, area)
     if errors:
@@ -244,28 +243,17 @@ def _save(area, survey: Survey | None):
     try:
         if survey is None:
             loaded = SurveyInputSchema().load(data)
-            saved = services.create_survey(current_user, loaded, area.slug if current_user.role == "admin" else None)
+            saved = services.create(current_user, loaded, area.slug if current_user.role == "admin" else None)
         else:
             loaded = SurveyPatchSchema().load(data)
             rev = values["rev"]
-            saved = services.update_survey(current_user, survey, loaded, int(rev) if rev.isdigit() else -1)
+            saved = services.update(current_user, survey, loaded, int(rev) if rev.isdigit() else -1)
     except ValidationError as e:
         return _render_form(area, survey, values, _translated(normalise_fields(e.messages)), 400)
     except Invalid as e:
         return _render_form(area, survey, values, _translated(e.fields or {"_form": [e.message]}), 400)
-    except Conflict as e:
+    except Conflict as e:  # a second wave that year; a mode changed after the first answers
         errors = _translated(e.fields or {})
-        if values["year"]:
-            errors.setdefault(
-                "year",
-                [
-                    _p(
-                        "%(area)s already has a survey for %(year)s: edit that one, or choose another year.",
-                        area=area.name,
-                        year=values["year"],
-                    )
-                ],
-            )
         errors["_form"] = [translate(e.message)]
         return _render_form(area, survey, values, errors, 409)
     except StaleRevision as e:

@@ -188,6 +188,7 @@ def test_errors_are_announced_and_linked_to_their_questions(browser, live_server
         page.get_by_role("button", name="Skicka mina svar").click()
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text("Dina svar är inte skickade än")
+        expect(page.get_by_text("Kartan kunde inte laddas")).to_be_visible()
         alert.get_by_role("link").first.click()
         assert page.url.endswith("#q-overall_safety")
         expect(page.get_by_role("checkbox", name="Torget")).to_be_checked()
