@@ -8,8 +8,8 @@ Everything is stored by ``surveys.services.store_response``, the one way in for 
 What the page keeps about the respondent, and why:
 - the session cookie (CSRF token, the chosen language, a valid access code in ``codes`` mode) — unlike /public, this
   page posts a form;
-- a random per-browser id (``BROWSER_COOKIE``, path /survey only): "one response per browser" in ``open`` mode;
-  the service stores it hashed, never with the answer's identity;
+- a random per-browser id (``surveys.browser``, the JSON API's too): "one response per browser" in ``open`` mode;
+  the service stores it hashed, never linked to the answer;
 - the time the form was shown, as a value signed with the app's secret (``started`` in the form): the timing check
   (a response filled in under 5 s is ``suspect``) cannot be trusted to a value the client could set. A missing or
   forged value counts as "shown just now", so stripping it makes a response look automated rather than hiding it.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
 import uuid
 from datetime import UTC, datetime
 
@@ -39,6 +38,8 @@ from fieldlog.errors import Conflict, Invalid
 from fieldlog.extensions import csrf, db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.surveys import questionnaire as qn
+from fieldlog.surveys import throttle
+from fieldlog.surveys.browser import browser_token, set_browser_cookie
 from fieldlog.surveys.models import Survey, SurveyBrowser, SurveyCode
 from fieldlog.surveys.services import (
     BROWSER_COOKIE,
@@ -60,7 +61,6 @@ def _p(text: str, **values) -> str:
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 
-BROWSER_COOKIE_DAYS = 400  # the longest a browser keeps a cookie (Chromium caps at 400 days)
 STARTED_SALT = "fieldlog.survey.started"
 # More mark rows than allowed are read (and refused by the service, which names the rule); beyond this, ignored.
 MARK_ROWS_READ = 20
@@ -94,23 +94,16 @@ def _public_spots(survey: Survey) -> list[HotSpot]:
 # -- the respondent's cookies and the signed start time ----------------------------------------------------------------
 
 
-def _browser_token() -> str | None:
-    token = request.cookies.get(BROWSER_COOKIE, "")
-    return token if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else None
+def _browser_token() -> str:
+    """This browser's random id (``surveys.browser``, shared with the JSON API): the one it sent, else a new one that
+    ``_with_browser_cookie`` gives it."""
+    return browser_token(request)[0]
 
 
-def _with_browser_cookie(response, token: str | None):
-    """Give the browser its random id once; it is sent back only to /survey."""
-    if token is None or request.cookies.get(BROWSER_COOKIE) != token:
-        response.set_cookie(
-            BROWSER_COOKIE,
-            token or secrets.token_urlsafe(24),
-            max_age=BROWSER_COOKIE_DAYS * 24 * 3600,
-            path=url_for("survey.respond", slug="x", year=2000).split("/x/")[0],
-            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
-            httponly=True,
-            samesite="Lax",
-        )
+def _with_browser_cookie(response, token: str):
+    if request.cookies.get(BROWSER_COOKIE) != token:
+        secure = bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+        set_browser_cookie(response, token, secure)
     # Answers, codes and tokens are this respondent's: no cache may keep or share the page.
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -124,7 +117,7 @@ def started_token(survey: Survey) -> str:
     return _serializer().dumps(str(survey.id))
 
 
-def started_at(survey: Survey, token: str | None, now: datetime) -> datetime:
+def started_at(survey: Survey, token: str, now: datetime) -> datetime:
     """When the form was first shown, from its signed value; ``now`` (zero seconds spent) when missing or forged."""
     if not token or len(token) > 200:
         return now
@@ -310,14 +303,12 @@ def code_state(survey: Survey, code: str) -> str:
     return "invalid" if used is None else ("used" if used else "valid")
 
 
-def _respond(template: str, survey: Survey, token: str | None, status: int = 200, **context):
+def _respond(template: str, survey: Survey, token: str, status: int = 200, **context):
     body, status = _page(template, survey, status, **context)
     return _with_browser_cookie(current_app.make_response((body, status)), token)
 
 
-def _render_form(
-    survey: Survey, token: str | None, status=200, shown=None, errors=None, response_id=None, started=None
-):
+def _render_form(survey: Survey, token: str, status=200, shown=None, errors=None, response_id=None, started=None):
     spots = _public_spots(survey)
     return _respond(
         "respond.html",
@@ -346,13 +337,13 @@ def _centre(survey: Survey) -> tuple[float, float] | None:
     return (sum(r[0] for r in rows) / len(rows), sum(r[1] for r in rows) / len(rows))
 
 
-def _state_page(survey: Survey, token: str | None, now: datetime, status: int = 200):
+def _state_page(survey: Survey, token: str, now: datetime, status: int = 200):
     """The page for a wave not open now, for a browser that has answered, or for a code still to be given; else
     None (the questions)."""
     state = survey.state(now)
     if state != "open":
         return _respond("respond_closed.html", survey, token, status, state=state)
-    if survey.mode == "open" and token is not None and browser_has_answered(survey, token):
+    if survey.mode == "open" and browser_has_answered(survey, token):
         return _respond("respond_done.html", survey, token, status)
     if survey.mode == "codes" and not session.get(_code_key(survey)):
         return _respond("respond_code.html", survey, token, status, errors={}, code="")
@@ -370,7 +361,8 @@ def respond(slug: str, year: int):
     return _submit(survey, token, now)
 
 
-def _submit(survey: Survey, token: str | None, now: datetime):
+def _submit(survey: Survey, token: str, now: datetime):
+    throttle.check_and_count()  # per address, as the JSON API: a refused or invalid form counts too
     spec = qn.QUESTIONNAIRES[survey.questionnaire]
     spot_ids = {str(s.id) for s in _public_spots(survey)}
     answers, shown, read_errors = answers_from_form(request.form, spot_ids, spec)
@@ -388,8 +380,6 @@ def _submit(survey: Survey, token: str | None, now: datetime):
     except (CSRFValidationError, CSRFError):
         message = _p("The page had been open too long to send. Your answers are kept: send them again.")
         return _render_form(survey, token, 400, errors={"q-form": [message]}, **keep)
-    if token is None:  # no cookie came back (cookies were off until now): one now, for this and the next time
-        token = secrets.token_urlsafe(24)
     if read_errors:
         return _render_form(survey, token, 400, errors=form_errors(read_errors), **keep)
     code = session.get(_code_key(survey)) if survey.mode == "codes" else None
@@ -441,6 +431,7 @@ def code(slug: str, year: int):
     answers. Kept in the session, never in an address (addresses end up in logs)."""
     survey = _survey_or_404(slug, year)
     token = _browser_token()
+    throttle.check_and_count()  # guessing codes is throttled like posting answers
     if survey.mode != "codes" or survey.state(utcnow()) != "open":
         return _with_browser_cookie(redirect(url_for("survey.respond", slug=slug, year=year), 303), token)
     text = request.form.get("code", "").strip()[:64]

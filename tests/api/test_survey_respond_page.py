@@ -107,7 +107,7 @@ def test_page_shows_every_question_in_swedish_with_labels_and_legends(client, su
     # The respondent's page must not be kept by any cache; it gives the browser its random id.
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "fieldlog_survey=" in response.headers.get("Set-Cookie", "")
-    assert "Path=/survey" in response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in response.headers.get("Set-Cookie", "")
 
 
 def test_form_without_javascript_is_stored_and_thanks_after_a_redirect(app, client, survey, spots):
@@ -243,7 +243,7 @@ def test_a_second_answer_from_the_same_browser_is_told_it_has_answered(app, clie
     assert len(responses()) == 1
     # The browser is known only by a hash of its random cookie.
     (browser,) = _db.session.scalars(select(SurveyBrowser)).all()
-    cookie = client.get_cookie("fieldlog_survey", path="/survey").value
+    cookie = client.get_cookie("fieldlog_survey").value
     assert browser.browser_hash == services.sha256(cookie) and cookie not in browser.browser_hash
 
 
@@ -390,3 +390,16 @@ def test_no_input_makes_a_server_error(app, client, survey, spots, extra):
     form = backdate(app, form_of(client, survey))
     response = client.post(url(survey), data={**form, **extra})
     assert response.status_code in (303, 400), response.get_data(as_text=True)[:500]
+
+
+def test_posting_is_throttled_per_address(app, client, survey):
+    app.config["SURVEY_RESPONSE_LIMIT"] = "2 per 15 minutes"
+    form = backdate(app, form_of(client, survey))
+    assert client.post(url(survey), data=form).status_code == 303
+    other = app.test_client()  # another browser on the same network address
+    second = backdate(app, form_of(other, survey))
+    assert other.post(url(survey), data={**second, "gender": "sv"}).status_code == 400  # invalid: counted too
+    third = other.post(url(survey), data=second)
+    assert third.status_code == 429 and third.headers["Retry-After"]
+    assert "Vänta några minuter" in third.get_data(as_text=True)
+    assert len(responses()) == 1

@@ -116,9 +116,7 @@ class Marks {
         el.name = el.name.replace(/^mark-(?:__I__|\d+)-/, `mark-${i}-`);
       }
       for (const [node, text] of item.texts) node.nodeValue = text.replaceAll("__N__", String(n));
-      item.marker.setIcon(
-        this.L.divIcon({ className: "survey-mark", html: `<span>${n}</span>`, iconSize: [32, 32] }),
-      );
+      item.marker.setIcon(this.L.divIcon({ className: "survey-mark", html: `<span>${n}</span>`, iconSize: [32, 32] }));
       item.marker.options.title = fill(ui.dataset.marker, n);
     });
   }
