@@ -62,6 +62,9 @@ def test_marks_on_the_map_with_when_and_why_are_sent(browser, live_server, app, 
     try:
         context.route(TILES, lambda route: route.fulfill(status=200, content_type="image/png", body=TILE))
         page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(_url(live_server, wave))
         # Once the map's background loads, the map replaces the named places.
         expect(page.locator("#places-map .leaflet-tile-loaded").first).to_be_attached()
@@ -86,11 +89,15 @@ def test_marks_on_the_map_with_when_and_why_are_sent(browser, live_server, app, 
         page.get_by_role("button", name="Skicka mina svar").click()
         expect(page.get_by_role("heading", name="Tack för dina svar!")).to_be_visible()
         _fits_and_passes_axe(page, "thanks")
+        assert errors == []  # no script error, nothing the page's Content-Security-Policy refused
     finally:
         context.close()
     (response,), marks = _stored(app)
     assert response.evening_safety == "fairly_unsafe" and response.channel == "web"
-    assert [(m.when, m.reasons, m.hotspot_id) for m in marks] == [("evening", ["poor_lighting"], None), ("night", [], None)]
+    assert [(m.when, m.reasons, m.hotspot_id) for m in marks] == [
+        ("evening", ["poor_lighting"], None),
+        ("night", [], None),
+    ]
     assert all(57.3 < m.lat < 57.7 and 12.9 < m.lon < 13.3 for m in marks)
     assert marks[0].lon < marks[1].lon  # the first tap was left of the second
 
@@ -104,7 +111,9 @@ def test_without_javascript_the_named_places_are_sent(browser, live_server, app,
         expect(page.get_by_role("checkbox", name="Skolgården")).to_have_count(0)  # not a public hot spot
         expect(page.locator("#places-map-ui")).to_be_hidden()
         page.get_by_role("group", name=re.compile("sent en kväll")).get_by_label("Mycket otrygg").check()
-        page.get_by_role("group", name="Narkotikaförsäljning och narkotikabruk").get_by_label("Ett stort problem").check()
+        page.get_by_role("group", name="Narkotikaförsäljning och narkotikabruk").get_by_label(
+            "Ett stort problem"
+        ).check()
         page.get_by_role("checkbox", name="Busstationen").check()
         # When and why open under the ticked place (a style sheet rule, no script).
         when = page.get_by_role("group", name="När? (Busstationen)")
@@ -203,7 +212,9 @@ def test_closed_and_code_pages_fit_a_phone_and_pass_axe(browser, live_server, ar
 
     from fieldlog.db import utcnow
 
-    closed = make_survey(area, year=2019, opens_at=utcnow() - timedelta(days=60), closes_at=utcnow() - timedelta(days=30))
+    closed = make_survey(
+        area, year=2019, opens_at=utcnow() - timedelta(days=60), closes_at=utcnow() - timedelta(days=30)
+    )
     coded = make_survey(area, year=2020, mode="codes")
     context = _phone(browser)
     try:
