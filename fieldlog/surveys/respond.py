@@ -135,33 +135,31 @@ def started_at(survey: Survey, token: str, now: datetime) -> datetime:
 
 
 def questionnaire(name: str = "core-1") -> dict:
-    """The questions, answers and words of the wave's questionnaire (``surveys.questionnaire``, the one definition)
-    shaped for the template: each single-choice question with its options in order, the problems and their scale,
-    the places' when and why, and the short title of each question for the list of errors."""
+    """The wave's questionnaire in the current language (``surveys.questionnaire.describe``, what the kiosk renders
+    too), shaped for the template: (code, label) pairs, and the short title of each question for the error list."""
     spec = qn.QUESTIONNAIRES[name]
-    labels = qn.ANSWER_LABELS
+    described = qn.describe(spec)["questions"]
 
-    def options(question: str) -> list[tuple[str, str]]:
-        return [(code, labels[question][code]) for code in spec.single_choice[question]]
+    def pairs(choices: list[dict]) -> list[tuple[str, str]]:
+        return [(c["code"], c["label"]) for c in choices]
 
-    titles = {"q-" + q: qn.QUESTION_LABELS[q] for q in spec.questions}
-    titles.update({"q-problem-" + p: qn.PROBLEM_LABELS[p] for p in spec.problems})
+    problems, places = described["problems"], described["places"]
+    titles = {"q-" + q: described[q]["text"] for q in spec.questions}
+    titles.update({"q-problem-" + code: label for code, label in pairs(problems["items"])})
     return {
-        "single": {q: {"text": qn.QUESTION_LABELS[q], "options": options(q)} for q in spec.single_choice},
-        "problems": {
-            "text": qn.QUESTION_LABELS["problems"],
-            "rows": [(p, qn.PROBLEM_LABELS[p]) for p in spec.problems],
-            "answers": [(a, qn.PROBLEM_ANSWER_LABELS[a]) for a in spec.problem_answers],
+        "single": {
+            q: {"text": described[q]["text"], "options": pairs(described[q]["answers"])} for q in spec.single_choice
         },
-        "places": {"text": qn.QUESTION_LABELS["places"], "max": spec.max_places},
-        "place_when": [(w, qn.PLACE_WHEN_LABELS[w]) for w in spec.place_when],
-        "place_reasons": [(r, qn.PLACE_REASON_LABELS[r]) for r in spec.place_reasons],
-        "when_question": qn.PLACE_WHEN_QUESTION,
-        "why_question": qn.PLACE_REASONS_QUESTION,
+        "problems": {"text": problems["text"], "rows": pairs(problems["items"]), "answers": pairs(problems["answers"])},
+        "places": {"text": places["text"], "max": places["max"]},
+        "place_when": pairs(places["when"]["answers"]),
+        "place_reasons": pairs(places["reasons"]["answers"]),
+        "when_question": places["when"]["text"],
+        "why_question": places["reasons"]["text"],
         "improvements": {
-            "text": qn.QUESTION_LABELS["improvements"],
-            "max": spec.improvements_max,
-            "note": qn.IMPROVEMENTS_NOTE,
+            "text": described["improvements"]["text"],
+            "max": described["improvements"]["max_length"],
+            "note": described["improvements"]["note"],
         },
         "titles": titles,
     }
