@@ -253,7 +253,8 @@ def form_errors(fields: dict) -> dict[str, list[str]]:
 
 
 def local_moment(value: datetime, area: Area) -> str:
-    """ "1 november 2027 kl. 00:00" in the area's time zone (a public page has no signed-in user's zone to use)."""
+    """A moment as residents read it ("1 november 2027 kl. 00:00"), in the area's time zone: the respondent is not
+    signed in, so the app's zone selection has no area to go by."""
     zone = get_timezone(area.timezone)
     locale = str(get_locale() or "sv")
     local = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(zone)
