@@ -229,3 +229,18 @@ def test_closed_and_code_pages_fit_a_phone_and_pass_axe(browser, live_server, ar
         _fits_and_passes_axe(page, "code refused")
     finally:
         context.close()
+
+
+def test_the_language_switch_keeps_the_page_and_english_passes_axe(browser, live_server, wave):
+    context = _phone(browser)
+    try:
+        context.route(TILES, lambda route: route.abort())
+        page = context.new_page()
+        page.goto(_url(live_server, wave))
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_role("button", name="Send my answers")).to_be_visible()
+        assert page.url == _url(live_server, wave)
+        expect(page.get_by_text("The map could not be loaded")).to_be_visible()
+        _fits_and_passes_axe(page, "the form in English")
+    finally:
+        context.close()
