@@ -49,7 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldlog.promises.views import bp as promises_bp
     from fieldlog.public.views import bp as public_bp
     from fieldlog.supervisor import bp as supervisor_bp
+    from fieldlog.surveys.respond import bp as survey_bp
     from fieldlog.surveys.results_views import bp as survey_results_bp
+    from fieldlog.surveys.views import bp as surveys_bp
     from fieldlog.vendor import bp as vendor_bp
 
     api.init_app(app)
@@ -62,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(promises_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(survey_results_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(survey_bp)
 
     templating.init_app(app)
     app.session_interface = security.SessionInterface()

@@ -70,6 +70,17 @@ ACTIVITY_FORM = {
 }
 
 
+# The supervisor's wave form as a browser sends it (times in the area's zone).
+WAVE_FORM = {
+    "year": "2031",
+    "title": "Trygghetsundersökning 2031",
+    "opens_at": "2031-11-01T00:00",
+    "closes_at": "2031-12-01T00:00",
+    "mode": "open",
+    "target_responses": "",
+}
+
+
 def push_body(world: World) -> dict:
     started = (utcnow() - timedelta(minutes=30)).isoformat()
     ended = (utcnow() - timedelta(minutes=18)).isoformat()
@@ -499,6 +510,38 @@ ROUTES: dict[tuple[str, str], Case] = {
         data={"reason": "Privat mark"},
         page=True,
     ),
+    # The respondent's page (SPEC §7): public, no account; the form posts with the CSRF token of the session.
+    ("GET", "/survey/<slug>/<int:year>"): Case("/survey/{area}/{survey_year}", by_role(200, 200, 200, 200, 200, 200)),
+    ("POST", "/survey/<slug>/<int:year>"): Case(
+        "/survey/{area}/{survey_year}",
+        by_role(303, 303, 303, 303, 303, 303),
+        data={"evening_safety": "fairly_safe"},
+        page=True,
+    ),
+    # An open wave asks for no code: the code form leads back to the questions.
+    ("POST", "/survey/<slug>/<int:year>/code"): Case(
+        "/survey/{area}/{survey_year}/code", by_role(303, 303, 303, 303, 303, 303), data={"code": "X"}, page=True
+    ),
+    ("GET", "/survey/<slug>/<int:year>/thanks"): Case(
+        "/survey/{area}/{survey_year}/thanks", by_role(200, 200, 200, 200, 200, 200)
+    ),
+    # The supervisor's wave pages: supervisors of the area and admins; a wave of another area is not found.
+    ("GET", "/supervisor/surveys/"): Case("/supervisor/surveys/", by_role(302, 403, 403, 200, 200, 200), page=True),
+    ("GET", "/supervisor/surveys/new"): Case(
+        "/supervisor/surveys/new", by_role(302, 403, 403, 200, 200, 200), page=True
+    ),
+    ("POST", "/supervisor/surveys/new"): Case(
+        "/supervisor/surveys/new", by_role(302, 403, 403, 303, 303, 303), data=WAVE_FORM, page=True
+    ),
+    ("GET", "/supervisor/surveys/<uuid:survey_id>/edit"): Case(
+        "/supervisor/surveys/{survey}/edit", by_role(302, 403, 403, 200, 404, 200), page=True
+    ),
+    ("POST", "/supervisor/surveys/<uuid:survey_id>/edit"): Case(
+        "/supervisor/surveys/{survey}/edit",
+        by_role(302, 403, 403, 303, 404, 303),
+        data={**WAVE_FORM, "rev": "1", "year": str(utcnow().year)},
+        page=True,
+    ),
     # Officer app: a public shell without data (it signs in with a token through the API).
     ("GET", "/app"): Case("/app", by_role(200, 200, 200, 200, 200, 200)),
     ("GET", "/app/manifest.webmanifest"): Case("/app/manifest.webmanifest", by_role(200, 200, 200, 200, 200, 200)),
@@ -565,6 +608,7 @@ def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> Wo
         db.session.add(wave)
         db.session.commit()
         promise_ids["survey"] = wave.id
+        promise_ids["survey_year"] = wave.year
     extra = {"officer": officer.id, "device": device_id, "area_id": home.id, "activity": activity_id, **promise_ids}
     extra.update(survey_results_world(app, home))
     return World(hotspot_id=str(hotspot.id), visit_id=str(visit.id), extra=extra)

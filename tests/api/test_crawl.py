@@ -276,6 +276,8 @@ def _assert_reached_every_supervisor_page(result: Crawl, admin: bool) -> None:
         "/supervisor/activities/<id>",
         "/supervisor/activities/export.csv",
         "/supervisor/activities/export.xlsx",
+        "/supervisor/surveys/",
+        "/supervisor/surveys/new",
     }
     if admin:
         expected |= {"/supervisor/areas", "/public/svenljunga"}

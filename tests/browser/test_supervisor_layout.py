@@ -102,12 +102,24 @@ def _ids(app) -> dict:
     from fieldlog.extensions import db
     from fieldlog.hotspots.models import HotSpot
     from fieldlog.promises.models import Promise
+    from fieldlog.surveys.models import Survey
 
     with app.app_context():
         spots = {s.name: s.id for s in db.session.scalars(select(HotSpot))}
         users = {u.username: u.id for u in db.session.scalars(select(User))}
         promises = {p.title: p.id for p in db.session.scalars(select(Promise))}
-    return {"spots": spots, "users": users, "promises": promises}
+        surveys = {w.year: w.id for w in db.session.scalars(select(Survey).order_by(Survey.year))}
+    return {"spots": spots, "users": users, "promises": promises, "surveys": surveys}
+
+
+def survey_pages(app) -> dict[str, str]:
+    """The wave list and form, and each of the demo's waves (if the demo has them): its edit form and the
+    respondent's page (the questions, or "closed")."""
+    pages = {"surveys": "/supervisor/surveys/", "survey-new": "/supervisor/surveys/new"}
+    for year, survey_id in _ids(app)["surveys"].items():
+        pages[f"survey-{year}-edit"] = f"/supervisor/surveys/{survey_id}/edit"
+        pages[f"survey-{year}-respond"] = f"/survey/svenljunga/{year}"
+    return pages
 
 
 def supervisor_pages(app) -> dict[str, str]:
@@ -149,6 +161,7 @@ def supervisor_pages(app) -> dict[str, str]:
         "activity-walk": f"/supervisor/activities/{activity_id('safety-walk')}",
         "activity-new": "/supervisor/activities/new",
         "activity-edit": f"/supervisor/activities/{activity_id('session-12')}/edit",
+        **survey_pages(app),
     }
 
 
@@ -162,6 +175,7 @@ def admin_pages(app) -> dict[str, str]:
         "admin-audit": "/supervisor/audit",
         "admin-promises": "/supervisor/promises/?area=svenljunga",
         "admin-activities": "/supervisor/activities/?area=svenljunga",
+        "admin-surveys": "/supervisor/surveys/?area=svenljunga",
         "public": "/public/svenljunga",
         "public-embed": "/public/svenljunga/embed",
     }
