@@ -1,6 +1,14 @@
 // IndexedDB: the phone's copy of hot spots, own visits and activities (own, and the area's planned ones), the outbox
 // of changes waiting to upload, and meta (session, pull cursor, cached hot spot status). Only IndexedDB requests are
 // awaited inside a transaction.
+//
+// Everything is stored sealed (cipher.js, issue 15): a record is {<key path>: key, iv, ct}, a meta value {iv, ct};
+// only the lock's own record (meta "lock": salt, wrapped keys, failed tries) and the outbox's sequence counter are
+// plain. WebCrypto is asynchronous and may not be awaited inside an IndexedDB transaction, so tx() works on a
+// snapshot: one readonly transaction reads the stores, they are opened outside it, the body runs on in-memory stores
+// with IndexedDB's own methods, and its writes are sealed and stored in one readwrite transaction. Writers take one
+// lock (navigator.locks, shared with other tabs and the service worker), so no write is lost between the two.
+import { LockedError, isSealed, onKeyChange, seal, unseal } from "./cipher.js";
 
 const DB_NAME = "fieldlog";
 const DB_VERSION = 2;
@@ -84,8 +92,12 @@ else if (typeof self !== "undefined" && "clients" in self) {
   });
 }
 
-/** A request as a promise. Awaiting it inside `tx` keeps the transaction alive (microtasks). */
+/**
+ * A request as a promise. Awaiting it inside `rawTx` keeps the transaction alive (microtasks). The snapshot stores of
+ * tx() answer at once: their answer is taken as it is.
+ */
 export function req(request) {
+  if (!(request instanceof IDBRequest)) return Promise.resolve(request);
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -93,10 +105,10 @@ export function req(request) {
 }
 
 /**
- * Run `body(stores)` in one transaction over `names`; resolves with its result once the transaction has committed.
- * `durability: "strict"` for writes that must survive a crash right after (the outbox).
+ * Run `body(stores)` in one IndexedDB transaction over `names`, on the stored (sealed) values; resolves with its
+ * result once the transaction has committed.
  */
-export async function tx(names, mode, body, durability = "default") {
+export async function rawTx(names, mode, body, durability = "default") {
   const t = await transaction(names, mode, { durability });
   return new Promise((resolve, reject) => {
     const stores = Object.fromEntries(names.map((n) => [n, t.objectStore(n)]));
@@ -121,6 +133,227 @@ export async function tx(names, mode, body, durability = "default") {
       );
   });
 }
+
+// --- Sealed stores ---
+
+// Meta keys stored plain: the lock's record (it must be read to unlock) and the outbox's sequence counter.
+export const PLAIN_META = new Set(["lock", "next_seq"]);
+const DELETE = Symbol("delete");
+// Opened values by store and key, with the IV they were opened from: a snapshot opens only what changed since. Emptied
+// whenever the key changes (locking included), so nothing opened outlives the lock.
+const opened = new Map();
+onKeyChange(() => opened.clear());
+
+const aadOf = (name, key) => `${name}\u0000${key}`;
+const ivTag = (iv) => String.fromCharCode(...iv);
+const clone = (value) => (value === undefined ? undefined : structuredClone(value));
+
+async function openValue(name, key, stored) {
+  if (name === "meta" && PLAIN_META.has(key)) return stored;
+  // A value from before encryption (an app updated in place): read as it is, sealed at the next sign-in (vault.js).
+  if (!isSealed(stored)) return stored;
+  const aad = aadOf(name, key);
+  const tag = ivTag(stored.iv);
+  const hit = opened.get(aad);
+  if (hit && hit.tag === tag) return clone(hit.value);
+  const value = await unseal(stored, aad);
+  opened.set(aad, { tag, value: clone(value) });
+  return value;
+}
+
+async function sealValue(name, keyPath, key, value) {
+  if (name === "meta" && PLAIN_META.has(key)) return value;
+  const aad = aadOf(name, key);
+  const sealed = await seal(value, aad);
+  opened.set(aad, { tag: ivTag(sealed.iv), value: clone(value) });
+  return keyPath ? { [keyPath]: key, ...sealed } : sealed;
+}
+
+/** An object store of a snapshot: IndexedDB's methods, answered from memory; writes are collected for commit(). */
+class SnapshotStore {
+  constructor(name, info, values, counter) {
+    this.name = name;
+    this.keyPath = info.keyPath;
+    this.autoIncrement = info.autoIncrement;
+    this.indexes = info.indexes;
+    this.map = new Map(info.keys.map((k, i) => [k, values[i]]));
+    this.writes = new Map();
+    this.counter = counter;
+  }
+  keys() {
+    return [...this.map.keys()].sort((a, b) => indexedDB.cmp(a, b));
+  }
+  get(key) {
+    return clone(this.map.get(key));
+  }
+  getAll() {
+    return this.keys().map((k) => clone(this.map.get(k)));
+  }
+  getAllKeys() {
+    return this.keys();
+  }
+  count() {
+    return this.map.size;
+  }
+  put(value, key) {
+    const copy = clone(value);
+    const k = this.keyPath ? copy[this.keyPath] : key;
+    if (k === undefined || k === null) throw new DOMException("no key", "DataError");
+    this.map.set(k, copy);
+    this.writes.set(k, copy);
+    return k;
+  }
+  add(value, key) {
+    const copy = clone(value);
+    let k = this.keyPath ? copy[this.keyPath] : key;
+    if ((k === undefined || k === null) && this.autoIncrement) {
+      k = this.counter.next;
+      this.counter.next += 1;
+      this.counter.changed = true;
+      if (this.keyPath) copy[this.keyPath] = k;
+    }
+    if (this.map.has(k)) throw new DOMException("key exists", "ConstraintError");
+    return this.put(copy, k);
+  }
+  delete(key) {
+    this.map.delete(key);
+    this.writes.set(key, DELETE);
+  }
+  clear() {
+    for (const k of this.map.keys()) this.writes.set(k, DELETE);
+    this.map.clear();
+  }
+  index(name) {
+    const path = this.indexes[name];
+    const matching = (query) =>
+      this.getAll().filter((v) => v?.[path] !== undefined && indexedDB.cmp(v[path], query) === 0);
+    return { getAll: matching, get: (query) => matching(query)[0], count: (query) => matching(query).length };
+  }
+}
+
+/** The stores `names` as they are now, opened: one readonly transaction, then decryption outside it. */
+async function snapshot(names) {
+  const counted = names.some((n) => n !== "meta");
+  const readNames = counted && !names.includes("meta") ? [...names, "meta"] : names;
+  const raw = await rawTx(readNames, "readonly", async (stores) => {
+    const out = {};
+    await Promise.all(
+      names.map(async (n) => {
+        const s = stores[n];
+        const [keys, values] = await Promise.all([req(s.getAllKeys()), req(s.getAll())]);
+        const indexes = {};
+        for (const i of s.indexNames) indexes[i] = s.index(i).keyPath;
+        out[n] = { keyPath: s.keyPath, autoIncrement: s.autoIncrement, indexes, keys, values };
+      }),
+    );
+    out.nextSeq = counted ? await req(stores.meta.get("next_seq")) : null;
+    return out;
+  });
+  const counter = { next: raw.nextSeq || 1, changed: false };
+  const stores = {};
+  for (const n of names) {
+    const info = raw[n];
+    if (info.autoIncrement && info.keys.length) {
+      counter.next = Math.max(counter.next, Math.max(...info.keys.filter((k) => typeof k === "number")) + 1);
+    }
+    const values = await Promise.all(info.values.map((v, i) => openValue(n, info.keys[i], v)));
+    stores[n] = new SnapshotStore(n, info, values, counter);
+  }
+  return { stores, counter };
+}
+
+/** Seal a snapshot's writes and store them in one transaction. */
+async function commit(snap, durability, extraMeta = {}) {
+  const writes = [];
+  for (const store of Object.values(snap.stores)) for (const [k, v] of store.writes) writes.push([store, k, v]);
+  const extra = Object.entries(extraMeta);
+  if (!writes.length && !snap.counter.changed && !extra.length) return;
+  const stored = await Promise.all(
+    writes.map(([store, k, v]) => (v === DELETE ? DELETE : sealValue(store.name, store.keyPath, k, v))),
+  );
+  const names = new Set(writes.map(([store]) => store.name));
+  if (snap.counter.changed || extra.length) names.add("meta");
+  await rawTx(
+    [...names],
+    "readwrite",
+    (stores) => {
+      writes.forEach(([store, k], i) => {
+        const s = stores[store.name];
+        if (stored[i] === DELETE) {
+          s.delete(k);
+          opened.delete(aadOf(store.name, k));
+        } else if (store.keyPath) s.put(stored[i]);
+        else s.put(stored[i], k);
+      });
+      if (snap.counter.changed) stores.meta.put(snap.counter.next, "next_seq");
+      for (const [k, v] of extra) stores.meta.put(v, k);
+    },
+    durability,
+  );
+}
+
+// One writer at a time, across tabs and the service worker (the snapshot and its commit must not interleave with
+// another writer's).
+let queue = Promise.resolve();
+function exclusive(fn) {
+  if (typeof navigator !== "undefined" && navigator.locks) return navigator.locks.request("fieldlog-db", fn);
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Run `body(stores)` over the opened stores `names`; resolves with its result once its writes have committed (a body
+ * that throws writes nothing). The stores answer IndexedDB's calls (get, getAll, put, add, delete, clear,
+ * index().getAll) wrapped by req(). `durability: "strict"` for writes that must survive a crash right after (the
+ * outbox). Rejects with LockedError while the app is locked.
+ */
+export async function tx(names, mode, body, durability = "default") {
+  if (mode !== "readwrite") return body((await snapshot(names)).stores);
+  return exclusive(async () => {
+    const snap = await snapshot(names);
+    const result = await body(snap.stores);
+    await commit(snap, durability);
+    return result;
+  });
+}
+
+/**
+ * Seal everything under a new data key (vault.js: a new device, or the first lock on an app that stored plain). What
+ * cannot be opened (sealed under a key this phone no longer has) is removed. `meta` plain values written in the same
+ * transaction (the lock record with the new key's wraps). Resolves with true when everything was kept.
+ */
+export async function reseal(newKey, plainMeta, switchKey) {
+  return exclusive(async () => {
+    const names = [...(await openDb()).objectStoreNames];
+    let snap = null;
+    try {
+      snap = await snapshot(names);
+    } catch (error) {
+      if (!(error instanceof LockedError) && error?.name !== "OperationError") throw error;
+    }
+    switchKey(newKey);
+    if (!snap) {
+      await rawTx(names, "readwrite", async (stores) => {
+        for (const n of names) {
+          if (n !== "meta") stores[n].clear();
+          else for (const k of await req(stores.meta.getAllKeys())) if (!PLAIN_META.has(k)) stores.meta.delete(k);
+        }
+        for (const [k, v] of Object.entries(plainMeta)) stores.meta.put(v, k);
+      });
+      return false;
+    }
+    for (const store of Object.values(snap.stores)) {
+      for (const [k, v] of store.map) if (!(store.name === "meta" && PLAIN_META.has(k))) store.writes.set(k, v);
+    }
+    await commit(snap, "strict", plainMeta);
+    return true;
+  });
+}
+
+/** A plain meta value (the lock's record), read and written as it is. */
+export const getPlain = (key) => rawTx(["meta"], "readonly", ({ meta }) => req(meta.get(key)));
+export const setPlain = (key, value) => rawTx(["meta"], "readwrite", ({ meta }) => req(meta.put(value, key)), "strict");
 
 export const getMeta = (key) => tx(["meta"], "readonly", ({ meta }) => req(meta.get(key)));
 export const setMeta = (key, value) => tx(["meta"], "readwrite", ({ meta }) => req(meta.put(value, key)));
