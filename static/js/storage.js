@@ -138,6 +138,9 @@ export async function rawTx(names, mode, body, durability = "default") {
 
 // Meta keys stored plain: the lock's record (it must be read to unlock) and the outbox's sequence counter.
 export const PLAIN_META = new Set(["lock", "next_seq"]);
+// Fields kept plain beside a sealed value, for its index: the outbox's record id (a random UUID, nothing of the
+// record), so that a save opens only the entries of its own record.
+const PLAIN_FIELDS = { outbox: ["record_id"] };
 const DELETE = Symbol("delete");
 // Opened values by store and key, with the IV they were opened from: a snapshot opens only what changed since. Emptied
 // whenever the key changes (locking included), so nothing opened outlives the lock.
@@ -166,40 +169,55 @@ async function sealValue(name, keyPath, key, value) {
   const aad = aadOf(name, key);
   const sealed = await seal(value, aad);
   opened.set(aad, { tag: ivTag(sealed.iv), value: clone(value) });
-  return keyPath ? { [keyPath]: key, ...sealed } : sealed;
+  const stored = keyPath ? { [keyPath]: key, ...sealed } : sealed;
+  for (const field of PLAIN_FIELDS[name] || []) stored[field] = value[field];
+  return stored;
 }
 
-/** An object store of a snapshot: IndexedDB's methods, answered from memory; writes are collected for commit(). */
+/**
+ * An object store of a snapshot: IndexedDB's methods, answered from the stored values read at its start; a value is
+ * opened (decrypted) only when the body asks for it — a save opens its own record, not all of them. Reads answer
+ * promises (req() takes them as they are); writes are collected for commit().
+ */
 class SnapshotStore {
-  constructor(name, info, values, counter) {
+  constructor(name, info, counter) {
     this.name = name;
     this.keyPath = info.keyPath;
     this.autoIncrement = info.autoIncrement;
     this.indexes = info.indexes;
-    this.map = new Map(info.keys.map((k, i) => [k, values[i]]));
+    this.entries = new Map(info.keys.map((k, i) => [k, { stored: info.values[i] }]));
     this.writes = new Map();
     this.counter = counter;
   }
   keys() {
-    return [...this.map.keys()].sort((a, b) => indexedDB.cmp(a, b));
+    // In key order, as IndexedDB answers: read in that order; sorted again only once a new key came in.
+    const keys = [...this.entries.keys()];
+    return this.unsorted ? keys.sort((a, b) => indexedDB.cmp(a, b)) : keys;
+  }
+  async open(key) {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (!("value" in entry)) entry.value = await openValue(this.name, key, entry.stored);
+    return clone(entry.value);
   }
   get(key) {
-    return clone(this.map.get(key));
+    return this.open(key);
   }
   getAll() {
-    return this.keys().map((k) => clone(this.map.get(k)));
+    return Promise.all(this.keys().map((k) => this.open(k)));
   }
   getAllKeys() {
     return this.keys();
   }
   count() {
-    return this.map.size;
+    return this.entries.size;
   }
   put(value, key) {
     const copy = clone(value);
     const k = this.keyPath ? copy[this.keyPath] : key;
     if (k === undefined || k === null) throw new DOMException("no key", "DataError");
-    this.map.set(k, copy);
+    if (!this.entries.has(k)) this.unsorted = true;
+    this.entries.set(k, { value: copy });
     this.writes.set(k, copy);
     return k;
   }
@@ -212,26 +230,39 @@ class SnapshotStore {
       this.counter.changed = true;
       if (this.keyPath) copy[this.keyPath] = k;
     }
-    if (this.map.has(k)) throw new DOMException("key exists", "ConstraintError");
+    if (this.entries.has(k)) throw new DOMException("key exists", "ConstraintError");
     return this.put(copy, k);
   }
   delete(key) {
-    this.map.delete(key);
+    this.entries.delete(key);
     this.writes.set(key, DELETE);
   }
   clear() {
-    for (const k of this.map.keys()) this.writes.set(k, DELETE);
-    this.map.clear();
+    for (const k of this.entries.keys()) this.writes.set(k, DELETE);
+    this.entries.clear();
   }
   index(name) {
     const path = this.indexes[name];
-    const matching = (query) =>
-      this.getAll().filter((v) => v?.[path] !== undefined && indexedDB.cmp(v[path], query) === 0);
-    return { getAll: matching, get: (query) => matching(query)[0], count: (query) => matching(query).length };
+    const plain = (PLAIN_FIELDS[this.name] || []).includes(path);
+    const matches = (value, query) => value?.[path] !== undefined && indexedDB.cmp(value[path], query) === 0;
+    const matching = async (query) => {
+      if (!plain) return (await this.getAll()).filter((v) => matches(v, query));
+      // A field kept plain beside the sealed value (the outbox's record id): only the matching values are opened.
+      const keys = this.keys().filter((k) => {
+        const entry = this.entries.get(k);
+        return matches("value" in entry ? entry.value : entry.stored, query);
+      });
+      return Promise.all(keys.map((k) => this.open(k)));
+    };
+    return {
+      getAll: matching,
+      get: async (query) => (await matching(query))[0],
+      count: async (query) => (await matching(query)).length,
+    };
   }
 }
 
-/** The stores `names` as they are now, opened: one readonly transaction, then decryption outside it. */
+/** The stores `names` as they are now, as stored: one readonly transaction (values are opened when asked for). */
 async function snapshot(names) {
   const counted = names.some((n) => n !== "meta");
   const readNames = counted && !names.includes("meta") ? [...names, "meta"] : names;
@@ -254,10 +285,10 @@ async function snapshot(names) {
   for (const n of names) {
     const info = raw[n];
     if (info.autoIncrement && info.keys.length) {
-      counter.next = Math.max(counter.next, Math.max(...info.keys.filter((k) => typeof k === "number")) + 1);
+      const last = info.keys[info.keys.length - 1];
+      if (typeof last === "number") counter.next = Math.max(counter.next, last + 1);
     }
-    const values = await Promise.all(info.values.map((v, i) => openValue(n, info.keys[i], v)));
-    stores[n] = new SnapshotStore(n, info, values, counter);
+    stores[n] = new SnapshotStore(n, info, counter);
   }
   return { stores, counter };
 }
@@ -326,11 +357,17 @@ export async function tx(names, mode, body, durability = "default") {
 export async function reseal(newKey, plainMeta, switchKey) {
   return exclusive(async () => {
     const names = [...(await openDb()).objectStoreNames];
-    let snap = null;
+    let snap = await snapshot(names);
     try {
-      snap = await snapshot(names);
+      // Everything opened under the old key (or read plain) before the key changes.
+      for (const store of Object.values(snap.stores)) {
+        for (const k of store.keys()) {
+          if (!(store.name === "meta" && PLAIN_META.has(k))) store.writes.set(k, await store.open(k));
+        }
+      }
     } catch (error) {
       if (!(error instanceof LockedError) && error?.name !== "OperationError") throw error;
+      snap = null;
     }
     switchKey(newKey);
     if (!snap) {
@@ -342,9 +379,6 @@ export async function reseal(newKey, plainMeta, switchKey) {
         for (const [k, v] of Object.entries(plainMeta)) stores.meta.put(v, k);
       });
       return false;
-    }
-    for (const store of Object.values(snap.stores)) {
-      for (const [k, v] of store.map) if (!(store.name === "meta" && PLAIN_META.has(k))) store.writes.set(k, v);
     }
     await commit(snap, "strict", plainMeta);
     return true;
