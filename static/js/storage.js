@@ -175,9 +175,10 @@ async function sealValue(name, keyPath, key, value) {
 }
 
 /**
- * An object store of a snapshot: IndexedDB's methods, answered from the stored values read at its start; a value is
- * opened (decrypted) only when the body asks for it — a save opens its own record, not all of them. Reads answer
- * promises (req() takes them as they are); writes are collected for commit().
+ * An object store of a transaction's body: IndexedDB's methods, reading what the body asks for from the database (in
+ * short readonly transactions of their own) and opening (decrypting) only that — a save reads and opens its own record
+ * and outbox entries, not the whole store. Reads answer promises (req() takes them as they are); writes are collected
+ * for commit(). A readwrite body runs under the writers' lock, so nothing changes underneath between its reads.
  */
 class SnapshotStore {
   constructor(name, info, counter) {
@@ -185,16 +186,46 @@ class SnapshotStore {
     this.keyPath = info.keyPath;
     this.autoIncrement = info.autoIncrement;
     this.indexes = info.indexes;
-    this.entries = new Map(info.keys.map((k, i) => [k, { stored: info.values[i] }]));
+    this.entries = new Map(); // key -> {stored} or {value}: the keys known to be present
+    this.known = new Set(); // keys whose state here is the answer (read, written or deleted)
+    this.complete = false; // every key of the store is in `entries`
+    this.cleared = false;
+    this.unsorted = false;
     this.writes = new Map();
     this.counter = counter;
   }
+  read(body) {
+    return rawTx([this.name], "readonly", (stores) => body(stores[this.name]));
+  }
+  learn(keys, values) {
+    keys.forEach((k, i) => {
+      if (this.known.has(k)) return;
+      this.known.add(k);
+      this.entries.set(k, { stored: values[i] });
+      this.unsorted = true;
+    });
+  }
+  async loadAll() {
+    if (this.complete) return;
+    const [keys, values] = await this.read((s) => Promise.all([req(s.getAllKeys()), req(s.getAll())]));
+    if (this.complete) return;
+    this.learn(keys, values);
+    this.complete = true;
+  }
   keys() {
-    // In key order, as IndexedDB answers: read in that order; sorted again only once a new key came in.
-    const keys = [...this.entries.keys()];
-    return this.unsorted ? keys.sort((a, b) => indexedDB.cmp(a, b)) : keys;
+    if (this.unsorted) {
+      // In key order, as IndexedDB answers.
+      this.entries = new Map([...this.entries].sort(([a], [b]) => indexedDB.cmp(a, b)));
+      this.unsorted = false;
+    }
+    return [...this.entries.keys()];
   }
   async open(key) {
+    if (!this.known.has(key) && !this.complete) {
+      const stored = await this.read((s) => req(s.get(key)));
+      if (stored !== undefined) this.learn([key], [stored]);
+      this.known.add(key);
+    }
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (!("value" in entry)) entry.value = await openValue(this.name, key, entry.stored);
@@ -203,13 +234,16 @@ class SnapshotStore {
   get(key) {
     return this.open(key);
   }
-  getAll() {
+  async getAll() {
+    await this.loadAll();
     return Promise.all(this.keys().map((k) => this.open(k)));
   }
-  getAllKeys() {
+  async getAllKeys() {
+    await this.loadAll();
     return this.keys();
   }
-  count() {
+  async count() {
+    await this.loadAll();
     return this.entries.size;
   }
   put(value, key) {
@@ -217,6 +251,7 @@ class SnapshotStore {
     const k = this.keyPath ? copy[this.keyPath] : key;
     if (k === undefined || k === null) throw new DOMException("no key", "DataError");
     if (!this.entries.has(k)) this.unsorted = true;
+    this.known.add(k);
     this.entries.set(k, { value: copy });
     this.writes.set(k, copy);
     return k;
@@ -234,12 +269,16 @@ class SnapshotStore {
     return this.put(copy, k);
   }
   delete(key) {
+    this.known.add(key);
     this.entries.delete(key);
     this.writes.set(key, DELETE);
   }
   clear() {
-    for (const k of this.entries.keys()) this.writes.set(k, DELETE);
     this.entries.clear();
+    this.writes.clear();
+    this.known.clear();
+    this.cleared = true;
+    this.complete = true;
   }
   index(name) {
     const path = this.indexes[name];
@@ -247,7 +286,15 @@ class SnapshotStore {
     const matches = (value, query) => value?.[path] !== undefined && indexedDB.cmp(value[path], query) === 0;
     const matching = async (query) => {
       if (!plain) return (await this.getAll()).filter((v) => matches(v, query));
-      // A field kept plain beside the sealed value (the outbox's record id): only the matching values are opened.
+      // A field kept plain beside the sealed value (the outbox's record id): IndexedDB's own index finds the entries,
+      // and only those are opened.
+      if (!this.complete) {
+        const [keys, values] = await this.read((s) => {
+          const index = s.index(name);
+          return Promise.all([req(index.getAllKeys(query)), req(index.getAll(query))]);
+        });
+        this.learn(keys, values);
+      }
       const keys = this.keys().filter((k) => {
         const entry = this.entries.get(k);
         return matches("value" in entry ? entry.value : entry.stored, query);
@@ -262,34 +309,26 @@ class SnapshotStore {
   }
 }
 
-/** The stores `names` as they are now, as stored: one readonly transaction (values are opened when asked for). */
+/** The stores `names` for a body: their shape and the outbox's next sequence number (values are read when asked). */
 async function snapshot(names) {
-  const counted = names.some((n) => n !== "meta");
-  const readNames = counted && !names.includes("meta") ? [...names, "meta"] : names;
-  const raw = await rawTx(readNames, "readonly", async (stores) => {
-    const out = {};
-    await Promise.all(
-      names.map(async (n) => {
-        const s = stores[n];
-        const [keys, values] = await Promise.all([req(s.getAllKeys()), req(s.getAll())]);
-        const indexes = {};
-        for (const i of s.indexNames) indexes[i] = s.index(i).keyPath;
-        out[n] = { keyPath: s.keyPath, autoIncrement: s.autoIncrement, indexes, keys, values };
-      }),
-    );
-    out.nextSeq = counted ? await req(stores.meta.get("next_seq")) : null;
+  const raw = await rawTx([...new Set([...names, "meta"])], "readonly", async (stores) => {
+    const out = { info: {}, last: 0 };
+    for (const n of names) {
+      const s = stores[n];
+      const indexes = {};
+      for (const i of s.indexNames) indexes[i] = s.index(i).keyPath;
+      out.info[n] = { keyPath: s.keyPath, autoIncrement: s.autoIncrement, indexes };
+      if (s.autoIncrement) {
+        const cursor = await req(s.openKeyCursor(null, "prev"));
+        if (cursor && typeof cursor.key === "number") out.last = Math.max(out.last, cursor.key);
+      }
+    }
+    out.nextSeq = await req(stores.meta.get("next_seq"));
     return out;
   });
-  const counter = { next: raw.nextSeq || 1, changed: false };
+  const counter = { next: Math.max(raw.nextSeq || 1, raw.last + 1), changed: false };
   const stores = {};
-  for (const n of names) {
-    const info = raw[n];
-    if (info.autoIncrement && info.keys.length) {
-      const last = info.keys[info.keys.length - 1];
-      if (typeof last === "number") counter.next = Math.max(counter.next, last + 1);
-    }
-    stores[n] = new SnapshotStore(n, info, counter);
-  }
+  for (const n of names) stores[n] = new SnapshotStore(n, raw.info[n], counter);
   return { stores, counter };
 }
 
@@ -298,16 +337,19 @@ async function commit(snap, durability, extraMeta = {}) {
   const writes = [];
   for (const store of Object.values(snap.stores)) for (const [k, v] of store.writes) writes.push([store, k, v]);
   const extra = Object.entries(extraMeta);
-  if (!writes.length && !snap.counter.changed && !extra.length) return;
+  const cleared = Object.values(snap.stores).some((store) => store.cleared);
+  if (!writes.length && !snap.counter.changed && !extra.length && !cleared) return;
   const stored = await Promise.all(
     writes.map(([store, k, v]) => (v === DELETE ? DELETE : sealValue(store.name, store.keyPath, k, v))),
   );
   const names = new Set(writes.map(([store]) => store.name));
+  for (const store of Object.values(snap.stores)) if (store.cleared) names.add(store.name);
   if (snap.counter.changed || extra.length) names.add("meta");
   await rawTx(
     [...names],
     "readwrite",
     (stores) => {
+      for (const store of Object.values(snap.stores)) if (store.cleared) stores[store.name].clear();
       writes.forEach(([store, k], i) => {
         const s = stores[store.name];
         if (stored[i] === DELETE) {
@@ -361,6 +403,7 @@ export async function reseal(newKey, plainMeta, switchKey) {
     try {
       // Everything opened under the old key (or read plain) before the key changes.
       for (const store of Object.values(snap.stores)) {
+        await store.loadAll();
         for (const k of store.keys()) {
           if (!(store.name === "meta" && PLAIN_META.has(k))) store.writes.set(k, await store.open(k));
         }

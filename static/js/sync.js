@@ -50,10 +50,14 @@ onSessionChange((value) => {
 });
 const userId = () => getSession().user.id;
 
+// Counts read by several triggers at once may finish out of order (each opens what it reads): only the latest shows.
+let countsRead = 0;
 async function refreshCounts() {
   if (!getSession()) return emit({ waiting: 0, attention: 0 });
+  const read = ++countsRead;
   try {
-    emit(await counts(userId()));
+    const c = await counts(userId());
+    if (read === countsRead) emit(c);
   } catch (error) {
     // Locked meanwhile: nothing to count until the PIN.
     if (!(error instanceof LockedError)) throw error;

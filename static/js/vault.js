@@ -73,10 +73,10 @@ export function lock() {
 }
 
 /**
- * Try a PIN: {ok} or {ok: false, left, blocked}. The try is counted before it is made (closing the app halfway does
- * not undo it); MAX_PIN_TRIES wrong ones block the PIN until a sign-in with the password.
+ * Try a PIN: {ok, key} or {ok: false, left, blocked}. The try is counted before it is made (closing the app halfway
+ * does not undo it); MAX_PIN_TRIES wrong ones block the PIN until a sign-in with the password.
  */
-export async function unlock(pin) {
+async function tryPin(pin) {
   const record = await readLock();
   if (!record?.pin || record.blocked) return { ok: false, left: 0, blocked: true };
   record.failures = (record.failures || 0) + 1;
@@ -92,8 +92,23 @@ export async function unlock(pin) {
   }
   record.failures = 0;
   await setPlain(LOCK, record);
-  setKey(key);
-  return { ok: true };
+  return { ok: true, key };
+}
+
+/** Unlock with the PIN: {ok} or {ok: false, left, blocked}. */
+export async function unlock(pin) {
+  const { key, ...result } = await tryPin(pin);
+  if (result.ok) setKey(key);
+  return result;
+}
+
+/**
+ * Whether `pin` is the officer's, the same tries counted — for leaving the survey kiosk (issue 15 item 5: the kiosk's
+ * exit asks for the lock), without touching the key in memory.
+ */
+export async function checkPin(pin) {
+  const { ok, left, blocked } = await tryPin(pin);
+  return ok ? { ok } : { ok, left, blocked };
 }
 
 /** Wrap the data key in memory under a new PIN (after a password sign-in). */

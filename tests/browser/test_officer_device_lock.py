@@ -71,6 +71,7 @@ def test_indexeddb_read_directly_holds_no_token_notes_or_positions(page, context
     wait_uploaded(page)
     context.set_offline(True)
     arrive_and_leave(page, "Torget")
+    expect(status(page)).to_contain_text("1 väntar på uppladdning", timeout=WAIT)
     fill_after_the_fact(page, "Torget", datetime.now(STOCKHOLM).replace(second=0, microsecond=0) - timedelta(hours=2))
     page.get_by_label("Anteckningar").fill("Hemligt-anteckning-12345")
     page.get_by_role("button", name="Spara").click()
