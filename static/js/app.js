@@ -59,8 +59,9 @@ const ctx = {
   refresh: (why) => refresh(why),
   confirm: confirmDialog,
   startSync,
-  unlocked: () => afterUnlock(),
-  pinSet: () => afterUnlock(),
+  unlocked: () => afterUnlock(true),
+  // The sign-in before it started the sync already.
+  pinSet: () => afterUnlock(false),
 };
 
 // --- Lock (issue 15) ---
@@ -70,13 +71,13 @@ let hasLock = false;
 let lockNow = () => undefined;
 
 /** Unlocked (PIN), or a PIN chosen after a sign-in: read the session and go on where the officer was. */
-async function afterUnlock() {
+async function afterUnlock(sync) {
   hasLock = true;
   const session = await loadSession();
   setTimezone(session?.user?.area?.timezone);
   if (location.hash.startsWith("#/signin")) ctx.navigate("#/");
   else await route();
-  if (getSession()) startSync();
+  if (getSession() && (sync || !triggersStarted)) startSync();
 }
 
 function onLocked() {
