@@ -18,6 +18,7 @@ from tests.browser.officer import (
     local_visit_ids,
     reload_app,
     server_visits,
+    shot,
     sign_in,
     status,
     unlock,
@@ -154,6 +155,7 @@ def test_ten_wrong_pins_need_the_password_and_the_sign_in_keeps_everything(
     ids = page.evaluate(QUEUE_VISITS, {"hotspotId": str(hotspot.id), "count": 3})
     page.get_by_role("button", name="Lås appen").click()
     locked(page)
+    shot(page, "lock-screen")
     for left in range(9, 0, -1):
         page.get_by_label("PIN-kod", exact=True).fill("000000")
         page.get_by_role("button", name="Lås upp").click()
@@ -161,6 +163,7 @@ def test_ten_wrong_pins_need_the_password_and_the_sign_in_keeps_everything(
     page.get_by_label("PIN-kod", exact=True).fill("000000")
     page.get_by_role("button", name="Lås upp").click()
     expect(page.get_by_text("För många fel PIN-koder.")).to_be_visible(timeout=WAIT)
+    shot(page, "lock-blocked")
     # A cold start does not reset the count, and the right PIN no longer opens anything.
     page.reload()
     expect(page.get_by_text("För många fel PIN-koder.")).to_be_visible(timeout=WAIT)
@@ -236,6 +239,7 @@ def test_a_revoked_device_cannot_recover(page, context, live_server, app, office
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_text("gick inte att låsa upp", exact=False)).to_be_visible(timeout=WAIT)
+    shot(page, "choose-pin-after-revoke")
     choose_pin(page, NEW_PIN)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     wait_uploaded(page)
