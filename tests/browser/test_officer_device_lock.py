@@ -247,3 +247,18 @@ def test_a_revoked_device_cannot_recover(page, context, live_server, app, office
     assert local_visit_ids(page) == []
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Device)) == 2
+
+
+def test_a_sealed_value_opens_only_where_it_was_stored_and_the_key_cannot_be_read_out(page, live_server, officer):
+    sign_in(page, live_server)
+    result = page.evaluate(
+        """async () => {
+          const { currentKey, seal, unseal } = await import('/static/js/cipher.js');
+          const sealed = await seal({ notes: 'x' }, 'visits\\u0000a');
+          const same = await unseal(sealed, 'visits\\u0000a');
+          const moved = await unseal(sealed, 'visits\\u0000b').then(() => 'opened', (e) => e.name);
+          const exported = await crypto.subtle.exportKey('raw', currentKey()).then(() => 'exported', (e) => e.name);
+          return { same: same.notes, moved, exported, extractable: currentKey().extractable };
+        }"""
+    )
+    assert result == {"same": "x", "moved": "OperationError", "exported": "InvalidAccessError", "extractable": False}
