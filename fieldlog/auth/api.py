@@ -4,7 +4,7 @@ from flask import Blueprint, g
 
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import load
-from fieldlog.auth import services, throttle
+from fieldlog.auth import recovery, services, throttle
 from fieldlog.auth.schemas import (
     DeviceRenameSchema,
     DeviceSchema,
@@ -32,16 +32,19 @@ def create_token():
     if user is None:
         throttle.record_failure(data["username"], "API")
         raise ApiError(401, "invalid_credentials", "Wrong username or password, or the account is deactivated.")
-    token, device = services.issue_token(user, data["device_name"])
-    body = _token_response.dump(
-        {
-            "token": token,
-            "token_type": "Bearer",
-            "expires_at": device.expires_at,
-            "device_id": device.id,
-            "user": user,
-        }
+    token, device, recovery_key = services.sign_in_device(
+        user, data["device_name"], data.get("device_secret"), data.get("recover_device_id")
     )
+    answer = {
+        "token": token,
+        "token_type": "Bearer",
+        "expires_at": device.expires_at,
+        "device_id": device.id,
+        "user": user,
+    }
+    if recovery_key is not None:
+        answer["recovery_key"] = recovery.encode_key(recovery_key)
+    body = _token_response.dump(answer)
     return body, 201, {"Cache-Control": "no-store"}
 
 

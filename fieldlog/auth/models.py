@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -91,6 +91,20 @@ class Device(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class DeviceRecovery(db.Model):
+    """A device's recovery key (issue 15): the officer app keeps its data key wrapped by it, and gets it back only on a
+    sign-in with the password from the same install (``secret_hash``: SHA-256 of the install's secret). A key, not a
+    password — it must be given back, so it cannot be hashed: it is stored sealed with AES-GCM under a key derived from
+    the app's SECRET_KEY (fieldlog.auth.recovery). Revoking the device deletes the row."""
+
+    __tablename__ = "device_recovery"
+
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id", ondelete="CASCADE"), primary_key=True)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LoginFailure(db.Model):

@@ -11,6 +11,10 @@ class TokenRequestSchema(Schema):
     username = StrictString(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     device_name = StrictString(required=True, validate=validate.Length(min=1, max=200))
+    # Issue 15 (additions to SPEC §3): the install's own secret (the officer app sends one, kept on the phone), which
+    # gets the device a recovery key; and the device whose recovery key a sign-in from that same install asks back.
+    device_secret = StrictString(validate=validate.Length(min=32, max=128))
+    recover_device_id = fields.UUID()
 
 
 class AreaRefSchema(Schema):
@@ -57,3 +61,5 @@ class TokenResponseSchema(Schema):
     expires_at = fields.AwareDateTime()
     device_id = fields.UUID()
     user = fields.Nested(UserSchema)
+    # Issue 15 (an addition): the device's recovery key, base64url — only when the request sent a device_secret.
+    recovery_key = fields.String()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import datetime, timedelta
 from functools import cache, wraps
 
@@ -14,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
+from fieldlog.auth import recovery
 from fieldlog.auth.models import ROLES, Device, User, password_hash_method
 from fieldlog.db import utcnow
 from fieldlog.extensions import db
@@ -118,6 +120,35 @@ def issue_token(user: User, device_name: str) -> tuple[str, Device]:
     return token, device
 
 
+def renew_token(device: Device) -> str:
+    """A new bearer token for a device signing in again with the password (issue 15: a recovery keeps the device)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    device.token_hash = hash_token(token)
+    device.last_seen_at = now
+    device.expires_at = now + token_ttl()
+    db.session.flush()
+    return token
+
+
+def sign_in_device(
+    user: User, device_name: str, device_secret: str | None = None, recover_device_id: uuid.UUID | None = None
+) -> tuple[str, Device, bytes | None]:
+    """A token after a password sign-in, and the device's recovery key when the app keeps one (``device_secret``).
+
+    The install that asks back its own device (``recover_device_id``, proven by its secret) keeps that device and gets
+    its key again — unless the device was revoked (its key is gone) or is someone else's: then, as for any other
+    sign-in, a new device with a new key."""
+    if device_secret and recover_device_id:
+        device = db.session.get(Device, recover_device_id)
+        if device is not None and device.user_id == user.id:
+            key = recovery.release(device, device_secret)
+            if key is not None:
+                return renew_token(device), device, key
+    token, device = issue_token(user, device_name)
+    return token, device, recovery.create(device, device_secret) if device_secret else None
+
+
 def rename_device(device: Device, name: str) -> None:
     device.name = name.strip()[:200]
     db.session.flush()
@@ -152,8 +183,10 @@ def authenticate_bearer(header: str | None) -> Device:
 
 
 def revoke_device(device: Device, when: datetime | None = None) -> None:
+    """Sign the device out for good; its recovery key is destroyed (issue 15: a revoked device cannot recover)."""
     if device.revoked_at is None:
         device.revoked_at = when or utcnow()
+    recovery.destroy(device)
 
 
 def revoke_devices(user: User, when: datetime | None = None) -> list[Device]:

@@ -1,15 +1,19 @@
 // The officer app: start-up, routing, the top bar (sync state, language, sign-out), sign-in, update prompt.
 import { api } from "./api.js";
+import { currentKey, onKeyChange } from "./cipher.js";
 import { h, replace } from "./dom.js";
 import { getLang, setLang, setTimezone, t, waitingSentences } from "./i18n.js";
 import { kioskActive, loadKiosk } from "./kiosk.js";
 import { counts } from "./outbox.js";
-import { forgetSession, getSession, loadSession, onSessionChange } from "./session.js";
+import { startLockTriggers } from "./lock.js";
+import { forgetSession, getSession, loadSession, onSessionChange, setSession } from "./session.js";
 import { clearServerCopy } from "./storage.js";
 import { onSyncChange, startTriggers, state as syncState, syncNow } from "./sync.js";
 import { renderHotspots } from "./views/hotspots.js";
 import { clearError, prefetch, redrawBanners, setBanner, showError, teardown, updateLive } from "./views/shared.js";
+import { renderLock, renderSetPin } from "./views/lock.js";
 import { renderSignIn } from "./views/signin.js";
+import { isUnlocked, needsPin, readLock } from "./vault.js";
 
 // The tests and the device list name this device the same way.
 export { deviceName } from "./views/signin.js";
@@ -57,7 +61,39 @@ const ctx = {
   refresh: (why) => refresh(why),
   confirm: confirmDialog,
   startSync,
+  unlocked: () => afterUnlock(true),
+  // The sign-in before it started the sync already.
+  pinSet: () => afterUnlock(false),
 };
+
+// --- Lock (issue 15) ---
+
+// A lock record on this phone: then nothing opens without the PIN (or a sign-in with the password).
+let hasLock = false;
+let lockNow = () => undefined;
+
+/** Unlocked (PIN), or a PIN chosen after a sign-in: read the session and go on where the officer was. */
+async function afterUnlock(sync) {
+  hasLock = true;
+  const [session] = await Promise.all([loadSession(), loadKiosk()]);
+  setTimezone(session?.user?.area?.timezone);
+  if (location.hash.startsWith("#/signin")) ctx.navigate("#/");
+  else await route();
+  if (getSession() && (sync || !triggersStarted)) startSync();
+}
+
+function onLocked() {
+  if (dialog.open) dialog.close();
+  // Only memory is cleared: the stored session stays, sealed.
+  setSession(null);
+  route();
+}
+
+// The service worker uploads in the background with the key an unlocked page hands it; a lock takes it back.
+onKeyChange((key) => {
+  const worker = navigator.serviceWorker?.controller;
+  worker?.postMessage(key ? { type: "VAULT_KEY", key } : { type: "VAULT_LOCK" });
+});
 
 // --- Routing ---
 
@@ -73,15 +109,20 @@ async function route(toTop = true) {
   const notice = routeNotice;
   routeNotice = null;
   renderChrome();
-  if (kioskActive()) {
+  if (hasLock && !isUnlocked() && parts[0] !== "signin") {
+    // Locked: the PIN first — also for a running kiosk, whose answers are sealed with the same key.
+    currentView = "lock";
+    await renderLock(main, ctx);
+  } else if (kioskActive()) {
     // The survey kiosk runs: nothing of the officer's is shown, whatever the address asks for (views/kiosk.js).
     currentView = "kiosk";
     await (await later.kiosk()).renderKiosk(main, ctx);
-    return;
-  }
-  if (!getSession() || parts[0] === "signin") {
+  } else if (!isUnlocked() || !getSession() || parts[0] === "signin") {
     currentView = "signin";
     renderSignIn(main, ctx);
+  } else if (needsPin()) {
+    currentView = "pin";
+    renderSetPin(main, ctx, notice);
   } else if (parts[0] === "visit" && parts[1]) {
     currentView = "visit";
     await (await later.visit()).renderVisit(main, ctx, parts[1], notice);
@@ -152,10 +193,13 @@ function renderChrome() {
       "div",
       { class: "tools" },
       h("button", { type: "button", lang: getLang() === "sv" ? "en" : "sv", onclick: switchLang }, t("switch_lang")),
+      session && isUnlocked() && !needsPin()
+        ? h("button", { type: "button", id: "lock", "aria-label": t("lock_app"), onclick: () => lockNow() }, t("lock"))
+        : null,
       session ? h("button", { type: "button", onclick: signOutOnce }, t("sign_out")) : null,
     ),
   );
-  tabs.hidden = !session;
+  tabs.hidden = !session || needsPin();
   tabs.setAttribute("aria-label", t("nav_main"));
   replace(
     tabs,
@@ -328,6 +372,10 @@ function registerServiceWorker() {
         renderBanners();
       };
       if (registration.waiting) offer(registration.waiting);
+      // A worker that started after the unlock gets the key too.
+      navigator.serviceWorker.ready.then((ready) => {
+        if (currentKey()) ready.active?.postMessage({ type: "VAULT_KEY", key: currentKey() });
+      });
       registration.addEventListener("updatefound", () => {
         const worker = registration.installing;
         worker?.addEventListener("statechange", () => {
@@ -357,8 +405,12 @@ window.addEventListener("unhandledrejection", (event) => {
 
 async function boot() {
   setLang(getLang());
-  prefetch();
-  const [session] = await Promise.all([loadSession(), loadKiosk()]);
+  hasLock = !!(await readLock());
+  lockNow = startLockTriggers(onLocked);
+  // Cold start: with a lock, nothing is read before the PIN. Without one (never signed in, or an app from before the
+  // lock), only a sign-in with the password goes on (it seals what is stored).
+  if (!hasLock) prefetch();
+  const [session] = hasLock ? [null] : await Promise.all([loadSession(), loadKiosk()]);
   setTimezone(session?.user?.area?.timezone);
   // Paused for sign-in (a 401 during sync) or signed in again: the banner follows.
   let needsSignIn = session?.needs_sign_in || null;
@@ -383,7 +435,7 @@ async function boot() {
   document.documentElement.dataset.ready = "1";
   // After the first view: the worker's registration and the first sync do not delay what the officer sees.
   registerServiceWorker();
-  if (getSession()) startSync();
+  if (getSession() && isUnlocked()) startSync();
   warmLaterViews();
 }
 

@@ -15,6 +15,7 @@ import {
   takeBatch,
 } from "./outbox.js";
 import { ApiError, api } from "./api.js";
+import { LockedError, currentKey } from "./cipher.js";
 import { getSession, loadSession, onSessionChange, updateSession } from "./session.js";
 import { clearServerCopy, getMeta, req, setMeta, tx } from "./storage.js";
 
@@ -49,10 +50,18 @@ onSessionChange((value) => {
 });
 const userId = () => getSession().user.id;
 
+// Counts read by several triggers at once may finish out of order (each opens what it reads): only the latest shows.
+let countsRead = 0;
 async function refreshCounts() {
   if (!getSession()) return emit({ waiting: 0, attention: 0 });
-  const c = await counts(userId());
-  emit(c);
+  const read = ++countsRead;
+  try {
+    const c = await counts(userId());
+    if (read === countsRead) emit(c);
+  } catch (error) {
+    // Locked meanwhile: nothing to count until the PIN.
+    if (!(error instanceof LockedError)) throw error;
+  }
 }
 
 /** POST one batch; {status, body} of the answer, so that push can tell "too large" and "refused" apart. */
@@ -205,7 +214,10 @@ async function run() {
       if (error.kind === "auth") throw error;
     }
   } catch (error) {
-    if (error.kind === "auth") {
+    if (error instanceof LockedError) {
+      // The app locked during the sync: what was sent is marked sent (same mutations next time); go on after the PIN.
+      emit({ phase: "idle" });
+    } else if (error.kind === "auth") {
       // Pause; nothing is dropped. A revoked token also clears the server's copy on this phone.
       await updateSession({ needs_sign_in: error.code });
       if (error.code === "token_revoked") await clearServerCopy();
@@ -231,7 +243,14 @@ async function run() {
  * mutation ids (exactly once, SPEC §3 rule 1). Throws when it must be retried, so that the browser tries again.
  */
 export async function syncInWorker() {
-  const session = await loadSession();
+  let session;
+  try {
+    session = await loadSession();
+  } catch (error) {
+    // No unlocked page handed the worker the key (issue 15): the outbox waits, sealed, for the next unlock.
+    if (error instanceof LockedError) return;
+    throw error;
+  }
   if (!session || session.needs_sign_in) return;
   const ok = navigator.locks ? await navigator.locks.request("fieldlog-sync", run) : await run();
   if (!ok) throw new Error("sync did not get through; Background Sync will retry");
@@ -285,6 +304,8 @@ export function startTriggers() {
 async function requestBackgroundSync() {
   try {
     const registration = await navigator.serviceWorker?.getRegistration();
+    // The worker may have been stopped and started since the unlock: it needs the key to read the outbox.
+    if (currentKey()) registration?.active?.postMessage({ type: "VAULT_KEY", key: currentKey() });
     await registration?.sync?.register("fieldlog-sync");
   } catch {
     // Background Sync is an extra; the page's own triggers do the work.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.fixtures.users import PASSWORD
@@ -9,6 +11,7 @@ from tests.fixtures.users import PASSWORD
 # Most of these tests pull hot spots and push visits: they need the sync API of SPEC §3 (built on branch `sync`).
 
 WAIT = 15_000  # ms: generous for a shared 2-core machine; expect() returns as soon as the condition holds
+PIN = "246813"  # the app lock's PIN the tests choose after signing in (issue 15)
 
 READ_LOCAL_VISITS = """async () => {
   const { getAll } = await import('/static/js/storage.js');
@@ -23,11 +26,41 @@ def sign_in(page: Page, base: str, username: str = "anna", password: str = PASSW
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
 
 
-def fill_sign_in(page: Page, username: str = "anna", password: str = PASSWORD) -> None:
+def fill_sign_in(page: Page, username: str = "anna", password: str = PASSWORD, pin: str = PIN) -> None:
+    """Sign in on the app's form; when the app asks for a new PIN (a new device, or a recovery), choose ``pin``."""
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", name="Hot spots", exact=True)).to_be_visible(timeout=WAIT)
+    after = page.get_by_role("heading", name=re.compile(r"^(Hot spots|Välj en PIN-kod)$"))
+    expect(after).to_be_visible(timeout=WAIT)
+    if after.text_content() == "Välj en PIN-kod":
+        choose_pin(page, pin)
+        expect(page.get_by_role("heading", name="Hot spots", exact=True)).to_be_visible(timeout=WAIT)
+
+
+def choose_pin(page: Page, pin: str = PIN) -> None:
+    page.get_by_label("PIN-kod", exact=True).fill(pin)
+    page.get_by_label("Upprepa PIN-koden").fill(pin)
+    page.get_by_role("button", name="Spara PIN-koden").click()
+
+
+def unlock(page: Page, pin: str = PIN) -> None:
+    """The lock screen of a cold start (a reload, a new page): unlock it with the PIN."""
+    expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    page.get_by_label("PIN-kod", exact=True).fill(pin)
+    page.get_by_role("button", name="Lås upp").click()
+    expect(page.get_by_role("heading", name="Appen är låst")).to_have_count(0, timeout=WAIT)
+
+
+def open_app(page: Page, url: str, pin: str = PIN) -> None:
+    """Open the app (a cold start) and unlock it."""
+    page.goto(url)
+    unlock(page, pin)
+
+
+def reload_app(page: Page, pin: str = PIN) -> None:
+    page.reload()
+    unlock(page, pin)
 
 
 def status(page: Page):

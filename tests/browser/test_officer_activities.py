@@ -13,7 +13,17 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.api.activity_support import activity_data, upsert
-from tests.browser.officer import WAIT, eventually, shot, sign_in, status, wait_uploaded
+from tests.browser.officer import (
+    WAIT,
+    eventually,
+    fill_sign_in,
+    open_app,
+    reload_app,
+    shot,
+    sign_in,
+    status,
+    wait_uploaded,
+)
 
 ZONE = ZoneInfo("Europe/Stockholm")  # the area's (the demo's and the fixtures' default)
 WIDTH = 390
@@ -108,7 +118,7 @@ def test_a_school_session_logged_offline_survives_a_restart_and_arrives_exactly_
     sign_in(page, live_server)
     wait_uploaded(page)
     context.set_offline(True)
-    page.reload()
+    reload_app(page)
     open_activities(page)
     fits(page)
     fill_school_session(page, yesterday())
@@ -122,7 +132,7 @@ def test_a_school_session_logged_offline_survives_a_restart_and_arrives_exactly_
     # The phone closes the app and opens it again, still without signal: the session is there, waiting.
     page.close()
     page = context.new_page()
-    page.goto(live_server + "/app")
+    open_app(page, live_server + "/app")
     expect(status(page)).to_contain_text("1 väntar på uppladdning", timeout=WAIT)
     open_activities(page)
     item = page.locator(f'.activity-item[data-activity-id="{record_id}"]')
@@ -407,7 +417,9 @@ def test_a_phone_from_before_activities_keeps_its_waiting_visit_and_gets_the_are
         },
     )
 
+    # An app from before the lock (issue 15) held its data in the clear: the password once, and it is sealed.
     page.goto(live_server + "/app")
+    fill_sign_in(page)
     wait_uploaded(page)
     with app.app_context():
         stored = db.session.get(Visit, uuid.UUID(visit_id))

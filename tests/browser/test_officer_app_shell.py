@@ -7,7 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.officer import WAIT, arrive_and_leave, sign_in, status
+from tests.browser.officer import WAIT, arrive_and_leave, choose_pin, open_app, reload_app, sign_in, status, unlock
+from tests.fixtures.users import PASSWORD
 
 
 def test_signed_in_app_opens_offline_and_logs_a_visit_before_any_sync(page, context, live_server, officer, hotspot):
@@ -16,7 +17,7 @@ def test_signed_in_app_opens_offline_and_logs_a_visit_before_any_sync(page, cont
     context.set_offline(True)
     page.close()
     page = context.new_page()
-    page.goto(live_server + "/app")
+    open_app(page, live_server + "/app")
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     arrive_and_leave(page, "Torget")
     expect(status(page)).to_contain_text("1 väntar på uppladdning", timeout=WAIT)
@@ -28,7 +29,7 @@ def test_new_version_shows_the_update_prompt_and_reloads_only_on_tap(page, live_
     old = page.evaluate("document.documentElement.dataset.version")
 
     app.config["OFFICER_APP_VERSION"] = "next"
-    page.reload()
+    reload_app(page)
     prompt = page.get_by_role("button", name="Ladda om")
     expect(page.get_by_text("En ny version finns.")).to_be_visible(timeout=WAIT)
     # The new worker waits for the officer: the page stays controlled by the old one.
@@ -40,6 +41,7 @@ def test_new_version_shows_the_update_prompt_and_reloads_only_on_tap(page, live_
         ".then((r) => !r.waiting && r.active && r.active.state === 'activated')",
         timeout=WAIT,
     )
+    unlock(page)  # the reload is a cold start
     expect(page.get_by_role("heading", name="Hot spots", exact=True)).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("button", name="Ladda om")).to_have_count(0)
     assert page.evaluate("document.documentElement.dataset.version") != old
@@ -77,9 +79,19 @@ def test_every_view_passes_axe_at_320_px_with_large_touch_targets(page, live_ser
     page.goto(live_server + "/app")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible(timeout=WAIT)
     check_view(page, "sign-in")
-    sign_in(page, live_server)
+    page.get_by_label("Användarnamn").fill("anna")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Välj en PIN-kod")).to_be_visible(timeout=WAIT)
+    check_view(page, "choose a PIN")
+    choose_pin(page)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     check_view(page, "hot spots")
+    page.get_by_role("button", name="Lås appen").click()
+    expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    check_view(page, "lock screen")
+    unlock(page)
+    expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
 
     page.get_by_role("button", name="Anländ vid Torget").click()
     expect(page.locator("#clock")).to_be_visible(timeout=WAIT)

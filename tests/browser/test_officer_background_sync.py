@@ -8,7 +8,16 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, server_visits, sign_in, status, wait_uploaded
+from tests.browser.officer import (
+    WAIT,
+    arrive_and_leave,
+    local_visit_ids,
+    open_app,
+    server_visits,
+    sign_in,
+    status,
+    wait_uploaded,
+)
 
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
 
@@ -65,7 +74,7 @@ def test_service_worker_uploads_visits_saved_offline_after_the_page_is_closed(
 
     # The phone's copy agrees: opened again, the app shows both uploaded, and a second sync adds nothing.
     again = context.new_page()
-    again.goto(live_server + "/app")
+    open_app(again, live_server + "/app")
     wait_uploaded(again)
     again.get_by_role("link", name="Idag").click()
     expect(again.locator(".visit-item").filter(has_text="Uppladdad")).to_have_count(2, timeout=WAIT)

@@ -49,7 +49,10 @@ def test_a_failed_save_shows_the_error_banner_in_swedish(page, live_server, offi
     # The phone's storage refuses the write (quota, a broken disk): the tap must not fail silently.
     page.evaluate(
         """() => {
-          IDBObjectStore.prototype.add = function () { throw new DOMException('full', 'QuotaExceededError'); };
+          const full = function () { throw new DOMException('full', 'QuotaExceededError'); };
+          // Sealed records are written with put (storage.js commits a snapshot's writes), new or not.
+          IDBObjectStore.prototype.add = full;
+          IDBObjectStore.prototype.put = full;
         }"""
     )
     page.get_by_role("button", name="Anländ vid Torget").click()
@@ -77,6 +80,9 @@ def test_storage_reopens_after_the_database_was_closed_under_the_app(page, live_
     result = page.evaluate(
         """async () => {
           const storage = await import('/static/js/storage.js');
+          // Stored values are sealed (issue 15): a data key in memory, as after an unlock.
+          const { setKey } = await import('/static/js/cipher.js');
+          setKey(await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
           await storage.setMeta('probe', 1);
           const first = await storage.openDb();
           first.close();  // as the browser does when it lets go of a connection

@@ -7,7 +7,17 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.officer import WAIT, arrive_and_leave, local_visit_ids, server_visits, sign_in, status, wait_uploaded
+from tests.browser.officer import (
+    WAIT,
+    arrive_and_leave,
+    local_visit_ids,
+    open_app,
+    reload_app,
+    server_visits,
+    sign_in,
+    status,
+    wait_uploaded,
+)
 
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
 
@@ -26,7 +36,7 @@ def test_visits_logged_offline_survive_a_restart_and_upload_exactly_once_when_on
     wait_uploaded(page)
 
     context.set_offline(True)
-    page.reload()
+    reload_app(page)
     expect(page.get_by_role("heading", name="Busstationen")).to_be_visible(timeout=WAIT)
     for name in ("Torget", "Busstationen", "Torget"):
         arrive_and_leave(page, name)
@@ -36,7 +46,7 @@ def test_visits_logged_offline_survive_a_restart_and_upload_exactly_once_when_on
     # The phone closes the app; it opens again, still without signal.
     page.close()
     page = context.new_page()
-    page.goto(live_server + "/app")
+    open_app(page, live_server + "/app")
     expect(status(page)).to_contain_text("3 väntar på uppladdning", timeout=WAIT)
     page.get_by_role("link", name="Idag").click()
     expect(page.locator(".visit-item")).to_have_count(3, timeout=WAIT)

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, fill_after_the_fact, local_visits, shot, sign_in, wait_uploaded
+from tests.browser.officer import WAIT, fill_after_the_fact, local_visits, reload_app, shot, sign_in, wait_uploaded
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}  # at Torget
@@ -236,7 +236,7 @@ def test_device_is_named_by_what_it_is_and_the_officer_can_rename_it(page, live_
     expect(page.locator("#device-message")).to_contain_text("Namnet är sparat", timeout=WAIT)
     with app.app_context():
         assert [d.name for d in db.session.scalars(select(Device))] == ["Annas tjänstetelefon"]
-    page.reload()
+    reload_app(page)
     expect(page.get_by_label("Enhetens namn")).to_have_value("Annas tjänstetelefon", timeout=WAIT)
 
 

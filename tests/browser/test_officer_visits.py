@@ -14,6 +14,7 @@ from tests.browser.officer import (
     arrive_and_leave,
     eventually,
     local_visit_ids,
+    reload_app,
     sign_in,
     status,
     wait_uploaded,
@@ -182,7 +183,7 @@ def test_supervisor_flag_shows_on_the_visit_and_an_edit_answers_it(
     assert flagged.status_code == 200
 
     page.goto(f"{live_server}/app#/today")
-    page.reload()  # opening the app syncs
+    reload_app(page)  # opening the app syncs
     item = page.locator(".visit-item")
     expect(item).to_contain_text("Flaggad av sven: Stämmer sluttiden?", timeout=WAIT)
     item.get_by_role("link").click()

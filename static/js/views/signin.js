@@ -5,6 +5,7 @@ import { h, replace } from "../dom.js";
 import { errorSentence, getLang, setTimezone, t } from "../i18n.js";
 import { getSession, saveSession } from "../session.js";
 import { clearServerCopy, getMeta } from "../storage.js";
+import { adoptSignIn, signInFields } from "../vault.js";
 import { showError } from "./shared.js";
 
 export function renderSignIn(main, ctx, message) {
@@ -64,14 +65,19 @@ async function signIn(ctx, username, password) {
   if (!username || !password) return t("sign_in_failed");
   let body;
   const sentName = await describeDevice();
+  // This install's secret and its device: the server gives that device's recovery key back (issue 15), so that a
+  // forgotten PIN or a locked phone loses nothing.
+  const lockFields = await signInFields();
   try {
-    body = await api("POST", "/auth/token", { username, password, device_name: sentName }, null);
+    body = await api("POST", "/auth/token", { username, password, device_name: sentName, ...lockFields }, null);
   } catch (error) {
     if (error.kind === "network") return t("sign_in_offline");
     if (error.kind === "auth") return t("sign_in_failed");
     if (error.status === 429) return t("sign_in_throttled");
     return errorSentence(error.code, error.status);
   }
+  // The data key: back through the recovery key (same device), or a new one that what is readable moves under.
+  const { kept } = await adoptSignIn(body, lockFields.device_secret);
   const previous = await getMeta("session");
   if (previous && previous.user?.id !== body.user.id) await clearServerCopy();
   setTimezone(body.user.area?.timezone);
@@ -82,7 +88,7 @@ async function signIn(ctx, username, password) {
     device_name: sentName,
     expires_at: body.expires_at,
   });
-  ctx.navigate("#/");
+  ctx.navigate("#/", kept ? null : "lock_lost");
   ctx.startSync();
   return null;
 }
