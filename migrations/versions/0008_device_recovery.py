@@ -1,11 +1,11 @@
 """device_recovery: each device's recovery key, sealed (issue 15)
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 
 The officer app keeps its data key wrapped by this key; the server gives it back to the same install on a password
 sign-in, and deletes it when the device is revoked. A new table (not a column on ``device``): the row goes with a
-revoke, and the device table is read on every API request. Chained to 0006 here; the merge re-chains it after 0007.
+revoke, and the device table is read on every API request.
 """
 from alembic import op
 import sqlalchemy as sa
