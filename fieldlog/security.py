@@ -27,6 +27,17 @@ def is_cookieless() -> bool:
 
 
 class SessionInterface(SecureCookieSessionInterface):
+    def get_signing_serializer(self, app):
+        # Flask builds a new serializer (and its signer) for every request; it depends only on the keys, so it is
+        # built once per set of keys (an app has one; tests make a few).
+        if not app.secret_key:
+            return None
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = _SERIALIZERS.get(key)
+        if serializer is None:
+            serializer = _SERIALIZERS[key] = super().get_signing_serializer(app)
+        return serializer
+
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
@@ -36,6 +47,9 @@ class SessionInterface(SecureCookieSessionInterface):
         if is_cookieless():
             return None
         return super().save_session(app, session, response)
+
+
+_SERIALIZERS: dict[tuple, object] = {}
 
 
 def content_security_policy(frame_ancestors: str = "'none'") -> str:
@@ -80,18 +94,27 @@ def is_subresource(response) -> bool:
 
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # What ``headers.setdefault`` does for each, with one look at the headers there are: werkzeug's Headers compare
+    # every name case-insensitively on each look-up, and this runs on every response.
+    present = {key.lower() for key, _value in headers}
+
+    def setdefault(key: str, value: str) -> None:
+        if key.lower() not in present:
+            headers.add(key, value)
+            present.add(key.lower())
+
+    setdefault("X-Content-Type-Options", "nosniff")
     if not is_subresource(response):
-        if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = content_security_policy()
-            headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if "content-security-policy" not in present:
+            setdefault("Content-Security-Policy", content_security_policy())
+            setdefault("X-Frame-Options", "DENY")
+        setdefault("Referrer-Policy", "same-origin")
+        setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.path.startswith("/api/"):
-        headers.setdefault("Cache-Control", "no-store")
+        setdefault("Cache-Control", "no-store")
     return response
 
 
