@@ -94,10 +94,7 @@ def main() -> None:
             counts = []
             for n in (0, args.pushes):
                 # A fresh database for each run, so that both start from the same state.
-                if args.database_url:
-                    url = args.database_url
-                else:
-                    url = f"sqlite:///{workdir}/instr{i}-{n}.sqlite3"
+                url = args.database_url or f"sqlite:///{workdir}/instr{i}-{n}.sqlite3"
                 token, spots = setup(url, workdir)
                 counts.append(instructions(tree, url, token, workdir, spots, n))
             per_push.append((counts[1] - counts[0]) / args.pushes)
