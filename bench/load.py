@@ -19,6 +19,10 @@ The exit code is non-zero when anything was lost or duplicated, any 5xx was answ
 answer, or a pulling phone's copy differs. Everything is bounded: ``--deadline`` seconds for the pushes, request
 timeouts, and only 127.0.0.1 is contacted. The run is ``loadkit.load.run_load``; the test suite runs the same code at
 5,000 visits (tests/load/).
+
+On PostgreSQL it also prints the server's CPU time per stored visit, split between the app (this run's gunicorn
+workers, their start-up included: use enough visits) and the database (the backends of this database), with the
+load average before the run: what the p50/p95 follow (``CpuSplit``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,6 +40,63 @@ from loadkit.database import prepare  # noqa: E402
 from loadkit.load import run_load  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_load"
+
+
+class CpuSplit(threading.Thread):
+    """Where the machine's CPU went while the load ran (Linux /proc, sampled every half second): this run's gunicorn
+    workers (their environment names the run's instance folder) and the PostgreSQL backends of its database (their
+    process title names it). The p50/p95 of a push are mostly waiting in line behind the other clients' pushes
+    (50 phones, each with one push in flight: latency is about clients / pushes per second), so they follow
+    the server's CPU per visit — the app's and the database's — and what the rest of the machine leaves them."""
+
+    def __init__(self, instance: str, database: str):
+        super().__init__(daemon=True, name="cpu-split")
+        self.instance, self.database = instance.encode(), database
+        self.app: dict[int, float] = {}
+        self.db: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.start_cpu: dict[int, float] = {}
+        self.first = True
+
+    def _cpu(self, pid: str) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+    def sample(self) -> None:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres") and f" {self.database} ".encode() in title.replace(b"\0", b" "):
+                target = self.db
+            elif b"gunicorn" in title:
+                try:
+                    if self.instance not in Path(f"/proc/{pid}/environ").read_bytes():
+                        continue
+                except OSError:
+                    continue
+                target = self.app
+            else:
+                continue
+            cpu = self._cpu(pid)
+            if cpu is not None:
+                # A process already there at the first sample counts from then; a later one from its start.
+                self.start_cpu.setdefault(int(pid), cpu if self.first else 0.0)
+                target[int(pid)] = cpu
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.sample()
+
+    def seconds(self, which: dict[int, float]) -> float:
+        return sum(cpu - self.start_cpu.get(pid, 0.0) for pid, cpu in which.items())
 
 
 def main() -> None:
@@ -58,6 +120,13 @@ def main() -> None:
             f"pushing {args.visits} visits: {args.clients} phones, batches of {args.batch}, gunicorn "
             f"{args.workers} sync workers; {args.readers} supervisors reading, {args.pullers} phones pulling"
         )
+        split = None
+        if args.database_url.startswith("postgresql") and Path("/proc/self/stat").exists():
+            split = CpuSplit(instance, args.database_url.rsplit("/", 1)[-1])
+            split.sample()  # backends already open (none of the app's yet)
+            split.first = False
+            split.start()
+        load_before = os.getloadavg()[0]
         report = run_load(
             args.database_url,
             instance,
@@ -70,8 +139,17 @@ def main() -> None:
             deadline=args.deadline,
             fleet=fleet,
         )
+        if split is not None:
+            split.stop.set()
+            split.join()
     for line in report.lines():
         print(line)
+    if split is not None and report.stored:
+        app, database = split.seconds(split.app), split.seconds(split.db)
+        print(
+            f"server CPU/visit : app (gunicorn workers) {1e6 * app / report.stored:.0f} us, PostgreSQL backends of "
+            f"this database {1e6 * database / report.stored:.0f} us; load average {load_before:.2f} before"
+        )
     print("RESULT           : " + ("OK — 0 lost, 0 duplicated, 0 server errors" if report.ok else "FAILED"))
     sys.exit(0 if report.ok else 1)
 

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from operator import itemgetter
 
-from sqlalchemy import DateTime, Table, event, types
+from sqlalchemy import DateTime, Table, bindparam, event, types
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -97,6 +97,23 @@ def rollback_quietly(session) -> None:
     except DBAPIError:
         with contextlib.suppress(DBAPIError):
             session.close()
+
+
+class ByIds:
+    """A SELECT of the rows whose ``column`` is one of some ids (a push's mutation ids, records, hot spots), built
+    once in two forms: ``IN (...)`` for several ids, and ``= :id`` for one — what a phone's push after each save
+    names. An expanding ``IN`` is rewritten for every execution (its list length decides the SQL), which cost more
+    than SQLite's own work on one row. Executed on the session's connection: Core statements, no ORM objects."""
+
+    def __init__(self, statement, column):
+        self.many = statement.where(column.in_(bindparam("ids", expanding=True)))
+        self.one = statement.where(column == bindparam("ids"))
+
+    def rows(self, session, ids, **params):
+        ids = list(ids)
+        if len(ids) == 1:
+            return session.connection().execute(self.one, {**params, "ids": ids[0]})
+        return session.connection().execute(self.many, {**params, "ids": ids})
 
 
 _INSERT_PLANS: dict[tuple[str, str], tuple[str, bool, list]] = {}

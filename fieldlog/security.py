@@ -27,6 +27,17 @@ def is_cookieless() -> bool:
 
 
 class SessionInterface(SecureCookieSessionInterface):
+    def get_signing_serializer(self, app):
+        # Flask builds a new serializer (and its signer) for every request; it depends only on the keys, so it is
+        # built once per set of keys (an app has one; tests make a few).
+        if not app.secret_key:
+            return None
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = _SERIALIZERS.get(key)
+        if serializer is None:
+            serializer = _SERIALIZERS[key] = super().get_signing_serializer(app)
+        return serializer
+
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
@@ -36,6 +47,9 @@ class SessionInterface(SecureCookieSessionInterface):
         if is_cookieless():
             return None
         return super().save_session(app, session, response)
+
+
+_SERIALIZERS: dict[tuple, object] = {}
 
 
 def content_security_policy(frame_ancestors: str = "'none'") -> str:
@@ -80,18 +94,27 @@ def is_subresource(response) -> bool:
 
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # What ``headers.setdefault`` does for each, with one look at the headers there are: werkzeug's Headers compare
+    # every name case-insensitively on each look-up, and this runs on every response.
+    present = {key.lower() for key, _value in headers}
+
+    def setdefault(key: str, value: str) -> None:
+        if key.lower() not in present:
+            headers.add(key, value)
+            present.add(key.lower())
+
+    setdefault("X-Content-Type-Options", "nosniff")
     if not is_subresource(response):
-        if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = content_security_policy()
-            headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if "content-security-policy" not in present:
+            setdefault("Content-Security-Policy", content_security_policy())
+            setdefault("X-Frame-Options", "DENY")
+        setdefault("Referrer-Policy", "same-origin")
+        setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.path.startswith("/api/"):
-        headers.setdefault("Cache-Control", "no-store")
+        setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -102,6 +125,9 @@ _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 # (SPEC §3 rule 2), never the whole batch.
 NUL_CHECKED_BY_ENDPOINT = {"api.sync.push"}
 
+# The content types werkzeug parses into ``request.form`` (any other body leaves it empty).
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
 NUL_MESSAGE = _l("Must not contain a NUL character.")
 
 
@@ -110,7 +136,11 @@ def _nul_fields() -> list[str]:
     found: list[str] = []
     if "\x00" in request.path:
         found.append("path")
-    sources = [request.args] + ([request.form] if request.method in ("POST", "PUT", "PATCH", "DELETE") else [])
+    sources = [request.args]
+    # Only a form body has form fields: reading ``request.form`` of a JSON body (every API write) finds none, but
+    # sets up werkzeug's form parser for nothing.
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in _FORM_TYPES:
+        sources.append(request.form)
     for source in sources:
         for name, value in source.items(multi=True):
             if "\x00" in name or "\x00" in value:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, wraps
 
 from flask import current_app, g
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -158,28 +159,97 @@ def token_ttl() -> timedelta:
     return timedelta(days=int(current_app.config["TOKEN_TTL_DAYS"]))
 
 
-def authenticate_bearer(header: str | None) -> Device:
-    """The device behind an ``Authorization: Bearer`` header, its expiry slid forward; ApiError 401 otherwise."""
+def _bearer_hash(header: str | None) -> str:
+    """The hash of the token an ``Authorization: Bearer`` header carries; ApiError 401 for a missing or odd header."""
     if not header:
         raise ApiError(401, "unauthorized", "Sign in: send Authorization: Bearer <token>.")
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 512:
         raise ApiError(401, "unauthorized", "The Authorization header must be 'Bearer <token>'.")
-    device = db.session.scalar(_DEVICE_BY_TOKEN, {"token_hash": hash_token(token)})
-    if device is None:
+    return hash_token(token)
+
+
+def _check_token(found, now: datetime) -> None:
+    """A token's device (ORM object or row: ``revoked_at``, ``expires_at``) and its user's ``active``, checked."""
+    if found is None:
         raise ApiError(401, "unauthorized", "The token is not valid.")
-    if device.revoked_at is not None:
+    if found.revoked_at is not None:
         raise ApiError(401, "token_revoked", "This device was signed out. Sign in again.")
-    now = utcnow()
-    if device.expires_at <= now:
+    if found.expires_at <= now:
         raise ApiError(401, "token_expired", "The token has expired. Sign in again.")
-    if not device.user.active:
+    if not found.active:
         raise ApiError(401, "unauthorized", "This account is deactivated.")
-    if now - device.last_seen_at >= SLIDE_GRANULARITY:
+
+
+def _slides(last_seen_at: datetime, now: datetime) -> bool:
+    return now - last_seen_at >= SLIDE_GRANULARITY
+
+
+def authenticate_bearer(header: str | None) -> Device:
+    """The device behind an ``Authorization: Bearer`` header, its expiry slid forward; ApiError 401 otherwise."""
+    device = db.session.scalar(_DEVICE_BY_TOKEN, {"token_hash": _bearer_hash(header)})
+    now = utcnow()
+    _check_token(device and _DeviceView(device), now)
+    if _slides(device.last_seen_at, now):
         device.last_seen_at = now
         device.expires_at = now + token_ttl()
     return device
+
+
+class _DeviceView:
+    """A device object as ``_check_token`` reads it (its user's ``active`` beside its own columns)."""
+
+    def __init__(self, device: Device):
+        self.revoked_at, self.expires_at, self.active = device.revoked_at, device.expires_at, device.user.active
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """The bearer token's device and user as plain values, for a route that needs no ORM objects (the push)."""
+
+    device_id: uuid.UUID
+    user_id: int
+    username: str
+    area_id: int | None
+    role: str
+    locale: str
+
+
+_DEVICES, _USERS = Device.__table__, User.__table__
+# The same look-up as _DEVICE_BY_TOKEN as one Core row: no ORM objects, identity map or loader options to set up.
+_BEARER_BY_TOKEN = (
+    select(
+        _DEVICES.c.id,
+        _DEVICES.c.user_id,
+        _DEVICES.c.revoked_at,
+        _DEVICES.c.expires_at,
+        _DEVICES.c.last_seen_at,
+        _USERS.c.username,
+        _USERS.c.area_id,
+        _USERS.c.role,
+        _USERS.c.locale,
+        _USERS.c.active,
+    )
+    .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
+    .where(_DEVICES.c.token_hash == bindparam("token_hash"))
+)
+_SLIDE = (
+    update(_DEVICES)
+    .where(_DEVICES.c.id == bindparam("device"))
+    .values(last_seen_at=bindparam("now"), expires_at=bindparam("expires"))
+)
+
+
+def authenticate_bearer_values(header: str | None) -> Bearer:
+    """``authenticate_bearer`` — the same checks, answers and sliding expiry — giving plain values."""
+    connection = db.session.connection()
+    row = connection.execute(_BEARER_BY_TOKEN, {"token_hash": _bearer_hash(header)}).first()
+    now = utcnow()
+    _check_token(row, now)
+    if _slides(row.last_seen_at, now):
+        connection.execute(_SLIDE, {"device": row.id, "now": now, "expires": now + token_ttl()})
+    return Bearer(row.id, row.user_id, row.username, row.area_id, row.role, row.locale)
 
 
 def revoke_device(device: Device, when: datetime | None = None) -> None:
@@ -211,21 +281,30 @@ def refresh_locale() -> None:
     refresh()
 
 
-def api_auth(*roles: str):
-    """Route decorator: a valid bearer token (``g.user``, ``g.device``) and, when given, one of these roles."""
+def api_auth(*roles: str, values: bool = False):
+    """Route decorator: a valid bearer token (``g.user``, ``g.device``) and, when given, one of these roles.
+
+    With ``values``, the route gets the token's device and user as plain values instead (``g.bearer``, a
+    ``Bearer``): the same checks at a fraction of the cost, for the push that a phone sends after each save."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             from flask import request
 
-            device = authenticate_bearer(request.headers.get("Authorization"))
-            g.device = device
-            g.user = device.user
+            if values:
+                bearer = authenticate_bearer_values(request.headers.get("Authorization"))
+                g.bearer = bearer
+                locale, role = bearer.locale, bearer.role
+            else:
+                device = authenticate_bearer(request.headers.get("Authorization"))
+                g.device = device
+                g.user = device.user
+                locale, role = device.user.locale, device.user.role
             # Kept as a plain string: an error answer after a rollback must not need the database to pick its language.
-            g.user_locale = device.user.locale
+            g.user_locale = locale
             refresh_locale()  # from now on, the API answers in this user's language
-            if roles and device.user.role not in roles:
+            if roles and role not in roles:
                 raise ApiError(403, "forbidden", "Your role may not do this.")
             return view(*args, **kwargs)
 

@@ -62,6 +62,9 @@ def configure(app: Flask) -> None:
 def user_id() -> int | None:
     """The caller's id when the request already knew it (bearer token, or a session the view loaded) — never loading
     a user just to log it."""
+    bearer = g.get("bearer")  # a route authenticated to plain values (the push)
+    if bearer is not None:
+        return bearer.user_id
     user = g.get("user") or g.get("_login_user")
     if user is None:
         return None

@@ -25,7 +25,7 @@ _pull_query = PullQuerySchema()
 
 
 @bp.post("/sync/push")
-@api_auth()
+@api_auth(values=True)
 def push():
     body = json_body()
     if not isinstance(body, dict):
@@ -51,12 +51,13 @@ def push():
         loaded = _mutation.load(mutations, many=True)
     except ValidationError as e:
         raise ValidationError({"mutations": e.messages}) from None
+    bearer = g.bearer
     actor = pushes.Actor(
-        user_id=g.user.id,
-        username=g.user.username,
-        area_id=g.user.area_id,
-        device_id=g.device.id,
-        role=g.user.role,
+        user_id=bearer.user_id,
+        username=bearer.username,
+        area_id=bearer.area_id,
+        device_id=bearer.device_id,
+        role=bearer.role,
     )
     results = pushes.push(actor, mutations, loaded)
     count_push_results(results)

@@ -47,7 +47,7 @@ def current_change_seq(session: Session) -> int:
     """The change counter value for the current transaction, bumping it once on first use."""
     seq = session.info.get(_KEY)
     if seq is None:
-        seq = session.execute(_BUMP).scalar_one()
+        seq = session.connection().execute(_BUMP).scalar_one()
         session.info[_KEY] = seq
     return seq
 

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldlog.api.errors import ApiError, normalise_fields
 from fieldlog.audit.models import AuditEntry
-from fieldlog.db import insert_many, utcnow
+from fieldlog.db import ByIds, insert_many, utcnow
 from fieldlog.extensions import db
 from fieldlog.sync.changes import current_change_seq, next_revision
 from fieldlog.sync.models import SyncMutation
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 MUTATION = SyncMutation.__table__
 AUDIT = AuditEntry.__table__
 # The stored results of a push's mutation ids, as a statement built once (its compiled form is cached).
-_STORED = select(MUTATION).where(MUTATION.c.mutation_id.in_(bindparam("ids", expanding=True)))
+_STORED = ByIds(select(MUTATION), MUTATION.c.mutation_id)
 
 # How often a push that lost a race to a concurrent push is done again before the client is told to retry.
 PUSH_ATTEMPTS = 3
@@ -101,7 +101,7 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: li
     now = utcnow()
     session = db.session
     mutation_ids = {m["mutation_id"] for m in mutations}
-    stored = {row.mutation_id: row for row in session.execute(_STORED, {"ids": list(mutation_ids)})}
+    stored = {row.mutation_id: row for row in _STORED.rows(session, mutation_ids)}
     record_ids: dict[RecordType, set[uuid.UUID]] = {}
     for m in mutations:
         known = MUTATIONS.get(m["type"])
@@ -196,7 +196,7 @@ class _Records:
 
     @classmethod
     def load(cls, record: RecordType, ids: set[uuid.UUID], actor: Actor, now: datetime) -> _Records:
-        existing = {row.id: row._asdict() for row in db.session.execute(record.by_ids, {"ids": list(ids)})}
+        existing = {row.id: row._asdict() for row in record.by_ids.rows(db.session, ids)}
         return cls(record, existing, record.rules(record, actor, now))
 
     def current(self, record_id: uuid.UUID) -> dict | None:

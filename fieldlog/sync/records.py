@@ -52,6 +52,7 @@ from fieldlog.activities.labels import PARTNER_LABELS, STATUS_LABELS, TOPIC_LABE
 from fieldlog.activities.labels import labels as code_labels
 from fieldlog.activities.models import Activity
 from fieldlog.activities.schemas import ActivityInputSchema, ActivitySchema
+from fieldlog.db import ByIds
 from fieldlog.extensions import db
 from fieldlog.hotspots.models import HotSpot
 from fieldlog.surveys import sync as surveys
@@ -149,8 +150,8 @@ class RecordType:
         table = self.model.__table__
         derived = {
             "table": table,
-            # The rows of some ids (a push's records), as a statement built once: ``{"ids": [...]}``.
-            "by_ids": select(table).where(table.c.id.in_(bindparam("ids", expanding=True))),
+            # The rows of some ids (a push's records), as a statement built once.
+            "by_ids": ByIds(select(table), table.c.id),
             "upsert": f"{self.name}.upsert",
             "delete": f"{self.name}.delete",
             "wire_fields": wire_fields,
@@ -219,8 +220,11 @@ def _picker(keys: tuple[str, ...]) -> Callable[[Mapping], tuple]:
 
 
 _SPOT = HotSpot.__table__
-_HOTSPOTS = select(_SPOT.c.id, _SPOT.c.lat, _SPOT.c.lon, _SPOT.c.radius_m, _SPOT.c.deleted, _SPOT.c.deleted_at).where(
-    _SPOT.c.area_id == bindparam("area_id"), _SPOT.c.id.in_(bindparam("ids", expanding=True))
+_HOTSPOTS = ByIds(
+    select(_SPOT.c.id, _SPOT.c.lat, _SPOT.c.lon, _SPOT.c.radius_m, _SPOT.c.deleted, _SPOT.c.deleted_at).where(
+        _SPOT.c.area_id == bindparam("area_id")
+    ),
+    _SPOT.c.id,
 )
 
 
@@ -240,7 +244,7 @@ class VisitRules(Rules):
     def _load(self, ids: set[uuid.UUID]) -> None:
         """The hot spots these visits name — those of the officer's area (another area's is "unknown"), in one query:
         a phone's push after each save names one, and the area may have hundreds — and the limits."""
-        rows = db.session.execute(_HOTSPOTS, {"area_id": self.actor.area_id, "ids": list(ids)})
+        rows = _HOTSPOTS.rows(db.session, ids, area_id=self.actor.area_id)
         if self._hotspots is None:
             self._hotspots = {}
         self._hotspots.update((row.id, row._asdict()) for row in rows)

@@ -1,0 +1,108 @@
+"""Instructions per single-visit push, counted by valgrind (callgrind): what a code change did to the server's work,
+whatever else the machine is doing (other processes, the disk's fsync latency, the CPU's clock).
+
+    .venv/bin/python bench/push_instructions.py [--pushes 200] [--tree /path/to/another/checkout ...]
+                                                [--database-url postgresql+psycopg://...]
+
+For each tree (default: this checkout), on a fresh database of its own (``bench/push_single.py``'s set-up: an area, an
+officer with a bearer token, 50 hot spots): one Python process under ``valgrind --tool=callgrind`` creates that
+tree's app (its ``fieldlog`` package first on the path), warms it up with 50 pushes through the app's test client
+(every request runs the whole WSGI app: authentication, validation, the push, the commit, the response hooks), then
+sends ``--pushes`` single-visit pushes, each of which must be applied. It runs twice, once with 0 and once with
+``--pushes`` pushes after the warm-up: the difference of the two totals, divided by ``--pushes``, is the cost of one
+push, free of start-up and import work. gunicorn's own HTTP handling is not in it (bench/push_single.py measures the
+whole thing, wall clock and CPU time).
+
+Prints, per tree, the instructions per push (in millions) and the ratio to the first tree. Needs valgrind; a few
+minutes of one core per tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from push_single import setup  # noqa: E402
+
+# Run under valgrind with the tree's code first on the path: the app, the warm-up, then N pushes.
+CHILD = r"""
+import json, sys
+from ingest import make_visits, push_bodies
+from fieldlog import create_app
+
+url, token, workdir, spots, n = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
+app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir,
+                  "RATELIMIT_STORAGE_URI": "memory://"})
+client = app.test_client()
+headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+warm = push_bodies(make_visits(50, spots), 1)
+bodies = push_bodies(make_visits(n, spots), 1)
+for body in warm + bodies:
+    response = client.post("/api/v1/sync/push", data=body, headers=headers)
+    assert response.status_code == 200 and b'"applied"' in response.get_data(), response.get_data()
+"""
+
+_TOTAL = re.compile(r"Collected\s*:\s*(\d+)")
+
+
+def instructions(tree: Path, url: str, token: str, workdir: str, spots: list[dict], n: int) -> int:
+    # Metrics kept in files, as under gunicorn (gunicorn.conf.py sets the folder).
+    metrics = tempfile.mkdtemp(prefix="metrics-", dir=workdir)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(tree), str(ROOT / "bench")]), PROMETHEUS_MULTIPROC_DIR=metrics
+    )
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        "-c",
+        CHILD,
+        url,
+        token,
+        workdir,
+        json.dumps(spots),
+        str(n),
+    ]
+    done = subprocess.run(command, cwd=str(tree), env=env, capture_output=True, text=True)
+    found = _TOTAL.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"{tree}: the run under valgrind failed:\n{done.stderr[-3000:]}")
+    return int(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pushes", type=int, default=200)
+    parser.add_argument("--tree", action="append", default=None, help="checkout(s) to count; default: this one")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    trees = [Path(t).resolve() for t in (args.tree or [str(ROOT)])]
+    per_push = []
+    with tempfile.TemporaryDirectory(prefix="fieldlog-instr-") as workdir:
+        for i, tree in enumerate(trees):
+            counts = []
+            for n in (0, args.pushes):
+                # A fresh database for each run, so that both start from the same state.
+                url = args.database_url or f"sqlite:///{workdir}/instr{i}-{n}.sqlite3"
+                token, spots = setup(url, workdir)
+                counts.append(instructions(tree, url, token, workdir, spots, n))
+            per_push.append((counts[1] - counts[0]) / args.pushes)
+    kind = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"instructions per single-visit push (callgrind, in-process test client, {args.pushes} pushes; {kind}):")
+    for tree, count in zip(trees, per_push, strict=True):
+        print(f"  {count / 1e6:7.3f} M  ({count / per_push[0]:.3f} x the first)  {tree}")
+
+
+if __name__ == "__main__":
+    main()
