@@ -44,6 +44,13 @@ DEFAULTS: dict[str, object] = {
     "TILE_HOSTS": "https://tile.openstreetmap.org",
     # Survey candidate places (SPEC §7): a cluster of at least this many marks outside the active hot spots.
     "SURVEY_CANDIDATE_MIN_MARKS": 5,
+    # Survey responses per client address (fieldlog/surveys/throttle.py): a school class over one network fits.
+    "SURVEY_RESPONSE_LIMIT": "60 per 15 minutes",
+    # A burst (marked suspect): more than this many web/API responses to one wave within the seconds before one.
+    "SURVEY_BURST_RESPONSES": 20,
+    "SURVEY_BURST_SECONDS": 60,
+    # A kiosk's answers given while the wave was open are taken up to this many days after it closed.
+    "SURVEY_KIOSK_UPLOAD_DAYS": 30,
     # Where the static files' compressed and content-hashed copies are built (fieldlog/static_files.py); by default
     # the checkout's instance/static-build.
     "STATIC_BUILD_DIR": None,

@@ -34,18 +34,14 @@ HONEYPOT, TOO_FAST, BURST = "honeypot", "too_fast", "burst"
 HONEYPOT_FIELD = "website"
 # Filled in faster than this → too fast for a person.
 MIN_SECONDS = 5
-# A burst: more than BURST_RESPONSES responses to the same wave from the web and the API (kiosks excluded: a stall
-# uploads its evening at once) within BURST_SECONDS before this one. A small town's wave gets a few an hour; a burst
-# this size is a script. Configurable as SURVEY_BURST_RESPONSES / SURVEY_BURST_SECONDS.
-BURST_RESPONSES = 20
-BURST_SECONDS = 60
+# A burst: more than SURVEY_BURST_RESPONSES responses to the same wave from the web and the API (kiosks excluded: a
+# stall uploads its evening at once) within SURVEY_BURST_SECONDS before this one (config.py). A small town's wave gets
+# a few an hour; a burst of that size is a script.
 # The cookie that tells a browser's second response from a first (open waves); its value is random, stored hashed.
 BROWSER_COOKIE = "fieldlog_survey"
 # A kiosk's late upload (SPEC §7 Kiosk): answers given while the wave was open (the push's ``answered_at``) are taken
-# up to this many days after it closed — a school evening on the last day uploads the next morning, a device out of
-# signal a while later. Configurable as SURVEY_KIOSK_UPLOAD_DAYS. The clock skew allowed is the visits' own
-# (VISIT_MAX_FUTURE_MINUTES).
-KIOSK_UPLOAD_DAYS = 30
+# up to SURVEY_KIOSK_UPLOAD_DAYS after it closed (config.py) — a school evening on the last day uploads the next
+# morning, a device out of signal a while later. The clock skew allowed is the visits' own (VISIT_MAX_FUTURE_MINUTES).
 
 
 class SurveyClosed(Conflict):
@@ -156,7 +152,7 @@ def check_open(survey: Survey, now: datetime, answered_at: datetime | None = Non
         return
     config = current_app.config
     skew = int(config["VISIT_MAX_FUTURE_MINUTES"])
-    days = int(config.get("SURVEY_KIOSK_UPLOAD_DAYS", KIOSK_UPLOAD_DAYS))
+    days = int(config["SURVEY_KIOSK_UPLOAD_DAYS"])
     if answered_at > now + timedelta(minutes=skew):
         reason = f"More than {skew} minutes ahead of the server's clock."
     elif answered_at < survey.opens_at:
@@ -215,8 +211,8 @@ def _suspect_reasons(
     # A start in the future is a wrong clock, not a fast hand: no mark (a script can send any time anyway).
     if started_at is not None and 0 <= (now - started_at).total_seconds() < MIN_SECONDS:
         reasons.append(TOO_FAST)
-    limit = current_app.config.get("SURVEY_BURST_RESPONSES", BURST_RESPONSES)
-    seconds = current_app.config.get("SURVEY_BURST_SECONDS", BURST_SECONDS)
+    limit = current_app.config["SURVEY_BURST_RESPONSES"]
+    seconds = current_app.config["SURVEY_BURST_SECONDS"]
     recent = db.session.execute(
         select(func.count())
         .select_from(SurveyResponse)

@@ -2,8 +2,8 @@
 by default the ``login_failure`` table that every worker shares, keyed by an HMAC of ``survey:<address>`` — so the
 table holds neither the address nor which survey —, or the ``limits`` storage of ``FIELDLOG_RATELIMIT_STORAGE_URI``.
 
-Every response posted counts (stored, refused or invalid alike). More than ``SURVEY_RESPONSE_LIMIT`` (default
-"60 per 15 minutes": a school class answering over one network fits) → 429 with ``Retry-After``.
+Every response posted counts (stored, refused or invalid alike). More than ``SURVEY_RESPONSE_LIMIT`` (config.py)
+→ 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,9 @@ from werkzeug.exceptions import TooManyRequests
 from fieldlog.auth import throttle
 from fieldlog.db import utcnow
 
-DEFAULT_LIMIT = "60 per 15 minutes"
-
 
 def _item():
-    return parse(current_app.config.get("SURVEY_RESPONSE_LIMIT", DEFAULT_LIMIT))
+    return parse(current_app.config["SURVEY_RESPONSE_LIMIT"])
 
 
 def _key() -> str:

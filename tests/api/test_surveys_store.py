@@ -200,23 +200,25 @@ def test_a_response_that_looks_automated_is_kept_but_marked_suspect(db, survey):
     assert sorted(reasons, key=len) == [[], [], ["honeypot", "too_fast"]]
 
 
-def test_a_burst_marks_the_responses_beyond_the_limit(db, survey):
+def test_a_burst_marks_the_responses_beyond_the_limit(app, db, survey):
     now = utcnow()
-    for i in range(services.BURST_RESPONSES + 2):
+    limit = app.config["SURVEY_BURST_RESPONSES"]
+    for i in range(limit + 2):
         store(survey.id, now=now + timedelta(seconds=i))
     flags = db.session.scalars(select(SurveyResponse.suspect).order_by(SurveyResponse.created_at)).all()
-    assert flags == [False] * services.BURST_RESPONSES + [True, True]
+    assert flags == [False] * limit + [True, True]
     store(survey.id, now=now + timedelta(seconds=200))  # the minute after is calm again
     assert (
         db.session.scalars(select(SurveyResponse).order_by(SurveyResponse.created_at.desc())).first().suspect is False
     )
 
 
-def test_a_kiosk_response_is_never_suspect(db, survey):
+def test_a_kiosk_response_is_never_suspect(app, db, survey):
     now = utcnow()
-    for i in range(services.BURST_RESPONSES + 2):
+    limit = app.config["SURVEY_BURST_RESPONSES"]
+    for i in range(limit + 2):
         store(survey.id, channel="kiosk", started_at=now, now=now + timedelta(seconds=i))
-    assert db.session.scalars(select(SurveyResponse.suspect)).all() == [False] * (services.BURST_RESPONSES + 2)
+    assert db.session.scalars(select(SurveyResponse.suspect)).all() == [False] * (limit + 2)
 
 
 def test_the_questionnaire_describes_itself_in_the_current_language(app):
