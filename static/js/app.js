@@ -109,7 +109,16 @@ function parseHash() {
 }
 
 let currentView = "";
-async function route(toTop = true) {
+// One view is drawn at a time, in the order asked: a redraw after a sync that is still reading must not draw over the
+// view the officer tapped meanwhile (it would show Today under the address #/kiosk).
+let routing = Promise.resolve();
+function route(toTop = true) {
+  const run = routing.then(() => drawRoute(toTop));
+  routing = run.catch(() => undefined);
+  return run;
+}
+
+async function drawRoute(toTop) {
   teardown();
   const { parts, params } = parseHash();
   const notice = routeNotice;
