@@ -55,7 +55,7 @@ const ctx = {
   },
   navigate(hash, notice) {
     routeNotice = notice || null;
-    if (location.hash === hash) route();
+    if (location.hash === hash) route(true, takeNotice());
     else location.hash = hash;
   },
   refresh: (why) => refresh(why),
@@ -112,17 +112,21 @@ let currentView = "";
 // One view is drawn at a time, in the order asked: a redraw after a sync that is still reading must not draw over the
 // view the officer tapped meanwhile (it would show Today under the address #/kiosk).
 let routing = Promise.resolve();
-function route(toTop = true) {
-  const run = routing.then(() => drawRoute(toTop));
+// A navigation's notice ("Saved") goes with the navigation's own drawing, not with a redraw queued before it.
+function takeNotice() {
+  const notice = routeNotice;
+  routeNotice = null;
+  return notice;
+}
+function route(toTop = true, notice = null) {
+  const run = routing.then(() => drawRoute(toTop, notice));
   routing = run.catch(() => undefined);
   return run;
 }
 
-async function drawRoute(toTop) {
+async function drawRoute(toTop, notice) {
   teardown();
   const { parts, params } = parseHash();
-  const notice = routeNotice;
-  routeNotice = null;
   renderChrome();
   if (hasLock && !isUnlocked() && parts[0] !== "signin") {
     // Locked: the PIN first — also for a running kiosk, whose answers are sealed with the same key.
@@ -441,7 +445,7 @@ async function boot() {
   });
   window.addEventListener("hashchange", () => {
     clearError();
-    route();
+    route(true, takeNotice());
   });
   window.addEventListener("online", renderSyncStatus);
   window.addEventListener("offline", renderSyncStatus);
