@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { currentKey, onKeyChange } from "./cipher.js";
 import { h, replace } from "./dom.js";
 import { getLang, setLang, setTimezone, t, waitingSentences } from "./i18n.js";
-import { kioskActive, loadKiosk } from "./kiosk.js";
+import { endKiosk, kioskActive, loadKiosk } from "./kiosk.js";
 import { counts } from "./outbox.js";
 import { startLockTriggers } from "./lock.js";
 import { forgetSession, getSession, loadSession, onSessionChange, setSession } from "./session.js";
@@ -55,15 +55,21 @@ const ctx = {
   },
   navigate(hash, notice) {
     routeNotice = notice || null;
-    if (location.hash === hash) route();
+    if (location.hash === hash) route(true, takeNotice());
     else location.hash = hash;
   },
   refresh: (why) => refresh(why),
   confirm: confirmDialog,
   startSync,
   unlocked: () => afterUnlock(true),
-  // The sign-in before it started the sync already.
-  pinSet: () => afterUnlock(false),
+  // After a sign-in with the password (which started the sync already). The password also ends a running kiosk
+  // (issue 15 item 5: the way out when the PIN is forgotten or blocked at the kiosk's exit).
+  pinSet: async () => {
+    await endKiosk();
+    (await later.kiosk()).leaveKioskScreen();
+    await afterUnlock(false);
+  },
+  lock: () => lockNow(),
 };
 
 // --- Lock (issue 15) ---
@@ -103,26 +109,40 @@ function parseHash() {
 }
 
 let currentView = "";
-async function route(toTop = true) {
-  teardown();
-  const { parts, params } = parseHash();
+// One view is drawn at a time, in the order asked: a redraw after a sync that is still reading must not draw over the
+// view the officer tapped meanwhile (it would show Today under the address #/kiosk).
+let routing = Promise.resolve();
+// A navigation's notice ("Saved") goes with the navigation's own drawing, not with a redraw queued before it.
+function takeNotice() {
   const notice = routeNotice;
   routeNotice = null;
+  return notice;
+}
+function route(toTop = true, notice = null) {
+  const run = routing.then(() => drawRoute(toTop, notice));
+  routing = run.catch(() => undefined);
+  return run;
+}
+
+async function drawRoute(toTop, notice) {
+  teardown();
+  const { parts, params } = parseHash();
   renderChrome();
   if (hasLock && !isUnlocked() && parts[0] !== "signin") {
     // Locked: the PIN first — also for a running kiosk, whose answers are sealed with the same key.
     currentView = "lock";
     await renderLock(main, ctx);
-  } else if (kioskActive()) {
-    // The survey kiosk runs: nothing of the officer's is shown, whatever the address asks for (views/kiosk.js).
-    currentView = "kiosk";
-    await (await later.kiosk()).renderKiosk(main, ctx);
-  } else if (!isUnlocked() || !getSession() || parts[0] === "signin") {
+  } else if (!isUnlocked() || (!kioskActive() && (!getSession() || parts[0] === "signin"))) {
+    // Locked, the sign-in with the password (also the way out of a kiosk whose PIN is blocked).
     currentView = "signin";
     renderSignIn(main, ctx);
   } else if (needsPin()) {
     currentView = "pin";
     renderSetPin(main, ctx, notice);
+  } else if (kioskActive()) {
+    // The survey kiosk runs: nothing of the officer's is shown, whatever the address asks for (views/kiosk.js).
+    currentView = "kiosk";
+    await (await later.kiosk()).renderKiosk(main, ctx);
   } else if (parts[0] === "visit" && parts[1]) {
     currentView = "visit";
     await (await later.visit()).renderVisit(main, ctx, parts[1], notice);
@@ -425,7 +445,7 @@ async function boot() {
   });
   window.addEventListener("hashchange", () => {
     clearError();
-    route();
+    route(true, takeNotice());
   });
   window.addEventListener("online", renderSyncStatus);
   window.addEventListener("offline", renderSyncStatus);

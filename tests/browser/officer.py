@@ -19,6 +19,42 @@ READ_LOCAL_VISITS = """async () => {
 }"""
 
 
+# Every store of the app's IndexedDB as stored: values as they are (ArrayBuffers as their bytes in hex), read with
+# IndexedDB itself, not through the app's modules.
+READ_RAW = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('fieldlog');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const plain = (value) => {
+    if (value instanceof ArrayBuffer) return { buffer: hex(value) };
+    if (ArrayBuffer.isView(value)) return { bytes: hex(value.buffer) };
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+  };
+  const out = {};
+  for (const name of db.objectStoreNames) {
+    const t = db.transaction(name, 'readonly').objectStore(name);
+    const [keys, values] = await Promise.all([t.getAllKeys(), t.getAll()].map((r) => new Promise((res, rej) => {
+      r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error);
+    })));
+    out[name] = keys.map((k, i) => [k, plain(values[i])]);
+  }
+  db.close();
+  return out;
+}"""
+
+
+def read_raw(page: Page) -> dict:
+    """Every store of the app's IndexedDB as stored (for: no plaintext at rest, issue 15)."""
+    return page.evaluate(READ_RAW)
+
+
 def sign_in(page: Page, base: str, username: str = "anna", password: str = PASSWORD) -> None:
     """Open the app, sign in on its own form, and wait until the service worker controls the page."""
     page.goto(base + "/app")

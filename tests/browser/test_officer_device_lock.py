@@ -16,6 +16,7 @@ from tests.browser.officer import (
     fill_after_the_fact,
     fill_sign_in,
     local_visit_ids,
+    read_raw,
     reload_app,
     server_visits,
     shot,
@@ -28,40 +29,6 @@ from tests.fixtures.users import PASSWORD
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
-
-# Every store of the app's IndexedDB as stored: values as they are (ArrayBuffers as their bytes in hex), read with
-# IndexedDB itself, not through the app's modules.
-READ_RAW = """async () => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('fieldlog');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const plain = (value) => {
-    if (value instanceof ArrayBuffer) return { buffer: hex(value) };
-    if (ArrayBuffer.isView(value)) return { bytes: hex(value.buffer) };
-    if (Array.isArray(value)) return value.map(plain);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-    }
-    return value;
-  };
-  const out = {};
-  for (const name of db.objectStoreNames) {
-    const t = db.transaction(name, 'readonly').objectStore(name);
-    const [keys, values] = await Promise.all([t.getAllKeys(), t.getAll()].map((r) => new Promise((res, rej) => {
-      r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error);
-    })));
-    out[name] = keys.map((k, i) => [k, plain(values[i])]);
-  }
-  db.close();
-  return out;
-}"""
-
-
-def read_raw(page) -> dict:
-    return page.evaluate(READ_RAW)
 
 
 def test_indexeddb_read_directly_holds_no_token_notes_or_positions(page, context, live_server, officer, hotspot):

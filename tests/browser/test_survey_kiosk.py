@@ -1,17 +1,31 @@
 """The survey kiosk in the officer app (issue 13, SPEC §7 "Kiosk"), in real Chromium: the officer starts it, the
 signal goes, three residents answer; a reload keeps the kiosk and the officer's own data stays out of reach; back
-online the three responses arrive once; leaving needs the officer's password."""
+online the three responses arrive once; leaving needs the app lock's PIN (issue 15 item 5), and a cold start shows
+the lock screen, then the kiosk again."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.officer import WAIT, arrive_and_leave, eventually, server_visits, shot, sign_in, wait_uploaded
-from tests.fixtures.users import PASSWORD
+from tests.browser.officer import (
+    PIN,
+    WAIT,
+    arrive_and_leave,
+    eventually,
+    fill_sign_in,
+    read_raw,
+    reload_app,
+    server_visits,
+    shot,
+    sign_in,
+    unlock,
+    wait_uploaded,
+)
 
 READ_OUTBOX = """async () => {
   const { getAll } = await import('/static/js/storage.js');
@@ -87,6 +101,25 @@ def answer(page: Page, evening: str | None, gender: str | None, place: str | Non
     expect(page.get_by_role("button", name="Börja")).to_be_visible(timeout=WAIT)
 
 
+def start_kiosk(page: Page) -> None:
+    """From the Today view: no password is asked — the app lock's PIN guards the exit."""
+    page.get_by_role("link", name="Idag", exact=True).click()
+    page.get_by_role("link", name="Starta enkätkiosk").click()
+    expect(page.get_by_text("Du avslutar kiosken med appens PIN-kod")).to_be_visible(timeout=WAIT)
+    expect(page.locator("input[type=password]")).to_have_count(0)
+    page.get_by_role("button", name="Starta kiosken").click()
+    expect_kiosk_only(page)
+
+
+def expect_lock_screen_only(page: Page) -> None:
+    """A cold start while the kiosk runs: the lock screen, with nothing of the officer's nor of the kiosk's."""
+    expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#tabs")).to_be_hidden()
+    expect(page.locator("#sync-status, #lock, .visit-item, .spot, .kiosk")).to_have_count(0)
+    text = page.locator("body").inner_text()
+    assert "Torget" not in text and "anna" not in text.lower()
+
+
 def expect_kiosk_only(page: Page) -> None:
     """The kiosk's welcome, and nothing of the officer's: no tabs, no sync status, no visits."""
     expect(page.get_by_role("button", name="Börja")).to_be_visible(timeout=WAIT)
@@ -112,19 +145,16 @@ def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_r
     wait_uploaded(page)
     [visit] = server_visits(app, officer)
 
-    # The officer starts the kiosk from the Today view, confirming with the password (checked online).
+    # The officer starts the kiosk from the Today view (no password: the PIN guards the exit).
     page.get_by_role("link", name="Idag", exact=True).click()
     page.get_by_role("link", name="Starta enkätkiosk").click()
     expect(page.get_by_label("Enkät", exact=True)).to_be_visible(timeout=WAIT)
     expect(page.locator("#kiosk-survey option")).to_have_text([survey.title])
-    page.get_by_label("Ditt lösenord").fill(PASSWORD)
     shot(page, "kiosk-start")
     page.get_by_role("button", name="Starta kiosken").click()
     expect_kiosk_only(page)
-    # Only a salted PBKDF2 hash of the password is kept on the device.
     stored = page.evaluate("() => import('/static/js/storage.js').then(({getMeta}) => getMeta('kiosk'))")
-    assert PASSWORD not in str(stored)
-    assert stored["verifier"]["kdf"] == "PBKDF2-SHA-256" and len(stored["verifier"]["salt"]) == 24
+    assert stored["survey"]["id"] == str(survey.id) and set(stored) == {"survey", "user_id", "started_at"}
 
     context.set_offline(True)
     answer(page, "Ganska trygg", "Kvinna", place="Torget")
@@ -146,14 +176,26 @@ def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_r
         "gender": "woman",
     }
     assert server_responses(app, survey) == []
+    # IndexedDB read directly, the kiosk running: its state and the queued answers are sealed like every record.
+    raw = json.dumps(read_raw(page), ensure_ascii=False)
+    for secret in ("fairly_safe", "very_safe", "poor_lighting", "Mer ljus vid torget", "woman", "Torget", survey.title):
+        assert secret not in raw, secret
+    assert str(survey.id) not in raw
 
-    # A reload, still without signal, comes back to the kiosk; asking for the officer's views gives the kiosk.
+    # A reload, still without signal: the lock screen (nothing of the officer's on it), then the kiosk again; asking
+    # for the officer's views gives the kiosk — and a cold start on one of them the lock screen, then the kiosk.
     page.reload()
+    expect_lock_screen_only(page)
+    shot(page, "kiosk-locked")
+    unlock(page)
     expect_kiosk_only(page)
     for view in ("#/today", f"#/visit/{visit.id}", "#/activities", "#/map", "#/signin", "#/"):
         page.goto(f"{live_server}/app{view}")
         expect_kiosk_only(page)
     expect(page.get_by_text("Torget")).to_have_count(0)
+    page.goto(f"{live_server}/app#/today")
+    reload_app(page)
+    expect_kiosk_only(page)
 
     # Back online: the three responses arrive once, as kiosk responses.
     context.set_offline(False)
@@ -170,28 +212,30 @@ def test_kiosk_collects_three_responses_offline_keeps_the_officers_data_out_of_r
     assert first["evening_safety"] == "fairly_safe" and first["gender"] == "woman"
     assert first["marks"] == [(str(torget.id), "evening", ["poor_lighting"])]
     # Another sync sends nothing again.
-    page.reload()
+    reload_app(page)
     expect_kiosk_only(page)
     page.evaluate("() => import('/static/js/sync.js').then(({syncNow}) => syncNow())")
     assert len(server_responses(app, survey)) == 3
 
-    # Leaving needs the officer's password: a wrong one is refused, the right one opens the officer's app again.
+    # Leaving needs the app's PIN: a wrong one is refused (counted against the lock's ten tries), the right one opens
+    # the officer's app again.
     page.get_by_role("button", name="Avsluta kiosken").click()
-    page.get_by_label("Ditt lösenord").fill("fel lösenord")
+    expect(page.get_by_text("skriv appens PIN-kod")).to_be_visible(timeout=WAIT)
+    page.get_by_label("PIN-kod").fill("000000")
     page.get_by_role("button", name="Avsluta", exact=True).click()
     shot(page, "kiosk-exit")
-    expect(page.locator("#kiosk-exit-error")).to_have_text("Fel lösenord.", timeout=WAIT)
+    expect(page.locator("#kiosk-exit-error")).to_have_text("Fel PIN-kod. 9 försök kvar.", timeout=WAIT)
     expect(page.locator("#tabs")).to_be_hidden()
-    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_label("PIN-kod").fill(PIN)
     page.get_by_role("button", name="Avsluta", exact=True).click()
     expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
     expect(page.locator(".visit-item")).to_have_count(1)
-    page.reload()
+    reload_app(page)
     expect(page.locator("#tabs")).to_be_visible(timeout=WAIT)
 
 
-def test_kiosk_started_without_signal_asks_the_password_twice_and_wrong_exits_make_the_next_try_wait(
-    page, context, live_server, officer, area, make_hotspot, survey
+def test_kiosk_starts_without_signal_and_ten_wrong_pins_at_the_exit_need_the_password_which_ends_the_kiosk(
+    page, context, live_server, app, officer, area, make_hotspot, survey
 ):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -201,16 +245,9 @@ def test_kiosk_started_without_signal_asks_the_password_twice_and_wrong_exits_ma
     page.get_by_role("link", name="Idag", exact=True).click()
     expect(page.get_by_role("link", name="Starta enkätkiosk")).to_be_visible(timeout=WAIT)
 
-    # No signal: the server cannot vouch for the password, so it is typed twice (a typo would lock the officer out).
+    # No signal: nothing to check with the server — the PIN, checked on the device, guards the exit.
     context.set_offline(True)
     page.get_by_role("link", name="Starta enkätkiosk").click()
-    page.get_by_label("Ditt lösenord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Starta kiosken").click()
-    expect(page.locator("#kiosk-start-error")).to_contain_text("Ingen anslutning", timeout=WAIT)
-    page.get_by_label("Lösenordet en gång till").fill(PASSWORD + "x")
-    page.get_by_role("button", name="Starta kiosken").click()
-    expect(page.locator("#kiosk-start-error")).to_have_text("Lösenorden är inte lika.", timeout=WAIT)
-    page.get_by_label("Lösenordet en gång till").fill(PASSWORD)
     page.get_by_role("button", name="Starta kiosken").click()
     expect_kiosk_only(page)
 
@@ -229,24 +266,49 @@ def test_kiosk_started_without_signal_asks_the_password_twice_and_wrong_exits_ma
     expect(page.get_by_role("button", name="Börja")).to_be_visible(timeout=WAIT)
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     assert Axe().run(page).violations_count == 0
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="Leave the kiosk").click()
+    expect(page.get_by_text("For officers: type the app's PIN to leave the kiosk.")).to_be_visible(timeout=WAIT)
+    assert Axe().run(page).violations_count == 0
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Svenska").click()
 
-    # Three wrong tries, then each further one waits — after a reload too.
+    # Wrong PINs at the exit count against the lock's ten tries — across a reload too.
     page.get_by_role("button", name="Avsluta kiosken").click()
-    for _ in range(3):
-        page.get_by_label("Ditt lösenord").fill("fel")
+    for left in (9, 8, 7):
+        page.get_by_label("PIN-kod").fill("000000")
         page.get_by_role("button", name="Avsluta", exact=True).click()
-        expect(page.locator("#kiosk-exit-error")).to_be_visible(timeout=WAIT)
-        expect(page.get_by_label("Ditt lösenord")).to_have_value("", timeout=WAIT)
-    expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om", timeout=WAIT)
+        expect(page.locator("#kiosk-exit-error")).to_have_text(f"Fel PIN-kod. {left} försök kvar.", timeout=WAIT)
     page.reload()
+    expect_lock_screen_only(page)
+    page.get_by_label("PIN-kod", exact=True).fill("000000")
+    page.get_by_role("button", name="Lås upp").click()
+    expect(page.locator("#pin-error")).to_have_text("Fel PIN-kod. 6 försök kvar.", timeout=WAIT)
+    unlock(page)  # the right PIN starts the count again
     expect_kiosk_only(page)
     page.get_by_role("button", name="Avsluta kiosken").click()
-    expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om", timeout=WAIT)
-    # Even the right password waits its turn.
-    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    for left in range(9, 0, -1):
+        page.get_by_label("PIN-kod").fill("000000")
+        page.get_by_role("button", name="Avsluta", exact=True).click()
+        expect(page.locator("#kiosk-exit-error")).to_have_text(f"Fel PIN-kod. {left} försök kvar.", timeout=WAIT)
+    # The tenth: blocked as the lock screen blocks — the app locks and only the password opens it.
+    page.get_by_label("PIN-kod").fill("000000")
     page.get_by_role("button", name="Avsluta", exact=True).click()
-    expect(page.locator("#kiosk-exit-error")).to_contain_text("Försök igen om")
-    expect(page.locator("#tabs")).to_be_hidden()
+    expect(page.get_by_text("För många fel PIN-koder.")).to_be_visible(timeout=WAIT)
+    expect_lock_screen_only(page)
+    tried = page.evaluate("(pin) => import('/static/js/vault.js').then((v) => v.checkPin(pin))", PIN)
+    assert tried == {"ok": False, "left": 0, "blocked": True}
+
+    # The password (online) ends the kiosk; the resident's answer uploads.
+    context.set_offline(False)
+    page.get_by_role("link", name="Logga in").click()
+    fill_sign_in(page, pin="97531864")
+    expect(page.locator("#tabs")).to_be_visible()
+    assert page.evaluate("() => import('/static/js/kiosk.js').then((k) => k.kioskActive())") is False
+    stored = eventually(lambda: server_responses(app, survey), lambda rows: len(rows) == 1)
+    assert [r["channel"] for r in stored] == ["kiosk"]
+    reload_app(page, "97531864")
+    expect(page.locator("#tabs")).to_be_visible(timeout=WAIT)
 
 
 def test_responses_the_server_refuses_are_told_in_words_on_today_and_can_be_discarded(
@@ -259,11 +321,7 @@ def test_responses_the_server_refuses_are_told_in_words_on_today_and_can_be_disc
     make_hotspot(area, "Torget", public=True)
     sign_in(page, live_server)
     wait_uploaded(page)
-    page.get_by_role("link", name="Idag", exact=True).click()
-    page.get_by_role("link", name="Starta enkätkiosk").click()
-    page.get_by_label("Ditt lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Starta kiosken").click()
-    expect_kiosk_only(page)
+    start_kiosk(page)
     context.set_offline(True)
     answer(page, "Ganska trygg", None, problem=False)
 
@@ -283,7 +341,7 @@ def test_responses_the_server_refuses_are_told_in_words_on_today_and_can_be_disc
     assert server_responses(app, survey) == []
 
     page.get_by_role("button", name="Avsluta kiosken").click()
-    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_label("PIN-kod").fill(PIN)
     page.get_by_role("button", name="Avsluta", exact=True).click()
     card = page.locator(".kiosk-card")
     expect(card).to_contain_text("1 enkätsvar togs inte emot av servern.", timeout=WAIT)
@@ -307,11 +365,7 @@ def test_answers_given_before_the_close_upload_after_it(
     make_hotspot(area, "Torget", public=True)
     sign_in(page, live_server)
     wait_uploaded(page)
-    page.get_by_role("link", name="Idag", exact=True).click()
-    page.get_by_role("link", name="Starta enkätkiosk").click()
-    page.get_by_label("Ditt lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Starta kiosken").click()
-    expect_kiosk_only(page)
+    start_kiosk(page)
     context.set_offline(True)
     answer(page, "Ganska trygg", None, problem=False)
 

@@ -11,8 +11,6 @@ import { getLang } from "../i18n.js";
 import { attentionEntries, resolve } from "../outbox.js";
 import {
   RESPONSE_KIND,
-  checkPasswordOnline,
-  exitWait,
   kioskSurvey,
   openSurveys,
   questionnaire,
@@ -39,14 +37,10 @@ const WORDS = {
     refused_other: "Servern godtog inte svaren.",
     card_discard: "Kasta svaren som inte togs emot",
     start_title: "Starta enkätkiosk",
-    start_intro: "Välj enkät. Bekräfta med ditt lösenord: det behövs för att avsluta kiosken.",
+    start_intro: "Välj enkät. Du avslutar kiosken med appens PIN-kod, samma som låser upp appen.",
     survey: "Enkät",
-    password: "Ditt lösenord",
-    password_again: "Lösenordet en gång till",
-    offline_twice: "Ingen anslutning: lösenordet kan inte kontrolleras nu. Skriv det en gång till.",
-    mismatch: "Lösenorden är inte lika.",
-    wrong_password: "Fel lösenord.",
-    throttled: "För många försök. Vänta en stund och försök igen.",
+    pin: "PIN-kod",
+    wrong_pin: "Fel PIN-kod. {n} försök kvar.",
     start: "Starta kiosken",
     back: "Tillbaka",
     welcome: "Hur trygg känner du dig där du bor?",
@@ -68,10 +62,9 @@ const WORDS = {
     chars_left: "Högst {max} tecken.",
     exit: "Avsluta kiosken",
     exit_title: "Avsluta kiosken",
-    exit_text: "För poliser: skriv ditt lösenord för att avsluta kiosken.",
+    exit_text: "För poliser: skriv appens PIN-kod för att avsluta kiosken.",
     exit_button: "Avsluta",
     cancel: "Avbryt",
-    wait: "För många fel försök. Försök igen om {s} sekunder.",
   },
   en: {
     switch_lang: "Svenska",
@@ -87,14 +80,10 @@ const WORDS = {
     refused_other: "The server did not accept the answers.",
     card_discard: "Discard the responses not accepted",
     start_title: "Start the survey kiosk",
-    start_intro: "Choose the survey. Confirm with your password: you need it to leave the kiosk.",
+    start_intro: "Choose the survey. You leave the kiosk with the app's PIN, the one that unlocks the app.",
     survey: "Survey",
-    password: "Your password",
-    password_again: "Your password again",
-    offline_twice: "No connection: the password cannot be checked now. Type it once more.",
-    mismatch: "The passwords differ.",
-    wrong_password: "Wrong password.",
-    throttled: "Too many tries. Wait a while and try again.",
+    pin: "PIN",
+    wrong_pin: "Wrong PIN. {n} tries left.",
     start: "Start the kiosk",
     back: "Back",
     welcome: "How safe do you feel where you live?",
@@ -116,10 +105,9 @@ const WORDS = {
     chars_left: "At most {max} characters.",
     exit: "Leave the kiosk",
     exit_title: "Leave the kiosk",
-    exit_text: "For officers: type your password to leave the kiosk.",
+    exit_text: "For officers: type the app's PIN to leave the kiosk.",
     exit_button: "Leave",
     cancel: "Cancel",
-    wait: "Too many wrong tries. Try again in {s} seconds.",
   },
 };
 
@@ -181,7 +169,6 @@ export async function renderKioskStart(main, ctx) {
     replace(main, h("h1", {}, o("start_title")), h("p", {}, o("card_none")), h("a", { href: "#/today" }, o("back")));
     return;
   }
-  const error = h("p", { class: "error", role: "alert", id: "kiosk-start-error", hidden: true });
   const select = h(
     "select",
     { id: "kiosk-survey", name: "survey" },
@@ -189,26 +176,7 @@ export async function renderKioskStart(main, ctx) {
       h("option", { value: s.id }, s.title.includes(String(s.year)) ? s.title : `${s.title} (${s.year})`),
     ),
   );
-  const password = h("input", {
-    id: "kiosk-password",
-    name: "password",
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-  });
-  const again = h("input", { id: "kiosk-password-again", type: "password", autocomplete: "off" });
-  const againField = h(
-    "div",
-    { hidden: true },
-    h("label", { for: "kiosk-password-again" }, o("password_again")),
-    again,
-  );
   const button = h("button", { type: "submit", class: "primary wide" }, o("start"));
-  const fail = (text, field = password) => {
-    error.textContent = text;
-    error.hidden = false;
-    field.focus();
-  };
   let busy = false;
   const form = h(
     "form",
@@ -219,22 +187,11 @@ export async function renderKioskStart(main, ctx) {
         event.preventDefault();
         if (busy) return;
         const survey = surveys.find((s) => s.id === select.value);
-        if (!survey || !password.value) return fail(o("wrong_password"));
+        if (!survey) return;
         busy = true;
         button.disabled = true;
         try {
-          const verdict = againField.hidden ? await checkPasswordOnline(password.value) : "offline";
-          if (verdict === "wrong") return fail(o("wrong_password"));
-          if (verdict === "throttled") return fail(o("throttled"));
-          if (verdict === "offline") {
-            // Without the server's word, a typing mistake would lock the officer out: the password twice.
-            if (againField.hidden) {
-              againField.hidden = false;
-              return fail(o("offline_twice"), again);
-            }
-            if (again.value !== password.value) return fail(o("mismatch"), again);
-          }
-          await startKiosk(survey, password.value);
+          await startKiosk(survey);
           ctx.navigate("#/");
         } catch (failure) {
           showError(failure);
@@ -246,16 +203,12 @@ export async function renderKioskStart(main, ctx) {
     },
     h("label", { for: "kiosk-survey" }, o("survey")),
     select,
-    h("label", { for: "kiosk-password" }, o("password")),
-    password,
-    againField,
     button,
   );
   replace(
     main,
     h("h1", {}, o("start_title")),
     h("p", {}, o("start_intro")),
-    error,
     form,
     h("p", {}, h("a", { href: "#/today" }, o("back"))),
   );
@@ -653,21 +606,19 @@ function collect(form) {
   return answers;
 }
 
-// --- Leaving: the officer's password (verifyExit in kiosk.js), wrong tries counted
+// --- Leaving: the app lock's PIN (verifyExit in kiosk.js), wrong tries counted against the lock's ten
 
 function exitScreen(ctx, w, redraw) {
   const r = respondent;
   const message = h("p", { class: "error", role: "alert", id: "kiosk-exit-error", hidden: true });
-  const input = h("input", { id: "kiosk-exit-password", type: "password", autocomplete: "current-password" });
+  const input = h("input", {
+    id: "kiosk-exit-pin",
+    type: "password",
+    inputmode: "numeric",
+    pattern: "[0-9]*",
+    autocomplete: "off",
+  });
   const button = h("button", { type: "submit", class: "primary wide" }, w("exit_button"));
-  const showWait = () => {
-    const ms = exitWait();
-    if (!ms) return false;
-    message.textContent = w("wait", { s: Math.ceil(ms / 1000) });
-    message.hidden = false;
-    return true;
-  };
-  showWait();
   let busy = false;
   const form = h(
     "form",
@@ -676,21 +627,24 @@ function exitScreen(ctx, w, redraw) {
       novalidate: true,
       onsubmit: async (event) => {
         event.preventDefault();
-        if (busy || showWait()) return;
+        if (busy) return;
         busy = true;
         button.disabled = true;
         try {
-          const verdict = await tryExit(input.value);
-          if (verdict === "left") {
+          const result = await tryExit(input.value);
+          if (result.ok) {
             leaveKioskScreen();
             ctx.navigate("#/today");
             return;
           }
-          input.value = "";
-          if (!showWait()) {
-            message.textContent = w("wrong_password");
-            message.hidden = false;
+          if (result.blocked) {
+            // Blocked as the lock screen blocks: the app locks, and only a sign-in with the password opens it.
+            ctx.lock();
+            return;
           }
+          input.value = "";
+          message.textContent = w("wrong_pin", { n: result.left });
+          message.hidden = false;
           input.focus();
         } catch (failure) {
           showError(failure);
@@ -700,7 +654,7 @@ function exitScreen(ctx, w, redraw) {
         }
       },
     },
-    h("label", { for: "kiosk-exit-password" }, w("password")),
+    h("label", { for: "kiosk-exit-pin" }, w("pin")),
     input,
     button,
   );
