@@ -156,6 +156,8 @@ def fill_after_the_fact(page: Page, hotspot: str, start, minutes: int = 15) -> N
     from datetime import timedelta
 
     page.get_by_role("link", name="Efterhand", exact=True).click()
+    # The view before (a visit's done view) has a form with the same labels: fill only once this one is drawn.
+    expect(page.get_by_role("heading", name="Logga i efterhand")).to_be_visible(timeout=WAIT)
     page.get_by_label("Hot spot").select_option(label=hotspot)
     page.get_by_label("Datum").fill(start.strftime("%Y-%m-%d"))
     page.get_by_label("Från", exact=True).fill(start.strftime("%H:%M"))
