@@ -16,12 +16,11 @@ def feature_blueprints() -> list[Blueprint]:
     from fieldlog.hotspots.api import bp as hotspots
     from fieldlog.promises.api import bp as promises
     from fieldlog.surveys.api import bp as surveys
-    from fieldlog.surveys.kiosk_api import bp as kiosk
     from fieldlog.surveys.results_api import bp as survey_results
     from fieldlog.sync.api import bp as sync
     from fieldlog.visits.api import bp as visits
 
-    return [openapi, activities, auth, coverage, hotspots, promises, surveys, survey_results, sync, visits, kiosk]
+    return [openapi, activities, auth, coverage, hotspots, promises, surveys, survey_results, sync, visits]
 
 
 _nested: list[Blueprint] = []

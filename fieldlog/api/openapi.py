@@ -45,7 +45,6 @@ def _feature_operations() -> list[dict]:
     from fieldlog.coverage import openapi as coverage_doc
     from fieldlog.hotspots import openapi as hotspots_doc
     from fieldlog.promises import openapi as promises_doc
-    from fieldlog.surveys import kiosk_openapi as kiosk_doc
     from fieldlog.surveys import openapi as surveys_doc
     from fieldlog.surveys import results_openapi as survey_results_doc
     from fieldlog.sync import openapi as sync_doc
@@ -60,7 +59,6 @@ def _feature_operations() -> list[dict]:
         promises_doc.OPENAPI,
         activities_doc.OPENAPI,
         surveys_doc.OPENAPI,
-        kiosk_doc.OPENAPI,
         survey_results_doc.OPENAPI,
     ]
 

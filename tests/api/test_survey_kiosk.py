@@ -9,7 +9,6 @@ import re
 from flask_babel import force_locale
 
 from fieldlog.surveys import questionnaire as core
-from tests.fixtures.users import PASSWORD
 
 
 def shell_config(client) -> dict:
@@ -46,25 +45,3 @@ def test_the_precache_holds_the_kiosk_and_its_styles(client):
         # Stylesheets carry their content hash in the name.
         stem, ext = name.rsplit(".", 1)
         assert any(re.fullmatch(rf"/static/{stem}(\.[0-9a-f]{{12}})?\.{ext}", url) for url in precache), name
-
-
-def test_password_check_says_yes_only_to_the_callers_own_password(client, auth, officer, supervisor):
-    headers = auth(officer)
-    assert client.post("/api/v1/kiosk/password", json={"password": PASSWORD}, headers=headers).status_code == 204
-    wrong = client.post("/api/v1/kiosk/password", json={"password": "not it"}, headers=headers)
-    assert wrong.status_code == 403
-    assert wrong.get_json()["error"]["code"] == "invalid_credentials"
-    # The token stays good: a wrong password is not a failed sign-in of the device.
-    assert client.get("/api/v1/me", headers=headers).status_code == 200
-    missing = client.post("/api/v1/kiosk/password", json={}, headers=headers)
-    assert missing.status_code == 400 and "password" in missing.get_json()["error"]["fields"]
-    assert client.post("/api/v1/kiosk/password", json={"password": PASSWORD}).status_code == 401
-
-
-def test_password_checks_are_throttled_like_sign_ins(client, auth, officer):
-    headers = auth(officer)
-    for _ in range(10):
-        assert client.post("/api/v1/kiosk/password", json={"password": "x"}, headers=headers).status_code == 403
-    response = client.post("/api/v1/kiosk/password", json={"password": PASSWORD}, headers=headers)
-    assert response.status_code == 429
-    assert response.get_json()["error"]["code"] == "too_many_requests"
