@@ -108,6 +108,8 @@ def log_uploaded_school_session(page: Page, live_server) -> str:
     open_activities(page)
     fill_school_session(page, yesterday())
     page.get_by_role("button", name="Spara").click()
+    # Saved first (an empty outbox before the save is queued proves nothing), then uploaded.
+    expect(page.locator("#activity-notice")).to_contain_text("Aktiviteten är sparad", timeout=WAIT)
     wait_uploaded(page)
     return page.locator("form[data-activity-id]").get_attribute("data-activity-id")
 
