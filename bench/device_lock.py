@@ -13,11 +13,8 @@ app's cipher.seal / unseal of a visit as the outbox stores it. Then the upload, 
 from __future__ import annotations
 
 import argparse
-import sqlite3
-import time
 
-from officer_support import PIN, launch, running_app, sign_in
-from offline_upload import QUEUE
+from officer_support import PIN, launch, queue_and_upload, running_app, sign_in, stored_visits
 from playwright.sync_api import sync_playwright
 
 UNLOCK = """async ({ pin, rounds }) => {
@@ -91,20 +88,10 @@ def main() -> None:
         per_record = page.evaluate(PER_RECORD, 1000)
         iterations = page.evaluate("() => import('/static/js/vault.js').then((v) => v.PBKDF2_ITERATIONS)")
 
-        context.set_offline(True)
-        started = time.perf_counter()
-        queued = page.evaluate(QUEUE, args.visits)
-        queue_s = time.perf_counter() - started
-        page.wait_for_selector(f'#sync-status[data-waiting="{args.visits}"]', timeout=120_000)
-        assert queued == args.visits, queued
-        started = time.perf_counter()
-        context.set_offline(False)
-        page.wait_for_selector('#sync-status.sync-synced[data-waiting="0"]', timeout=180_000)
-        upload_s = time.perf_counter() - started
+        queue_s, upload_s = queue_and_upload(page, context, args.visits, timeout_ms=180_000)
         browser.close()
 
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        stored, distinct = conn.execute("SELECT count(*), count(DISTINCT id) FROM visit").fetchone()
+    stored, distinct = stored_visits(url)
     print(
         f"unlock with the PIN ({iterations} PBKDF2 iterations): median {median(unlocks):.0f} ms over "
         f"{len(unlocks)}  ({' '.join(f'{x:.0f}' for x in unlocks)})"

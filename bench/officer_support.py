@@ -4,6 +4,7 @@ under gunicorn on a free local port, and system Chromium signed in to the app.""
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -124,3 +125,44 @@ def served_since(access_log: str, offset: int) -> tuple[list[tuple[str, str, int
         query = "" if query in ("", "-") else query
         served.append((method, path + (f"?{query}" if query else ""), int(status)))
     return served, end
+
+
+# Save `count` visits as the app saves them (outbox.js, sealed by storage.js), spread over the area's hot spots.
+QUEUE = """async (count) => {
+  const { newVisit, saveVisit } = await import('/static/js/outbox.js');
+  const { getMeta, getAll } = await import('/static/js/storage.js');
+  const session = await getMeta('session');
+  const spots = await getAll('hotspots');
+  const now = Date.now();
+  for (let i = 0; i < count; i += 1) {
+    const start = now - 11 * 3600 * 1000 + i * 30 * 1000;
+    await saveVisit(newVisit({
+      hotspot_id: spots[i % spots.length].id,
+      started_at: new Date(start).toISOString(),
+      ended_at: new Date(start + 12 * 60 * 1000).toISOString(),
+      mode: 'foot', officers: 2, observations: ['nothing_to_report'], activities: ['visible_presence'],
+      position: { lat: spots[i % spots.length].lat, lon: spots[i % spots.length].lon, accuracy_m: 15 },
+    }, session.user.id));
+  }
+  return (await getAll('outbox')).length;
+}"""
+
+
+def queue_and_upload(page, context, count: int, timeout_ms: int = 120_000) -> tuple[float, float]:
+    """Queue ``count`` visits offline, then go online: the seconds to queue them and to upload them all."""
+    context.set_offline(True)
+    started = time.perf_counter()
+    queued = page.evaluate(QUEUE, count)
+    queue_s = time.perf_counter() - started
+    page.wait_for_selector(f'#sync-status[data-waiting="{count}"]', timeout=timeout_ms)
+    assert queued == count, queued
+    started = time.perf_counter()
+    context.set_offline(False)
+    page.wait_for_selector('#sync-status.sync-synced[data-waiting="0"]', timeout=timeout_ms)
+    return queue_s, time.perf_counter() - started
+
+
+def stored_visits(url: str) -> tuple[int, int]:
+    """The visits a SQLite database holds, and how many distinct."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute("SELECT count(*), count(DISTINCT id) FROM visit").fetchone()
