@@ -5,7 +5,9 @@
 //
 // Leaving needs the app lock's PIN (issue 15 item 5), checked on the device, offline: `verifyExit(pin)` is the one check,
 // and wrong tries count against the lock's ten (vault.js), after which only a sign-in with the password opens the
-// device again — and ends the kiosk. The kiosk's state and answers are sealed like every record (storage.js).
+// device again — and ends the kiosk. Where the officer set up the device's passkey (fingerprint or screen lock), it
+// opens the exit too (`verifyExit(PASSKEY)`), and is refused like the PIN once the ten are used up. The kiosk's state
+// and answers are sealed like every record (storage.js).
 //
 // The area's survey waves (GET /api/v1/surveys: id, year, title, opens_at, closes_at, mode, questionnaire) are cached
 // in meta "surveys", refreshed after each sync that got through, so that a kiosk starts without signal; the device
@@ -16,7 +18,7 @@ import { queueCreate } from "./outbox.js";
 import { getSession } from "./session.js";
 import { getMeta, setMeta, tx, uuid } from "./storage.js";
 import { onSyncChange } from "./sync.js";
-import { checkPin } from "./vault.js";
+import { checkPasskey, checkPin } from "./vault.js";
 
 export const RESPONSE_KIND = "survey_response";
 
@@ -101,12 +103,16 @@ export async function startKiosk(survey) {
   return value;
 }
 
+/** verifyExit's / tryExit's argument for the device's passkey instead of a PIN (vault.checkPasskey: {ok} or {ok:
+ * false, blocked}; a passkey that did not work: PasskeyError). */
+export const PASSKEY = Symbol("passkey");
+
 /**
  * The one check that lets the officer leave the kiosk: the app lock's PIN, counted against the lock's tries
  * (vault.checkPin: {ok} or {ok: false, left, blocked}; MAX_PIN_TRIES wrong ones block the device until a sign-in with
  * the password, which also ends the kiosk: endKiosk).
  */
-export const verifyExit = (pin) => checkPin(pin);
+export const verifyExit = (pin) => (pin === PASSKEY ? checkPasskey() : checkPin(pin));
 
 /** The kiosk is over: its state leaves the device (answers not yet uploaded stay in the outbox). */
 export async function endKiosk() {
@@ -114,7 +120,7 @@ export async function endKiosk() {
   state = null;
 }
 
-/** Try to leave with `pin`: verifyExit's answer; on {ok} the kiosk is over. */
+/** Try to leave with `pin` (or PASSKEY): verifyExit's answer; on {ok} the kiosk is over. */
 export async function tryExit(pin) {
   if (!state) return { ok: true };
   const result = await verifyExit(pin);

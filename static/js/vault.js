@@ -3,9 +3,13 @@
 // The data key (cipher.js) is random, 256 bits, and is stored only wrapped (AES-GCM): by a key derived from the PIN
 // (PBKDF2-SHA-256, PBKDF2_ITERATIONS) and by this device's recovery key, which only the server holds and gives back
 // to this device on a sign-in with the password. The lock's record, meta "lock" (plain: it must be read to unlock):
-//   {device_id, device_secret, recovery: {iv, ct}, pin: {iv, ct} | null, salt, iterations, failures, blocked}
+//   {device_id, device_secret, recovery: {iv, ct}, pin: {iv, ct} | null, salt, iterations, failures, blocked,
+//    passkey: {id, salt, wrapped: {iv, ct}} | null}
 // `device_secret` proves to the server that a recovery asks for this install's own key (with the password).
+// `passkey` (passkey.js): the same data key wrapped a third time, under a key from the device passkey's PRF output —
+// the credential's id and the PRF salt beside it, never the output itself.
 import { hasKey, setKey } from "./cipher.js";
+import { PasskeyError, createPasskey, forgetCredential, passkeyOutput, passkeyWrappingKey } from "./passkey.js";
 import { getPlain, reseal, setPlain } from "./storage.js";
 
 export const PIN_MIN_DIGITS = 6;
@@ -49,7 +53,7 @@ export async function pinKey(pin, salt, iterations) {
     base,
     { name: "AES-GCM", length: 256 },
     false,
-    ["encrypt", "unwrapKey"],
+    ["encrypt", "decrypt", "unwrapKey"],
   );
 }
 
@@ -125,6 +129,94 @@ export async function setPin(pin) {
   pendingRaw = null;
 }
 
+/** Whether a passkey opens this device's lock (a wrap exists; a blocked device: no, see unlockWithPasskey). */
+export const hasPasskey = (record) => !!record?.passkey && !!record?.pin;
+
+/**
+ * Add the device's passkey beside the PIN: the authenticator first (a browser may want it straight from the tap),
+ * then the PIN, counted as a try like any other (no guessing past the ten through this door), gives the data key's
+ * bytes for the third wrap; they are zeroed after. {ok} or {ok: false, left, blocked} for a wrong PIN; a passkey
+ * that failed or has no PRF: PasskeyError (nothing stored).
+ */
+export async function addPasskey(pin, displayName) {
+  const before = await readLock();
+  if (!before?.pin || before.blocked) return { ok: false, left: 0, blocked: true };
+  const made = await createPasskey(displayName);
+  let raw = null;
+  try {
+    const record = await readLock();
+    if (!record?.pin || record.blocked) return { ok: false, left: 0, blocked: true };
+    record.failures = (record.failures || 0) + 1;
+    await setPlain(LOCK, record);
+    try {
+      const key = await pinKey(pin, record.salt, record.iterations);
+      raw = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: record.pin.iv }, key, record.pin.ct));
+    } catch (error) {
+      if (error?.name !== "OperationError") throw error;
+      if (record.failures >= MAX_PIN_TRIES) record.blocked = true;
+      await setPlain(LOCK, record);
+      forgetCredential(made.id);
+      return { ok: false, left: Math.max(0, MAX_PIN_TRIES - record.failures), blocked: !!record.blocked };
+    }
+    const wrapping = await passkeyWrappingKey(made.output, made.salt);
+    if (record.passkey) forgetCredential(record.passkey.id);
+    record.passkey = { id: made.id, salt: made.salt, wrapped: await wrap(raw, wrapping) };
+    record.failures = 0;
+    await setPlain(LOCK, record);
+    return { ok: true };
+  } finally {
+    raw?.fill(0);
+    made.output.fill(0);
+  }
+}
+
+/** Stop unlocking with the passkey: its wrap leaves the lock's record (the PIN stays). */
+export async function removePasskey() {
+  const record = await readLock();
+  if (!record?.passkey) return;
+  forgetCredential(record.passkey.id);
+  await setPlain(LOCK, { ...record, passkey: null });
+}
+
+/**
+ * The data key through the passkey: {ok, key} or {ok: false, blocked} (ten wrong PINs block the passkey too: until
+ * the password, the device may be in someone else's hands) or PasskeyError (cancelled, not verified, no such
+ * credential). Failures are not counted — the authenticator limits its own tries. A success resets the PIN's count,
+ * as the right PIN does.
+ */
+async function tryPasskey() {
+  const record = await readLock();
+  if (!record?.pin || record.blocked) return { ok: false, blocked: true };
+  if (!record.passkey) throw new PasskeyError("unsupported");
+  const { id, salt, wrapped } = record.passkey;
+  const output = await passkeyOutput(id, salt);
+  let key;
+  try {
+    key = await unwrapData(wrapped, await passkeyWrappingKey(output, salt));
+  } catch (error) {
+    throw error?.name === "OperationError" ? new PasskeyError("failed", error) : error;
+  } finally {
+    output.fill(0);
+  }
+  const now = await readLock();
+  if (now.blocked) return { ok: false, blocked: true };
+  if (now.failures) await setPlain(LOCK, { ...now, failures: 0 });
+  return { ok: true, key };
+}
+
+/** Unlock with the device's passkey: {ok} or {ok: false, blocked}; PasskeyError when it did not work. */
+export async function unlockWithPasskey() {
+  const { key, ...result } = await tryPasskey();
+  if (result.ok) setKey(key);
+  return result;
+}
+
+/** Whether the officer's passkey opens the lock — for leaving the survey kiosk — without touching the key in memory. */
+export async function checkPasskey() {
+  const { ok, blocked } = await tryPasskey();
+  return ok ? { ok } : { ok, blocked };
+}
+
 /** What a sign-in sends about this install: its secret, and the device whose key it asks back (if it had one). */
 export async function signInFields() {
   const record = await readLock();
@@ -155,10 +247,12 @@ export async function adoptSignIn(body, deviceSecret) {
       setKey(await importData(raw));
       pendingRaw = raw;
       // The old PIN is done with: a new one is chosen now (until then a cold start asks for the password again).
+      // The passkey's wrap holds the same data key, so it stays, and works again once the new PIN is chosen.
       await setPlain(LOCK, { ...record, pin: null, salt: null, failures: 0, blocked: false });
     }
     return { recovered: true, kept: true };
   }
+  if (record?.passkey) forgetCredential(record.passkey.id); // it wrapped the old key: of no use now
   const raw = random(32);
   const next = {
     device_id: body.device_id,
@@ -169,6 +263,7 @@ export async function adoptSignIn(body, deviceSecret) {
     iterations: PBKDF2_ITERATIONS,
     failures: 0,
     blocked: false,
+    passkey: null,
   };
   const key = await importData(raw);
   const kept = await reseal(key, { [LOCK]: next }, setKey);

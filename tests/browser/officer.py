@@ -84,7 +84,7 @@ def unlock(page: Page, pin: str = PIN) -> None:
     """The lock screen of a cold start (a reload, a new page): unlock it with the PIN."""
     expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
     page.get_by_label("PIN-kod", exact=True).fill(pin)
-    page.get_by_role("button", name="Lås upp").click()
+    page.get_by_role("button", name="Lås upp", exact=True).click()
     expect(page.get_by_role("heading", name="Appen är låst")).to_have_count(0, timeout=WAIT)
 
 

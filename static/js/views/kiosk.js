@@ -16,11 +16,13 @@ import {
   questionnaire,
   queueResponse,
   refreshSurveys,
+  PASSKEY,
   startKiosk,
   tryExit,
 } from "../kiosk.js";
 import { getAll, getMeta } from "../storage.js";
-import { once, showError } from "./shared.js";
+import { hasPasskey, readLock } from "../vault.js";
+import { once, showError, submitOnce } from "./shared.js";
 
 const WORDS = {
   sv: {
@@ -64,6 +66,8 @@ const WORDS = {
     exit_title: "Avsluta kiosken",
     exit_text: "För poliser: skriv appens PIN-kod för att avsluta kiosken.",
     exit_button: "Avsluta",
+    exit_passkey: "Avsluta med fingeravtryck eller skärmlås",
+    passkey_failed: "Fingeravtrycket eller skärmlåset gick inte igenom. Försök igen eller skriv PIN-koden.",
     cancel: "Avbryt",
   },
   en: {
@@ -107,6 +111,8 @@ const WORDS = {
     exit_title: "Leave the kiosk",
     exit_text: "For officers: type the app's PIN to leave the kiosk.",
     exit_button: "Leave",
+    exit_passkey: "Leave with fingerprint or screen lock",
+    passkey_failed: "The fingerprint or screen lock did not go through. Try again or enter the PIN.",
     cancel: "Cancel",
   },
 };
@@ -177,33 +183,21 @@ export async function renderKioskStart(main, ctx) {
     ),
   );
   const button = h("button", { type: "submit", class: "primary wide" }, o("start"));
-  let busy = false;
   const form = h(
     "form",
-    {
-      class: "card",
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        if (busy) return;
-        const survey = surveys.find((s) => s.id === select.value);
-        if (!survey) return;
-        busy = true;
-        button.disabled = true;
-        try {
-          await startKiosk(survey);
-          ctx.navigate("#/");
-        } catch (failure) {
-          showError(failure);
-        } finally {
-          busy = false;
-          button.disabled = false;
-        }
-      },
-    },
+    { class: "card", novalidate: true },
     h("label", { for: "kiosk-survey" }, o("survey")),
     select,
     button,
+  );
+  submitOnce(
+    form,
+    button,
+    () => surveys.find((s) => s.id === select.value) || null,
+    async (survey) => {
+      await startKiosk(survey);
+      ctx.navigate("#/");
+    },
   );
   replace(
     main,
@@ -619,45 +613,66 @@ function exitScreen(ctx, w, redraw) {
     autocomplete: "off",
   });
   const button = h("button", { type: "submit", class: "primary wide" }, w("exit_button"));
-  let busy = false;
+  const say = (text) => {
+    message.textContent = text;
+    message.hidden = false;
+    input.focus();
+  };
+  // The answer of a try (PIN or passkey); false when the officer stays on this screen.
+  const after = (result) => {
+    if (result.ok) {
+      leaveKioskScreen();
+      ctx.navigate("#/today");
+      return undefined;
+    }
+    // Blocked as the lock screen blocks: the app locks, and only a sign-in with the password opens it.
+    if (result.blocked) return ctx.lock();
+    input.value = "";
+    say(w("wrong_pin", { n: result.left }));
+    return false;
+  };
   const form = h(
     "form",
-    {
-      class: "card",
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        if (busy) return;
-        busy = true;
-        button.disabled = true;
-        try {
-          const result = await tryExit(input.value);
-          if (result.ok) {
-            leaveKioskScreen();
-            ctx.navigate("#/today");
-            return;
-          }
-          if (result.blocked) {
-            // Blocked as the lock screen blocks: the app locks, and only a sign-in with the password opens it.
-            ctx.lock();
-            return;
-          }
-          input.value = "";
-          message.textContent = w("wrong_pin", { n: result.left });
-          message.hidden = false;
-          input.focus();
-        } catch (failure) {
-          showError(failure);
-        } finally {
-          busy = false;
-          button.disabled = false;
-        }
-      },
-    },
+    { class: "card", novalidate: true },
     h("label", { for: "kiosk-exit-pin" }, w("pin")),
     input,
     button,
   );
+  submitOnce(
+    form,
+    button,
+    () => input.value || (input.focus(), null),
+    async (pin) => after(await tryExit(pin)),
+  );
+  // The device's passkey (fingerprint or screen lock), where the officer set it up and the device is not blocked.
+  let busy = false;
+  const passkey = h(
+    "button",
+    {
+      type: "button",
+      class: "wide",
+      id: "kiosk-exit-passkey",
+      hidden: true,
+      onclick: async () => {
+        if (busy) return;
+        busy = true;
+        passkey.disabled = true;
+        try {
+          after(await tryExit(PASSKEY));
+        } catch (failure) {
+          if (failure?.name !== "PasskeyError") showError(failure);
+          else say(w("passkey_failed"));
+        } finally {
+          busy = false;
+          passkey.disabled = false;
+        }
+      },
+    },
+    w("exit_passkey"),
+  );
+  readLock().then((record) => {
+    passkey.hidden = !hasPasskey(record) || !!record.blocked;
+  }, showError);
   return h(
     "section",
     { class: "kiosk-screen" },
@@ -665,6 +680,7 @@ function exitScreen(ctx, w, redraw) {
     h("p", {}, w("exit_text")),
     message,
     form,
+    passkey,
     h(
       "button",
       {

@@ -1,9 +1,24 @@
 // The lock screen and the choice of a PIN (issue 15). The lock screen shows nothing of the officer's data: it is drawn
-// before anything is opened, and after a lock everything opened has left memory.
+// before anything is opened, and after a lock everything opened has left memory. Beside the PIN, where the phone can,
+// its passkey — fingerprint, face or screen lock (passkey.js) — unlocks too: offered right after the PIN is chosen,
+// and turned on or off from a card on the Today view (passkeyCard).
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { PIN_MIN_DIGITS, readLock, setPin, unlock, validPin } from "../vault.js";
+import { passkeyAvailable } from "../passkey.js";
+import { getSession } from "../session.js";
+import {
+  PIN_MIN_DIGITS,
+  addPasskey,
+  hasPasskey,
+  readLock,
+  removePasskey,
+  setPin,
+  unlock,
+  unlockWithPasskey,
+  validPin,
+} from "../vault.js";
 import { LOCK_AFTER_MINUTES } from "../lock.js";
+import { showError, submitOnce } from "./shared.js";
 
 const pinInput = (id, autocomplete) =>
   h("input", {
@@ -17,7 +32,21 @@ const pinInput = (id, autocomplete) =>
     "aria-describedby": "pin-rule",
   });
 
-/** The lock screen: the PIN, or — blocked after MAX_PIN_TRIES wrong ones, or no PIN yet — the way to the password. */
+/** The officer's sentence for a passkey that did not work (PasskeyError's kind). */
+export const passkeyProblem = (error) =>
+  error?.name === "PasskeyError" && error.kind === "cancelled" ? t("passkey_cancelled") : t("passkey_failed");
+
+/** A PIN field's value, or null with `error` saying a PIN is needed (an empty one is no try). */
+function readPin(pin, error) {
+  if (pin.value) return pin.value;
+  error.textContent = t("pin_empty");
+  error.hidden = false;
+  pin.focus();
+  return null;
+}
+
+/** The lock screen: the PIN (and the passkey where set up), or — blocked after MAX_PIN_TRIES wrong ones, or no PIN
+ * yet — the way to the password. */
 export async function renderLock(main, ctx) {
   const record = await readLock();
   const canUnlock = !!record?.pin && !record.blocked;
@@ -28,39 +57,76 @@ export async function renderLock(main, ctx) {
   );
   if (!canUnlock) {
     const why = record?.blocked ? t("pin_blocked") : t("pin_none");
-    replace(main, h("h1", {}, t("locked_title")), h("p", { class: "notice", role: "alert" }, why), signIn);
+    // Blocked: the passkey no more than the PIN — ten wrong PINs may mean the phone is in other hands.
+    const passkey = record?.blocked && record.passkey ? h("p", {}, t("pin_blocked_passkey")) : null;
+    replace(main, h("h1", {}, t("locked_title")), h("p", { class: "notice", role: "alert" }, why), passkey, signIn);
     return;
   }
   const error = h("p", { class: "error", role: "alert", id: "pin-error", hidden: true });
   const pin = pinInput("pin", "off");
   pin.removeAttribute("aria-describedby");
   const button = h("button", { type: "submit", class: "primary wide" }, t("unlock"));
-  const form = h(
-    "form",
-    {
-      class: "card",
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        button.disabled = true;
-        button.textContent = t("unlocking");
-        const result = await unlock(pin.value);
-        button.disabled = false;
-        button.textContent = t("unlock");
-        if (result.ok) return ctx.unlocked();
-        if (result.blocked) return renderLock(main, ctx);
-        pin.value = "";
-        error.textContent = t("pin_wrong", { n: result.left });
-        error.hidden = false;
-        pin.focus();
-      },
-    },
-    h("label", { for: "pin" }, t("pin")),
-    pin,
+  const form = h("form", { class: "card", novalidate: true }, h("label", { for: "pin" }, t("pin")), pin, button);
+  submitOnce(
+    form,
     button,
+    () => readPin(pin, error),
+    async (value) => {
+      button.textContent = t("unlocking");
+      const result = await unlock(value).finally(() => {
+        button.textContent = t("unlock");
+      });
+      if (result.ok) return ctx.unlocked();
+      if (result.blocked) return renderLock(main, ctx);
+      pin.value = "";
+      error.textContent = t("pin_wrong", { n: result.left });
+      error.hidden = false;
+      pin.focus();
+      return false;
+    },
   );
-  replace(main, h("h1", {}, t("locked_title")), h("p", {}, t("locked_text")), error, form, h("p", {}, signIn));
-  pin.focus();
+  let passkey = null;
+  if (hasPasskey(record)) {
+    let busy = false;
+    passkey = h(
+      "button",
+      {
+        type: "button",
+        class: "primary wide",
+        id: "passkey-unlock",
+        onclick: async () => {
+          if (busy) return;
+          busy = true;
+          passkey.disabled = true;
+          try {
+            const result = await unlockWithPasskey();
+            if (result.ok) return await ctx.unlocked();
+            // Blocked meanwhile (wrong PINs in another tab): the password's screen.
+            return await renderLock(main, ctx);
+          } catch (failure) {
+            if (failure?.name !== "PasskeyError") return showError(failure);
+            error.textContent = passkeyProblem(failure);
+            error.hidden = false;
+            pin.focus();
+          } finally {
+            busy = false;
+            passkey.disabled = false;
+          }
+        },
+      },
+      t("passkey_unlock"),
+    );
+  }
+  replace(
+    main,
+    h("h1", {}, t("locked_title")),
+    h("p", {}, t("locked_text")),
+    error,
+    passkey ? h("div", { class: "card" }, passkey) : null,
+    form,
+    h("p", {}, signIn),
+  );
+  (passkey || pin).focus();
 }
 
 /** After a sign-in with the password: the officer chooses the PIN that wraps the data key from now on. */
@@ -92,7 +158,10 @@ export function renderSetPin(main, ctx, notice) {
         } finally {
           button.disabled = false;
         }
-        ctx.pinSet();
+        // Where the phone can, the passkey is offered next (the PIN stays, and is the way in when it fails).
+        // After a recovery that kept the data key, its passkey wrap is kept too: nothing to offer.
+        if (!(await readLock())?.passkey && (await passkeyAvailable())) renderPasskeyOffer(main, ctx, pin.value);
+        else ctx.pinSet();
       },
     },
     h("label", { for: "pin-new" }, t("pin")),
@@ -111,4 +180,143 @@ export function renderSetPin(main, ctx, notice) {
     form,
   );
   pin.focus();
+}
+
+const passkeyName = () => getSession()?.user?.username || "fieldlog";
+
+/** Right after the PIN: unlock with the phone's fingerprint or screen lock too? (Not now: the Today view's card.) */
+function renderPasskeyOffer(main, ctx, pin) {
+  const message = h("p", { class: "error", role: "alert", id: "passkey-error", hidden: true });
+  const go = () => ctx.pinSet();
+  const later = h("button", { type: "button", class: "wide", onclick: go }, t("passkey_not_now"));
+  let busy = false;
+  const use = h(
+    "button",
+    {
+      type: "button",
+      class: "primary wide",
+      onclick: async () => {
+        if (busy) return;
+        busy = true;
+        use.disabled = true;
+        try {
+          const result = await addPasskey(pin, passkeyName());
+          // The PIN was just chosen: it is right unless another tab changed it meanwhile.
+          if (result.ok) return await go();
+          message.textContent = t("passkey_failed");
+        } catch (failure) {
+          if (failure?.name !== "PasskeyError") return showError(failure);
+          message.textContent = failure.kind === "unsupported" ? t("passkey_unsupported") : passkeyProblem(failure);
+          if (failure.kind === "unsupported") {
+            use.hidden = true;
+            later.textContent = t("passkey_continue");
+            later.classList.add("primary");
+          }
+        } finally {
+          busy = false;
+          use.disabled = false;
+        }
+        message.hidden = false;
+        later.focus();
+      },
+    },
+    t("passkey_use"),
+  );
+  replace(
+    main,
+    h("h1", {}, t("passkey_offer_title")),
+    h("p", {}, t("passkey_offer_text")),
+    message,
+    h("div", { class: "card actions" }, use, later),
+  );
+  use.focus();
+}
+
+/**
+ * The Today view's card: turn the passkey on (with the PIN, counted like any try) or off. Nothing where the phone
+ * cannot (no platform authenticator with PRF) and none is set up.
+ */
+export async function passkeyCard(ctx) {
+  const record = await readLock();
+  if (!record?.pin) return null;
+  if (!record.passkey && !(await passkeyAvailable())) return null;
+  const section = h("section", { class: "card passkey", "aria-labelledby": "passkey-title" });
+  const draw = (note) => {
+    const status = h("p", { role: "status", id: "passkey-status" }, note || "");
+    if (record.passkey) {
+      const remove = h(
+        "button",
+        {
+          type: "button",
+          id: "passkey-remove",
+          onclick: async () => {
+            remove.disabled = true;
+            try {
+              await removePasskey();
+              record.passkey = null;
+              draw(t("passkey_removed"));
+              section.querySelector("button")?.focus();
+            } catch (failure) {
+              remove.disabled = false;
+              showError(failure);
+            }
+          },
+        },
+        t("passkey_remove"),
+      );
+      replace(
+        section,
+        h("h2", { id: "passkey-title" }, t("passkey_card_title")),
+        h("p", {}, t("passkey_on_text")),
+        status,
+        remove,
+      );
+      return;
+    }
+    const error = h("p", { class: "error", role: "alert", id: "passkey-error", hidden: true });
+    const pin = pinInput("passkey-pin", "off");
+    pin.removeAttribute("aria-describedby");
+    const button = h("button", { type: "submit", class: "primary wide" }, t("passkey_use"));
+    const form = h("form", { novalidate: true }, h("label", { for: "passkey-pin" }, t("pin")), pin, button);
+    submitOnce(
+      form,
+      button,
+      () => readPin(pin, error),
+      async (value) => {
+        let result;
+        try {
+          result = await addPasskey(value, passkeyName());
+        } catch (failure) {
+          if (failure?.name !== "PasskeyError") throw failure;
+          error.textContent = failure.kind === "unsupported" ? t("passkey_unsupported") : passkeyProblem(failure);
+          error.hidden = false;
+          pin.focus();
+          return false;
+        }
+        if (result.ok) {
+          Object.assign(record, await readLock());
+          draw(t("passkey_added"));
+          section.querySelector("button")?.focus();
+          return undefined;
+        }
+        // Ten wrong PINs, also here: the app locks, and only the password opens it.
+        if (result.blocked) return ctx.lock();
+        pin.value = "";
+        error.textContent = t("pin_wrong", { n: result.left });
+        error.hidden = false;
+        pin.focus();
+        return false;
+      },
+    );
+    replace(
+      section,
+      h("h2", { id: "passkey-title" }, t("passkey_card_title")),
+      h("p", {}, t("passkey_off_text")),
+      status,
+      error,
+      form,
+    );
+  };
+  draw();
+  return section;
 }

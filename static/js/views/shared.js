@@ -108,7 +108,8 @@ export function showProblems(form, errors, problems) {
  * A form's submit, one save at a time: a double tap on Spara stores once (B2). ``read`` gives the values (null when
  * the form shows its problems); once saved the view is leaving (its navigation lands a moment later), so the form
  * stays shut until then — a second tap in between would store the record twice. A failure shows the error banner
- * and opens the form again.
+ * and opens the form again; so does an ``onSubmit`` that resolves to false (it told the officer why itself: a wrong
+ * PIN), leaving the focus where it put it.
  */
 export function submitOnce(form, submit, read, onSubmit) {
   let saving = false;
@@ -120,7 +121,10 @@ export function submitOnce(form, submit, read, onSubmit) {
     saving = true;
     submit.disabled = true;
     try {
-      await onSubmit(values);
+      if ((await onSubmit(values)) === false) {
+        saving = false;
+        submit.disabled = false;
+      }
     } catch (error) {
       showError(error);
       saving = false;

@@ -6,6 +6,7 @@ import { errorSentence, formatDateTime, formatTime, t, zonedInputs } from "../i1
 import { attentionEntries } from "../outbox.js";
 import { getSession, saveSession } from "../session.js";
 import { kioskCard } from "./kiosk.js";
+import { passkeyCard } from "./lock.js";
 import { entryMark, flagNote, loadData, minutesBetween, showError, spotName, stateBadge, syncBadge } from "./shared.js";
 
 const SHIFT_HOURS = 16;
@@ -72,6 +73,7 @@ export async function renderToday(main, ctx) {
       : null,
     visits.length ? h("ul", { class: "visits" }, visits.map(item)) : h("p", {}, t("no_visits_today")),
     await kioskCard(ctx),
+    await passkeyCard(ctx),
     deviceSection(),
   );
 }
