@@ -318,6 +318,12 @@ def test_the_passkey_is_turned_off_and_on_from_the_today_view(page, context, bas
     expect(page.locator("#passkey-error")).to_have_text("Fel PIN-kod. 9 försök kvar.", timeout=WAIT)
     assert lock_record(page)["passkey"] is None
     card.get_by_label("PIN-kod").fill(PIN)
+    # A sync meanwhile draws the Today view again: the PIN being typed stays, and so does the focus.
+    page.evaluate("() => { document.getElementById('device-name').dataset.old = '1'; }")
+    page.evaluate("() => import('/static/js/sync.js').then((s) => s.syncNow())")
+    page.wait_for_function("() => document.getElementById('device-name')?.dataset.old === undefined", timeout=WAIT)
+    expect(card.get_by_label("PIN-kod")).to_have_value(PIN)
+    expect(card.get_by_label("PIN-kod")).to_be_focused()
     card.get_by_role("button", name=USE).click()
     expect(page.locator("#passkey-status")).to_have_text(
         "Klart: appen kan låsas upp med fingeravtryck eller skärmlås.", timeout=WAIT

@@ -232,6 +232,8 @@ function renderPasskeyOffer(main, ctx, pin) {
   use.focus();
 }
 
+let card = null; // the Today view's passkey card on screen: {section, on}
+
 /**
  * The Today view's card: turn the passkey on (with the PIN, counted like any try) or off. Nothing where the phone
  * cannot (no platform authenticator with PRF) and none is set up.
@@ -239,9 +241,19 @@ function renderPasskeyOffer(main, ctx, pin) {
 export async function passkeyCard(ctx) {
   const record = await readLock();
   if (!record?.pin) return null;
+  // The Today view is drawn again after each sync: the card on screen stays as it is (a PIN being typed into it is
+  // not wiped), and keeps the focus once the view is back in place.
+  if (card?.section.isConnected && card.on === !!record.passkey) {
+    const focused = card.section.contains(document.activeElement) ? document.activeElement : null;
+    if (focused) setTimeout(() => focused.isConnected && focused.focus());
+    return card.section;
+  }
   if (!record.passkey && !(await passkeyAvailable())) return null;
   const section = h("section", { class: "card passkey", "aria-labelledby": "passkey-title" });
+  const mine = { section, on: !!record.passkey };
+  card = mine;
   const draw = (note) => {
+    mine.on = !!record.passkey;
     const status = h("p", { role: "status", id: "passkey-status" }, note || "");
     if (record.passkey) {
       const remove = h(
