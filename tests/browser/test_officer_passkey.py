@@ -379,3 +379,14 @@ def test_leaving_the_kiosk_with_the_passkey(page, context, base, officer, area, 
     page.get_by_role("button", name="Avsluta", exact=True).click()
     expect(page.get_by_role("heading", name="Dagens besök")).to_be_visible(timeout=WAIT)
     assert active() is False and lock_record(page)["failures"] == 0
+
+
+def test_an_app_served_at_an_ip_address_offers_no_passkey(page, live_server, base):
+    # WebAuthn needs a host name for its relying party: at an IP address the option is not shown, even with a
+    # platform authenticator with PRF there.
+    Authenticator(page)
+    available = "() => import('/static/js/passkey.js').then((m) => m.passkeyAvailable())"
+    page.goto(live_server + "/app")
+    assert page.evaluate(available) is False
+    page.goto(base + "/app")
+    assert page.evaluate(available) is True
