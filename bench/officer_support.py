@@ -71,17 +71,51 @@ def launch_profile(playwright, profile: str):
     return playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def open_offline(context, base: str) -> float:
-    """Open the app in a new tab and give the milliseconds until it was interactive (its own mark)."""
+# Set before the PIN is typed: the moment the lock's form is submitted (PBKDF2 starts) and the moment the first data
+# view is drawn (a hot spot's Arrive button in the DOM), in ms since navigation start — the same for any tree.
+WATCH_UNLOCK = """() => {
+  window.__unlock = {};
+  document.addEventListener('submit', () => { window.__unlock.submit ??= performance.now(); }, { capture: true });
+  const drawn = () => [...document.querySelectorAll('#main button')].some(
+    (b) => (b.getAttribute('aria-label') || b.textContent).startsWith('Anländ vid'));
+  new MutationObserver((_, observer) => {
+    if (window.__unlock.submit === undefined || !drawn()) return;
+    window.__unlock.view = performance.now();
+    observer.disconnect();
+  }).observe(document.getElementById('main'), { childList: true, subtree: true });
+}"""
+# The lock screen's own mark (app.js); a tree from before it marked the lock screen `fieldlog-interactive`.
+MARKS = """() => {
+  const at = (name) => performance.getEntriesByName(name).map((e) => e.startTime).pop() ?? null;
+  return { lock: at('fieldlog-lock-ready') ?? at('fieldlog-interactive'), unlocked: at('fieldlog-unlocked'),
+           view: at('fieldlog-data-view'), ...window.__unlock };
+}"""
+
+
+def cold_open(context, base: str) -> dict[str, float | None]:
+    """Open the app in a new tab, wait for the lock screen, unlock it and wait for the hot spots. In ms: ``lock`` from
+    navigation start to the lock screen drawn and ready for the PIN; ``unlock`` from the PIN's submit to the first
+    data view drawn (PBKDF2 included); ``after_key`` from the key in memory to that view (None for a tree without the
+    marks)."""
     page = context.new_page()
     page.goto(base + "/app")
-    page.wait_for_selector("html[data-ready='1']")
-    # Interactive is the first view: since issue 15 the lock screen (unlocking is bench/device_lock.py's figure).
-    elapsed = page.evaluate("performance.getEntriesByName('fieldlog-interactive')[0].startTime")
+    page.get_by_role("heading", name="Appen är låst").wait_for()
+    page.evaluate(WATCH_UNLOCK)
     unlock(page)
     page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
+    page.wait_for_function("() => window.__unlock.view !== undefined")
+    marks = page.evaluate(MARKS)
     page.close()
-    return elapsed
+    return {
+        "lock": marks["lock"],
+        "unlock": marks["view"] - marks["submit"],
+        "after_key": marks["view"] - marks["unlocked"] if marks["unlocked"] is not None else None,
+    }
+
+
+def open_offline(context, base: str) -> float:
+    """Open the app in a new tab: the milliseconds until its first screen (since issue 15 the lock screen) was ready."""
+    return cold_open(context, base)["lock"]
 
 
 PIN = "246813"

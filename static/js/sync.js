@@ -50,14 +50,33 @@ onSessionChange((value) => {
 });
 const userId = () => getSession().user.id;
 
-// Counts read by several triggers at once may finish out of order (each opens what it reads): only the latest shows.
-let countsRead = 0;
-async function refreshCounts() {
+// One read of the counts at a time: saves in a row each ask (1,000 queued offline), and the asks that come while a read
+// runs are answered together by one more read after it — which starts after the last of them, so the figure shown
+// is never older than the last change asked about.
+let counting = null;
+let countAgain = false;
+function refreshCounts() {
+  if (counting) {
+    countAgain = true;
+    return counting;
+  }
+  counting = (async () => {
+    try {
+      do {
+        countAgain = false;
+        await readCounts();
+      } while (countAgain);
+    } finally {
+      counting = null;
+    }
+  })();
+  return counting;
+}
+
+async function readCounts() {
   if (!getSession()) return emit({ waiting: 0, attention: 0 });
-  const read = ++countsRead;
   try {
-    const c = await counts(userId());
-    if (read === countsRead) emit(c);
+    emit(await counts(userId()));
   } catch (error) {
     // Locked meanwhile: nothing to count until the PIN.
     if (!(error instanceof LockedError)) throw error;
