@@ -24,48 +24,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from officer_support import cold_open, launch_profile, setup_database, sign_in  # noqa: E402
+from officer_support import cold_open, launch_profile, serve_tree, sign_in, summary  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-
-from loadkit.server import free_port  # noqa: E402  (officer_support puts the root on the path)
-
-
-def start(tree: Path, workdir: str, index: int) -> tuple[subprocess.Popen, str]:
-    url = f"sqlite:///{workdir}/cold{index}.sqlite3"
-    setup_database(url, workdir)
-    port = free_port()
-    env = dict(os.environ, FIELDLOG_DATABASE_URL=url, FIELDLOG_SECRET_KEY="bench", PYTHONPATH=str(tree))
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["fieldlog:create_app()"],
-        cwd=str(tree),
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310 (local URL)
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{tree}: the server did not start")
-
-
-def summary(values: list[float]) -> str:
-    return f"min {min(values):.0f}  median {statistics.median(values):.0f}  max {max(values):.0f} ms"
 
 
 def main() -> None:
@@ -78,7 +45,7 @@ def main() -> None:
     servers = []
     try:
         for i, tree in enumerate(trees):
-            servers.append(start(tree, workdir, i))
+            servers.append(serve_tree(tree, workdir, i)[:2])
         with sync_playwright() as p:
             profiles = []
             for i, (_server, base) in enumerate(servers):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import area_in_fresh_database  # noqa: E402
 from loadkit.database import add_hotspots  # noqa: E402
-from loadkit.server import Server  # noqa: E402
+from loadkit.server import Server, free_port  # noqa: E402
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
@@ -60,6 +63,36 @@ def running_app(workers: int = 2, access_log: str | None = None):
     env = {"FIELDLOG_SECRET_KEY": "bench", "FIELDLOG_RATELIMIT_STORAGE_URI": "database"}
     with Server(url, tmp, workers=workers, env=env, options=logging) as server:
         yield f"http://127.0.0.1:{server.port}", url
+
+
+def serve_tree(tree: Path, workdir: str, index: int) -> tuple[subprocess.Popen, str, str]:
+    """A checkout's own code (``tree``) under gunicorn, 2 workers, on a fresh SQLite database of its own: (process,
+    base URL, database URL) — for benches that compare checkouts in one run (``--tree``)."""
+    url = f"sqlite:///{workdir}/tree{index}.sqlite3"
+    setup_database(url, workdir)
+    port = free_port()
+    env = dict(os.environ, FIELDLOG_DATABASE_URL=url, FIELDLOG_SECRET_KEY="bench", PYTHONPATH=str(tree))
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + ["fieldlog:create_app()"],
+        cwd=str(tree),
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310 (local URL)
+            return server, base, url
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{tree}: the server did not start")
+
+
+def summary(values: list[float], unit: str = "ms", digits: int = 0) -> str:
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"min {low:.{digits}f}  median {mid:.{digits}f}  max {high:.{digits}f} {unit}"
 
 
 def launch(playwright):
@@ -183,12 +216,13 @@ QUEUE = """async (count) => {
 
 
 def queue_and_upload(page, context, count: int, timeout_ms: int = 120_000) -> tuple[float, float]:
-    """Queue ``count`` visits offline, then go online: the seconds to queue them and to upload them all."""
+    """Queue ``count`` visits offline, then go online: the seconds to queue them (until the status line shows them all
+    waiting) and to upload them all."""
     context.set_offline(True)
     started = time.perf_counter()
     queued = page.evaluate(QUEUE, count)
-    queue_s = time.perf_counter() - started
     page.wait_for_selector(f'#sync-status[data-waiting="{count}"]', timeout=timeout_ms)
+    queue_s = time.perf_counter() - started
     assert queued == count, queued
     started = time.perf_counter()
     context.set_offline(False)
