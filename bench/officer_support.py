@@ -24,6 +24,9 @@ from loadkit.server import Server, free_port  # noqa: E402
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
+# A restarted browser's own chores (component updates, background requests, first-run set-up) run on the same two
+# cores as the page: off, as in tests/browser/conftest.py, so that a restart times the app's start, not Chromium's.
+QUIET_ARGS = ["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def setup_database(url: str, instance: str, hotspots: int = 20) -> None:
@@ -101,7 +104,9 @@ def launch(playwright):
 
 def launch_profile(playwright, profile: str):
     """Chromium with a profile kept on disk (its service worker and stored data survive a restart)."""
-    return playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS + QUIET_ARGS
+    )
 
 
 # Set before the PIN is typed: the moment the lock's form is submitted (PBKDF2 starts) and the moment the first data
