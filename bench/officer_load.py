@@ -13,9 +13,9 @@ before 2026-12, which missed the worker's bodies) is printed too, for comparison
 
 Cold start: the officer has signed in once (20 hot spots pulled into IndexedDB); the network goes off; then /app is
 opened offline (a) in a new tab of the running browser, (b) after the whole browser was closed and started again on
-the same profile — the phone having closed the app. The figure is the app's own `fieldlog-interactive` performance
-mark (set after the first view is rendered from IndexedDB with its handlers attached), in ms since navigation start;
-median and worst of the runs.
+the same profile — the phone having closed the app. The figure is the app's own `fieldlog-lock-ready` performance
+mark (since the app lock, issue 15, the first view of a cold start is the lock screen: drawn, the PIN field ready), in
+ms since navigation start; median and worst of the runs. bench/cold_start.py times the unlock after it too.
 """
 
 from __future__ import annotations

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,11 +19,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import area_in_fresh_database  # noqa: E402
 from loadkit.database import add_hotspots  # noqa: E402
-from loadkit.server import Server  # noqa: E402
+from loadkit.server import Server, free_port  # noqa: E402
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
+# A restarted browser's own chores (component updates, background requests, first-run set-up) run on the same two
+# cores as the page: off, as in tests/browser/conftest.py, so that a restart times the app's start, not Chromium's.
+QUIET_ARGS = ["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def setup_database(url: str, instance: str, hotspots: int = 20) -> None:
@@ -62,26 +68,92 @@ def running_app(workers: int = 2, access_log: str | None = None):
         yield f"http://127.0.0.1:{server.port}", url
 
 
+def serve_tree(tree: Path, workdir: str, index: int) -> tuple[subprocess.Popen, str, str]:
+    """A checkout's own code (``tree``) under gunicorn, 2 workers, on a fresh SQLite database of its own: (process,
+    base URL, database URL) — for benches that compare checkouts in one run (``--tree``)."""
+    url = f"sqlite:///{workdir}/tree{index}.sqlite3"
+    setup_database(url, workdir)
+    port = free_port()
+    env = dict(os.environ, FIELDLOG_DATABASE_URL=url, FIELDLOG_SECRET_KEY="bench", PYTHONPATH=str(tree))
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + ["fieldlog:create_app()"],
+        cwd=str(tree),
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310 (local URL)
+            return server, base, url
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{tree}: the server did not start")
+
+
+def summary(values: list[float], unit: str = "ms", digits: int = 0) -> str:
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"min {low:.{digits}f}  median {mid:.{digits}f}  max {high:.{digits}f} {unit}"
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def launch_profile(playwright, profile: str):
     """Chromium with a profile kept on disk (its service worker and stored data survive a restart)."""
-    return playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS + QUIET_ARGS
+    )
+
+
+# Set before the PIN is typed: the moment the lock's form is submitted (PBKDF2 starts) and the moment the first data
+# view is drawn (a hot spot's Arrive button in the DOM), in ms since navigation start — the same for any tree.
+WATCH_UNLOCK = """() => {
+  window.__unlock = {};
+  document.addEventListener('submit', () => { window.__unlock.submit ??= performance.now(); }, { capture: true });
+  const drawn = () => [...document.querySelectorAll('#main button')].some(
+    (b) => (b.getAttribute('aria-label') || b.textContent).startsWith('Anländ vid'));
+  new MutationObserver((_, observer) => {
+    if (window.__unlock.submit === undefined || !drawn()) return;
+    window.__unlock.view = performance.now();
+    observer.disconnect();
+  }).observe(document.getElementById('main'), { childList: true, subtree: true });
+}"""
+# The lock screen's own mark (app.js); a tree from before it marked the lock screen `fieldlog-interactive`.
+MARKS = """() => {
+  const at = (name) => performance.getEntriesByName(name).map((e) => e.startTime).pop() ?? null;
+  return { lock: at('fieldlog-lock-ready') ?? at('fieldlog-interactive'), unlocked: at('fieldlog-unlocked'),
+           view: at('fieldlog-data-view'), ...window.__unlock };
+}"""
+
+
+def cold_open(context, base: str) -> dict[str, float | None]:
+    """Open the app in a new tab, wait for the lock screen, unlock it and wait for the hot spots. In ms: ``lock`` from
+    navigation start to the lock screen drawn and ready for the PIN; ``unlock`` from the PIN's submit to the first
+    data view drawn (PBKDF2 included); ``after_key`` from the key in memory to that view (None for a tree without the
+    marks)."""
+    page = context.new_page()
+    page.goto(base + "/app")
+    page.get_by_role("heading", name="Appen är låst").wait_for()
+    page.evaluate(WATCH_UNLOCK)
+    unlock(page)
+    page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
+    page.wait_for_function("() => window.__unlock.view !== undefined")
+    marks = page.evaluate(MARKS)
+    page.close()
+    return {
+        "lock": marks["lock"],
+        "unlock": marks["view"] - marks["submit"],
+        "after_key": marks["view"] - marks["unlocked"] if marks["unlocked"] is not None else None,
+    }
 
 
 def open_offline(context, base: str) -> float:
-    """Open the app in a new tab and give the milliseconds until it was interactive (its own mark)."""
-    page = context.new_page()
-    page.goto(base + "/app")
-    page.wait_for_selector("html[data-ready='1']")
-    # Interactive is the first view: since issue 15 the lock screen (unlocking is bench/device_lock.py's figure).
-    elapsed = page.evaluate("performance.getEntriesByName('fieldlog-interactive')[0].startTime")
-    unlock(page)
-    page.get_by_role("button", name="Anländ vid Plats 1", exact=True).wait_for()
-    page.close()
-    return elapsed
+    """Open the app in a new tab: the milliseconds until its first screen (since issue 15 the lock screen) was ready."""
+    return cold_open(context, base)["lock"]
 
 
 PIN = "246813"
@@ -149,12 +221,13 @@ QUEUE = """async (count) => {
 
 
 def queue_and_upload(page, context, count: int, timeout_ms: int = 120_000) -> tuple[float, float]:
-    """Queue ``count`` visits offline, then go online: the seconds to queue them and to upload them all."""
+    """Queue ``count`` visits offline, then go online: the seconds to queue them (until the status line shows them all
+    waiting) and to upload them all."""
     context.set_offline(True)
     started = time.perf_counter()
     queued = page.evaluate(QUEUE, count)
-    queue_s = time.perf_counter() - started
     page.wait_for_selector(f'#sync-status[data-waiting="{count}"]', timeout=timeout_ms)
+    queue_s = time.perf_counter() - started
     assert queued == count, queued
     started = time.perf_counter()
     context.set_offline(False)

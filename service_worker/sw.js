@@ -26,6 +26,18 @@ self.addEventListener("install", (event) => {
       .open(SHELL_CACHE)
       .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
   );
+  // Where the browser can (the Service Worker Static Routing API), it serves the shell's static files from this
+  // version's cache itself, without running this worker's fetch handler for each of them: a cold start's modules and
+  // style sheets arrive while the worker is still busy with the navigation. The same answers as staleWhileRevalidate
+  // gives precached files; a file missing from the cache goes to the network, as there.
+  if (event.addRoutes) {
+    const statics = PRECACHE.filter((url) => url.startsWith("/static/"));
+    event.waitUntil(
+      event
+        .addRoutes(statics.map((url) => ({ condition: { urlPattern: url }, source: { cacheName: SHELL_CACHE } })))
+        .catch((error) => console.warn("static routes not taken; the fetch handler serves the shell", error)),
+    );
+  }
 });
 
 self.addEventListener("activate", (event) => {
@@ -83,14 +95,20 @@ let shellCache = null;
 const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));
 
 async function networkFirstShell(request) {
-  const cache = await openShell();
+  const cache = openShell();
+  // Offline by the phone's own word: the cached shell at once. A fetch could only fail — at once with no network, or
+  // only after NAVIGATION_TIMEOUT_MS on a link that says it is up but carries nothing (a cold start must not wait).
+  if (self.navigator.onLine === false) {
+    const cached = await (await cache).match(SHELL_URL);
+    if (cached) return cached;
+  }
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     if (response.ok) return response;
-    const cached = await cache.match(SHELL_URL);
+    const cached = await (await cache).match(SHELL_URL);
     return cached || response;
   } catch (error) {
-    const cached = await cache.match(SHELL_URL);
+    const cached = await (await cache).match(SHELL_URL);
     if (cached) return cached;
     throw error;
   }

@@ -2,9 +2,9 @@
 
 - ``SHELL_MODULES``: every ES module of the app, found on disk (``static/js`` without the supervisor pages'
   scripts). The service worker's precache list and the app version come from it, and the shell's ``modulepreload``
-  tags from the modules ``app.js`` imports statically (``PRELOAD_MODULES``; views it imports on first use are
-  precached but not preloaded, so a cold start reads only what the first view needs). A new view module needs no
-  edit anywhere else.
+  tags from the modules ``app.js`` imports statically (``PRELOAD_MODULES``): the lock screen's, which a cold start
+  draws first. ``main.js`` (the rest of the app) and the views it imports on first use are precached but not
+  preloaded, so a cold start reads only what the lock screen needs. A new view module needs no edit anywhere else.
 - ``shell_config()``: what the server decides and the app must not hard-code — for each synced record type of
   ``fieldlog.sync.records`` (visit, activity): its wire fields, defaults, bounds and code lists (read from its input
   schema), its time limits (the visit's configured by operators, ``FIELDLOG_VISIT_*``; the activity's fixed by SPEC
@@ -67,7 +67,7 @@ def static_imports(entry: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-# What the shell preloads: the entry module's static imports (the first view's), not the views loaded on first use.
+# What the shell preloads: the entry module's static imports (the lock screen's), not main.js, loaded after it.
 PRELOAD_MODULES: tuple[str, ...] = tuple(sorted(set(static_imports(ENTRY_MODULE)) - {ENTRY_MODULE}))
 # The files of the shell, precached by the service worker. The map library is not among them: it loads on demand.
 SHELL_STATIC: tuple[str, ...] = (

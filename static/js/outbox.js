@@ -8,7 +8,7 @@
 //   state "pending"   waiting to upload; `sent` once it went out in a push (then frozen: same id, same payload)
 //   state "attention" rejected (error) or conflict (server copy): the officer decides
 import { config } from "./config.js";
-import { req, tx, uuid } from "./storage.js";
+import { req, summariseAll, tx, uuid } from "./storage.js";
 
 // The phone's store of each record type; every change of any type goes through the one outbox.
 export const STORES = { visit: "visits", activity: "activities" };
@@ -241,17 +241,26 @@ export async function resolve(seq, choice) {
   changed();
 }
 
+// What counts() needs of an outbox entry; storage.js keeps it per entry, so that a count after a save opens only the
+// entry that save wrote (1,000 saves in a row had re-opened the whole outbox after each).
+const countable = (e) => ({
+  user_id: e.user_id,
+  attention: e.state === "attention",
+  kind: kindOf(e.type),
+  id: e.record_id,
+});
+
 /** Counts for the status line: waiting (pending), attention, of this user. */
 export async function counts(userId) {
-  const all = await tx(["outbox"], "readonly", ({ outbox }) => req(outbox.getAll()));
+  const all = await summariseAll("outbox", countable);
   let waiting = 0;
   let attention = 0;
   const records = {}; // kind -> ids of records with something not uploaded (what signing out would leave behind)
   for (const e of all) {
     if (e.user_id !== userId) continue;
-    if (e.state === "attention") attention += 1;
+    if (e.attention) attention += 1;
     else waiting += 1;
-    (records[kindOf(e.type)] ||= new Set()).add(e.record_id);
+    (records[e.kind] ||= new Set()).add(e.id);
   }
   const byKind = Object.fromEntries(Object.entries(records).map(([kind, ids]) => [kind, ids.size]));
   return { waiting, attention, byKind };

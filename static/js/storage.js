@@ -8,7 +8,7 @@
 // snapshot: one readonly transaction reads the stores, they are opened outside it, the body runs on in-memory stores
 // with IndexedDB's own methods, and its writes are sealed and stored in one readwrite transaction. Writers take one
 // lock (navigator.locks, shared with other tabs and the service worker), so no write is lost between the two.
-import { LockedError, isSealed, onKeyChange, seal, unseal } from "./cipher.js";
+import { LockedError, hasKey, isSealed, onKeyChange, seal, unseal } from "./cipher.js";
 
 const DB_NAME = "fieldlog";
 const DB_VERSION = 2;
@@ -431,6 +431,41 @@ export async function reseal(newKey, plainMeta, switchKey) {
 /** A plain meta value (the lock's record), read and written as it is. */
 export const getPlain = (key) => rawTx(["meta"], "readonly", ({ meta }) => req(meta.get(key)));
 export const setPlain = (key, value) => rawTx(["meta"], "readwrite", ({ meta }) => req(meta.put(value, key)), "strict");
+
+// What summarise() made of each value, by summarising function and the value's store and key, with the IV it was
+// opened from. Emptied whenever the key changes (locking included), as `opened` is.
+const summaries = new Map();
+onKeyChange(() => summaries.clear());
+
+/**
+ * `summarise(value)` of every value of store `name`, in key order — for figures read over a whole store again and
+ * again (the status line's counts, after every save). One short readonly transaction reads the stored values; only a
+ * value new or rewritten since the last call (a new IV) is opened and summarised, so a read after one save opens one
+ * record, not the store. `summarise` must be pure (its answers are kept). Rejects with LockedError while locked.
+ */
+export async function summariseAll(name, summarise) {
+  const [keys, values] = await rawTx([name], "readonly", (stores) =>
+    Promise.all([req(stores[name].getAllKeys()), req(stores[name].getAll())]),
+  );
+  let known = summaries.get(summarise);
+  if (!known) summaries.set(summarise, (known = new Map()));
+  const fresh = new Map();
+  const out = await Promise.all(
+    keys.map(async (key, i) => {
+      const stored = values[i];
+      const tag = isSealed(stored) ? ivTag(stored.iv) : null;
+      const hit = known.get(key);
+      const summary = tag !== null && hit?.tag === tag ? hit.summary : summarise(await openValue(name, key, stored));
+      if (tag !== null) fresh.set(key, { tag, summary });
+      return summary;
+    }),
+  );
+  // Locked while this read ran: nothing it kept may answer (the cache was emptied with the key).
+  if (!hasKey() && fresh.size) throw new LockedError();
+  // Only what the store holds now: a deleted entry's summary goes.
+  if (summaries.get(summarise) === known) summaries.set(summarise, fresh);
+  return out;
+}
 
 export const getMeta = (key) => tx(["meta"], "readonly", ({ meta }) => req(meta.get(key)));
 export const setMeta = (key, value) => tx(["meta"], "readwrite", ({ meta }) => req(meta.put(value, key)));

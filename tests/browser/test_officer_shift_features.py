@@ -264,7 +264,7 @@ USER_AGENTS = [
     ("Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0", "en"),
 ]
 NAMES = """async (agents) => {
-  const { deviceName } = await import('/static/js/app.js');
+  const { deviceName } = await import('/static/js/views/signin.js');
   return agents.map(([ua, lang]) => deviceName(ua, lang));
 }"""
 

@@ -46,9 +46,10 @@ function readPin(pin, error) {
 }
 
 /** The lock screen: the PIN (and the passkey where set up), or — blocked after MAX_PIN_TRIES wrong ones, or no PIN
- * yet — the way to the password. */
-export async function renderLock(main, ctx) {
-  const record = await readLock();
+ * yet — the way to the password. `known`: the lock's record when the caller has just read it (a cold start, app.js),
+ * so that it is read once. */
+export async function renderLock(main, ctx, known) {
+  const record = known ?? (await readLock());
   const canUnlock = !!record?.pin && !record.blocked;
   const signIn = h(
     "a",
