@@ -18,7 +18,7 @@ import {
   validPin,
 } from "../vault.js";
 import { LOCK_AFTER_MINUTES } from "../lock.js";
-import { showError, submitOnce } from "./shared.js";
+import { showError, submitOnce } from "./forms.js";
 
 const pinInput = (id, autocomplete) =>
   h("input", {
