@@ -48,7 +48,8 @@ OPENAPI = {
     "/sync/sealed": {
         "post": {
             "summary": "The push of a locked phone: mutations sealed for the server with the bearer token inside "
-            "(issue 15; fieldlog/sync/sealed.py). No Authorization header: each envelope's token is checked as a bearer",
+            "(issue 15; fieldlog/sync/sealed.py). No Authorization header: each envelope's token is checked as a "
+            "bearer",
             "security": [],
             "requestBody": json_body(SEALED_DOC),
             "responses": {
