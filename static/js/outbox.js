@@ -92,13 +92,14 @@ const isSent = (e) => e.sent || !!e.locked;
  * waits for the unlock), nor has any of a record with an entry needing attention, nor another user's.
  * One the worker sent while locked keeps its envelope as it went.
  */
-async function sealEntries(stores, recordIds) {
+async function sealEntries(stores, recordIds, grouped = null) {
   const { outbox } = stores;
   const session = getSession();
   const key = serverKey();
   const token = session && !session.needs_sign_in ? session.token : null;
   for (const id of new Set(recordIds)) {
-    const entries = await req(outbox.index("record_id").getAll(id));
+    // `grouped`: the entries of each record in seq order, when the caller has read them all already.
+    const entries = grouped ? grouped.get(id) || [] : await req(outbox.index("record_id").getAll(id));
     const blocked = entries.some((e) => e.state === "attention");
     let first = !blocked;
     for (const e of entries) {
@@ -135,11 +136,17 @@ export function sealOutbox() {
   return tx(
     ALL,
     "readwrite",
-    async (stores) =>
-      sealEntries(
-        stores,
-        (await req(stores.outbox.getAll())).map((e) => e.record_id),
-      ),
+    async (stores) => {
+      const grouped = new Map();
+      for (const e of await req(stores.outbox.getAll())) {
+        if (!grouped.has(e.record_id)) grouped.set(e.record_id, []);
+        grouped.get(e.record_id).push(e);
+      }
+      if (!grouped.size) return;
+      // The records read at once (their revs), not one small read each.
+      for (const name of Object.values(STORES)) await req(stores[name].getAll());
+      await sealEntries(stores, [...grouped.keys()], grouped);
+    },
     "strict",
   );
 }
@@ -439,7 +446,7 @@ export async function applyResults(batch, results) {
         visits.put(visit);
       }
       // The next entry of each answered record is first now (and knows its base_rev): sealed for the worker.
-      await sealEntries(stores, ids);
+      await sealEntries(stores, ids, byRecord);
     },
     // Not "strict": if this write is lost in a crash, the same mutations go again and the server answers the same.
     "relaxed",

@@ -136,3 +136,85 @@ def test_the_worker_uploads_a_locked_phone_s_outbox_without_reading_it(
     fire_sync(cdp, live_server, registration)
     phone.wait_for_timeout(500)
     assert len(server_visits(app, officer)) == 3 and stored_mutations(app) == 4
+
+
+EDIT = """async ({ id, notes }) => {
+  const { saveVisit } = await import('/static/js/outbox.js');
+  const { getOne } = await import('/static/js/storage.js');
+  await saveVisit({ ...(await getOne('visits', id)), notes });
+}"""
+
+# IndexedDB written directly, as the app's storage would hold it: an entry queued before sealing existed (no
+# envelope), and the worker's answers lost (stopped after the upload, before it kept them).
+STRIP_ENVELOPE = """async (recordId) => {
+  const db = await new Promise((resolve) => {
+    const o = indexedDB.open('fieldlog');
+    o.onsuccess = () => resolve(o.result);
+  });
+  const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
+  const entries = await new Promise((resolve) => { const r = store.index('record_id').getAll(recordId);
+    r.onsuccess = () => resolve(r.result); });
+  for (const e of entries) { delete e.envelope; store.put(e); }
+  await new Promise((resolve) => { store.transaction.oncomplete = resolve; });
+  db.close();
+  return entries.length;
+}"""
+DROP_ANSWERS = """async () => {
+  const db = await new Promise((resolve) => {
+    const o = indexedDB.open('fieldlog');
+    o.onsuccess = () => resolve(o.result);
+  });
+  const t = db.transaction('meta', 'readwrite');
+  t.objectStore('meta').delete('locked_answers');
+  await new Promise((resolve) => { t.oncomplete = resolve; });
+  db.close();
+}"""
+
+
+def test_an_edit_uploads_locked_an_unsealed_entry_waits_and_a_lost_answer_costs_nothing(
+    page, context, live_server, app, officer, hotspot
+):
+    sign_in(page, live_server)
+    expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
+    position = {"lat": 57.49555, "lon": 13.10905, "accuracy_m": 12}
+    args = {"hotspotId": str(hotspot.id), "good": 1, "bad": 0, "note": "först", "position": position}
+    [edited] = page.evaluate(QUEUE, args)["good"]
+    wait_uploaded(page)
+    assert eventually(lambda: [v.rev for v in server_visits(app, officer)], lambda revs: revs == [1]) == [1]
+
+    context.set_offline(True)
+    page.evaluate(EDIT, {"id": edited, "notes": "ändrad medan låst"})  # sealed with base_rev 1
+    [old] = page.evaluate(QUEUE, {**args, "note": "gammal"})["good"]
+    assert page.evaluate(STRIP_ENVELOPE, old) == 1  # as if queued by the app before this change
+    expect(status(page)).to_contain_text("2 väntar på uppladdning", timeout=WAIT)
+    page.get_by_role("button", name="Lås appen").click()
+    expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    page.close()
+
+    blank = context.new_page()
+    cdp = context.new_cdp_session(blank)
+    registration = registration_id(cdp, live_server + "/app")
+    context.set_offline(False)
+    fire_sync(cdp, live_server, registration)
+    visits = eventually(
+        lambda: {str(v.id): (v.rev, v.notes) for v in server_visits(app, officer)},
+        lambda found: found.get(edited, (0,))[0] == 2,
+        timeout=15,
+    )
+    # The edit went while locked; the entry without an envelope waits for the unlock.
+    assert visits == {edited: (2, "ändrad medan låst")}
+
+    phone = context.new_page()
+    phone.goto(live_server + "/app")
+    expect(phone.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    phone.evaluate(DROP_ANSWERS)
+    unlock(phone)
+    # The page pushes the edit again (its answer was lost): the same mutation, answered as a duplicate — nothing
+    # needs attention — and the waiting entry goes too.
+    wait_uploaded(phone)
+    expect(status(phone)).not_to_contain_text("behöver åtgärd")
+    visits = eventually(
+        lambda: {str(v.id): (v.rev, v.notes) for v in server_visits(app, officer)}, lambda found: len(found) == 2
+    )
+    assert visits == {edited: (2, "ändrad medan låst"), old: (1, "gammal 0")}
+    assert stored_mutations(app) == 3
