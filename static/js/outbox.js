@@ -9,7 +9,7 @@
 //   state "attention" rejected (error) or conflict (server copy): the officer decides
 //   envelope          the entry sealed for the server (seal.js: the token and exactly what the page would push), so
 //                     that the service worker can upload it while the app is locked; kept plain (storage.js) — it is
-//                     ciphertext nothing on the phone can open. `sealed_as`: what it was sealed from (sealEntries)
+//                     ciphertext nothing on the phone can open. `sealed_as`: a digest of what it was sealed from
 //   locked            "sent" / "answered": the worker uploaded it while locked (plain; then frozen like `sent`)
 import { config } from "./config.js";
 import { sealForServer, serverKey } from "./seal.js";
@@ -79,6 +79,13 @@ export function newRecord(kind, fields, userId) {
 
 export const newVisit = (fields, userId) => newRecord("visit", fields, userId);
 
+const encoder = new TextEncoder();
+/** A short digest of what an envelope was sealed from (SHA-256, 16 bytes, hex): tells whether to seal anew. */
+async function digest(text) {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return [...hash.subarray(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 // Sent: by the page (`sent`) or by the worker while the app was locked (`locked`) — either way the server may have it,
 // so the entry is frozen (same id, same payload) until its answer comes.
 const isSent = (e) => e.sent || !!e.locked;
@@ -113,7 +120,7 @@ async function sealEntries(stores, recordIds, grouped = null) {
           const record = await getRecord(stores, e.type, id);
           e.base_rev = record && record.rev ? record.rev : null;
         }
-        want = JSON.stringify([key.kid, token, mutationOf(e)]);
+        want = await digest(JSON.stringify([key.kid, token, mutationOf(e)]));
       }
       first = false;
       if (want && e.envelope && e.sealed_as === want) continue;
