@@ -218,3 +218,43 @@ def test_an_edit_uploads_locked_an_unsealed_entry_waits_and_a_lost_answer_costs_
     )
     assert visits == {edited: (2, "ändrad medan låst"), old: (1, "gammal 0")}
     assert stored_mutations(app) == 3
+
+
+def test_a_revoked_device_s_worker_uploads_nothing_and_keeps_the_entries(
+    page, context, live_server, app, officer, hotspot
+):
+    sign_in(page, live_server)
+    expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
+    wait_uploaded(page)
+    context.set_offline(True)
+    position = {"lat": 57.49555, "lon": 13.10905, "accuracy_m": 12}
+    page.evaluate(QUEUE, {"hotspotId": str(hotspot.id), "good": 2, "bad": 0, "note": "kvar", "position": position})
+    expect(status(page)).to_contain_text("2 väntar på uppladdning", timeout=WAIT)
+    page.get_by_role("button", name="Lås appen").click()
+    expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    page.close()
+
+    from fieldlog.auth.models import Device
+    from fieldlog.auth.services import revoke_device
+    from fieldlog.extensions import db
+
+    with app.app_context():  # a supervisor revokes the phone meanwhile
+        for device in db.session.scalars(sa.select(Device).where(Device.user_id == officer.id)):
+            revoke_device(device)
+        db.session.commit()
+
+    blank = context.new_page()
+    cdp = context.new_cdp_session(blank)
+    registration = registration_id(cdp, live_server + "/app")
+    context.set_offline(False)
+    fire_sync(cdp, live_server, registration)
+    phone = context.new_page()
+    phone.goto(live_server + "/app")
+    expect(phone.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    # The worker tried (the entries went out, refused: 401) and kept them; nothing was stored, no answer kept.
+    raw = eventually(
+        lambda: read_raw(phone), lambda r: [e.get("locked") for _s, e in r["outbox"]] == ["sent", "sent"], timeout=15
+    )
+    assert [e.get("locked") for _s, e in raw["outbox"]] == ["sent", "sent"]
+    assert dict(raw["meta"]).get("locked_answers") in (None, [])
+    assert server_visits(app, officer) == []
