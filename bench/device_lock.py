@@ -12,13 +12,20 @@ finger or screen lock comes on top. The app is opened at localhost (an IP addres
 PBKDF2 alone is timed at several iteration counts, to show how PBKDF2_ITERATIONS was chosen: a mid-range
 Android phone runs it about 3–4 times slower than this machine's Chromium (README, threat model). Per record: the
 app's cipher.seal / unseal of a visit as the outbox stores it. Then the upload, timed as bench/offline_upload.py does.
+
+Sealed for the server (issue 15 item 4): seal.js's sealForServer of the same visit's mutation with a token (ECDH
+P-256 with a fresh key, HKDF, AES-GCM), one after the other as saves do; then --locked visits queued offline, the app
+locked (Lås) and its page closed, the connection back and the worker's sync event fired (as Chromium does, through the
+DevTools protocol): the time until the server stores them all and until the worker has kept every answer (sealed for
+the phone's inbox), all read from outside the app; then the unlock, until the page has applied the answers.
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 
-from officer_support import PIN, launch, queue_and_upload, running_app, sign_in, stored_visits
+from officer_support import PIN, launch, queue_and_upload, running_app, sign_in, stored_visits, unlock
 from playwright.sync_api import sync_playwright
 
 UNLOCK = """async ({ pin, rounds }) => {
@@ -96,6 +103,101 @@ PER_RECORD = """async (count) => {
 }"""
 
 
+SEAL_FOR_SERVER = """async (count) => {
+  const { sealForServer } = await import('/static/js/seal.js');
+  const start = new Date().toISOString();
+  const mutation = { mutation_id: crypto.randomUUID(), type: 'visit.upsert', record_id: crypto.randomUUID(),
+    base_rev: null, data: { hotspot_id: crypto.randomUUID(), started_at: start, ended_at: start, mode: 'foot',
+      officers: 2, observations: ['youth_gathering', 'littering'], activities: ['visible_presence', 'dialogue'],
+      contacts: 3, notes: 'Lugnt vid kiosken, några ungdomar vid busskuren. '.repeat(3), entry: 'live',
+      position: { lat: 57.49555, lon: 13.10905, accuracy_m: 12 } } };
+  const token = 'k'.repeat(43);
+  const times = [];
+  let envelope;
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    envelope = await sealForServer(token, mutation);
+    times.push(performance.now() - t0);
+  }
+  return { times, bytes: JSON.stringify({ token, mutation }).length, sealedBytes: JSON.stringify(envelope).length };
+}"""
+
+# Read from outside the app (IndexedDB itself): how many outbox entries the worker has answered, of how many.
+ANSWERED = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('fieldlog');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const all = await new Promise((resolve, reject) => {
+    const r = db.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  db.close();
+  return [all.filter((e) => e.locked === 'answered').length, all.length];
+}"""
+
+
+def registration_id(cdp, scope: str) -> str:
+    """The service worker registration of the app, as the DevTools protocol names it."""
+    found: dict[str, str] = {}
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: found.update({r["scopeURL"]: r["registrationId"] for r in event["registrations"]}),
+    )
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while scope not in found and time.monotonic() < deadline:
+        cdp.send("Runtime.evaluate", {"expression": "1"})
+        time.sleep(0.05)
+    return found[scope]
+
+
+def upload_while_locked(page, context, base: str, url: str, count: int) -> dict[str, float]:
+    """Queue ``count`` visits offline, lock, close the page, fire the worker's sync: seconds until the server has
+    them, until the worker kept every answer, and (unlocked again) until the page applied them."""
+    from officer_support import QUEUE
+
+    before, _ = stored_visits(url)
+    context.set_offline(True)
+    started = time.perf_counter()
+    page.evaluate(QUEUE, count)
+    queue_s = time.perf_counter() - started
+    page.wait_for_selector(f'#sync-status[data-waiting="{count}"]', timeout=180_000)
+    page.get_by_role("button", name="Lås appen").click()
+    page.get_by_role("heading", name="Appen är låst").wait_for()
+    page.close()
+    blank = context.new_page()
+    cdp = context.new_cdp_session(blank)
+    registration = registration_id(cdp, base + "/app")
+    context.set_offline(False)
+    started = time.perf_counter()
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": base, "registrationId": registration, "tag": "fieldlog-sync", "lastChance": False},
+    )
+    deadline = started + 120
+    while stored_visits(url)[0] < before + count and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    server_s = time.perf_counter() - started
+    phone = context.new_page()
+    phone.goto(base + "/app")
+    phone.get_by_role("heading", name="Appen är låst").wait_for()
+    while (answered := phone.evaluate(ANSWERED))[0] < count and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    answered_s = time.perf_counter() - started
+    assert answered == [count, count], answered
+    started = time.perf_counter()
+    unlock(phone)
+    # Applied: every answered entry has left the outbox (read from outside the app, as above).
+    while phone.evaluate(ANSWERED)[1] and time.perf_counter() < started + 120:
+        time.sleep(0.05)
+    applied_s = time.perf_counter() - started
+    assert phone.evaluate(ANSWERED) == [0, 0]
+    return {"queue": queue_s, "server": server_s, "answered": answered_s, "applied": applied_s}
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
@@ -105,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--locked", type=int, default=1000, help="visits uploaded by the worker while locked")
     args = parser.parse_args()
     with running_app() as (base, url), sync_playwright() as p:
         browser = launch(p)
@@ -124,10 +227,13 @@ def main() -> None:
         per_record = page.evaluate(PER_RECORD, 1000)
         iterations = page.evaluate("() => import('/static/js/vault.js').then((v) => v.PBKDF2_ITERATIONS)")
 
+        sealing = page.evaluate(SEAL_FOR_SERVER, 1000)
+
         queue_s, upload_s = queue_and_upload(page, context, args.visits, timeout_ms=180_000)
+        stored, distinct = stored_visits(url)
+        locked = upload_while_locked(page, context, base, url, args.locked) if args.locked else None
         browser.close()
 
-    stored, distinct = stored_visits(url)
     print(
         f"unlock with the PIN ({iterations} PBKDF2 iterations): median {median(unlocks):.0f} ms over "
         f"{len(unlocks)}  ({' '.join(f'{x:.0f}' for x in unlocks)})"
@@ -149,6 +255,21 @@ def main() -> None:
     print(f"visits queued offline:        {args.visits}  ({queue_s:.2f} s to queue, sealed, one save each)")
     print(f"stored on the server:         {stored} ({distinct} distinct)")
     print(f"upload once online:           {upload_s:.2f} s  (target ≤ 5 s)")
+    times = sealing["times"]
+    print(
+        f"seal one mutation for the server ({sealing['bytes']} B JSON with its token → {sealing['sealedBytes']} B "
+        f"envelope): median {median(times) * 1000:.0f} µs, mean {sum(times) / len(times) * 1000:.0f} µs "
+        f"(1,000 one after the other)"
+    )
+    if locked:
+        total, distinct_all = stored_visits(url)
+        print(f"visits queued offline, then locked: {args.locked}  ({locked['queue']:.2f} s to queue, sealed twice)")
+        print(
+            f"uploaded by the worker while locked: server has them after {locked['server']:.2f} s, every answer "
+            f"kept (sealed) after {locked['answered']:.2f} s  (target ≤ 5 s)"
+        )
+        print(f"stored on the server in all:  {total} ({distinct_all} distinct)")
+        print(f"unlock (PIN typed) until every answer is applied and the outbox empty: {locked['applied']:.2f} s")
 
 
 if __name__ == "__main__":

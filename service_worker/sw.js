@@ -59,6 +59,8 @@ self.addEventListener("message", (event) => {
 
 // Background Sync (where it exists; Safari and Firefox lack it, and the page syncs by itself there): the worker
 // pushes the outbox itself, then tells any open page to redraw. A failed sync rejects, and the browser retries later.
+// While the app is locked the worker has no data key: it uploads only the entries sealed for the server at save time,
+// reading nothing, and keeps the answers sealed for the page to open after the unlock (sync.js, issue 15).
 self.addEventListener("sync", (event) => {
   if (event.tag !== "fieldlog-sync") return;
   event.waitUntil(

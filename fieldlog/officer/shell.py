@@ -13,7 +13,8 @@
   carries it as ``data-config`` (no inline script: the CSP forbids it) and the service worker text as ``CONFIG``;
   both are precached, so it works offline, and it is part of the app version, so a change offers an update.
   It also declares the survey questionnaires the kiosk asks (``survey``: ``fieldlog.surveys.questionnaire.describe``
-  in both languages, and the kiosk's screens): the phone keeps no copy of them.
+  in both languages, and the kiosk's screens): the phone keeps no copy of them. And the server's public key that the
+  phone seals its outbox entries for (``sealed``: ``{kid, key}``, fieldlog.sync.sealed).
 """
 
 from __future__ import annotations
@@ -225,6 +226,7 @@ def shell_config() -> dict[str, Any]:
     """Everything the officer app takes from the server rather than from constants of its own (JSON-ready): one
     declaration per synced record type (``visit``, ``activity``), under the type's name; the survey questionnaires
     the kiosk asks (``survey``)."""
+    from fieldlog.sync import sealed
     from fieldlog.sync.records import RECORDS
 
     config = current_app.config
@@ -237,4 +239,6 @@ def shell_config() -> dict[str, Any]:
         out[name] = declaration
     out["survey"] = _survey_declaration()
     out["timezone"] = config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Stockholm"
+    # The server's public key that outbox entries are sealed for (issue 15: a locked phone's worker uploads them).
+    out["sealed"] = sealed.public_config()
     return out

@@ -1,4 +1,5 @@
-"""Routes of sync protocol v1: ``POST /api/v1/sync/push`` and ``GET /api/v1/sync/pull`` (SPEC §3)."""
+"""Routes of sync protocol v1: ``POST /api/v1/sync/push`` and ``GET /api/v1/sync/pull`` (SPEC §3), and
+``POST /api/v1/sync/sealed``, the same push from a locked phone (issue 15, fieldlog.sync.sealed)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from marshmallow import ValidationError
 from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import json_body, load
 from fieldlog.api.messages import translate_results
-from fieldlog.auth.services import api_auth
+from fieldlog.auth.services import api_auth, authenticate_bearer_values, refresh_locale
 from fieldlog.db import utcnow
 from fieldlog.ops.metrics import count_push_results
 from fieldlog.sync import pull as pulls
 from fieldlog.sync import push as pushes
+from fieldlog.sync import sealed
 from fieldlog.sync.schemas import MutationSchema, PullQuerySchema, PushSchema
 
 bp = Blueprint("sync", __name__)  # nested in the API blueprint (fieldlog.api): /api/v1
@@ -27,7 +29,23 @@ _pull_query = PullQuerySchema()
 @bp.post("/sync/push")
 @api_auth(values=True)
 def push():
-    body = json_body()
+    return run_push(json_body(), g.bearer)
+
+
+@bp.post("/sync/sealed")
+def push_sealed():
+    """The push of a locked phone's service worker: the same push, its token and mutations sealed inside envelopes
+    (fieldlog.sync.sealed), authenticated exactly as the bearer token they carry."""
+    token, mutations = sealed.open_request(json_body(), int(current_app.config["MAX_PUSH_MUTATIONS"]), PROTOCOL)
+    bearer = authenticate_bearer_values(f"Bearer {token}")
+    g.bearer = bearer
+    g.user_locale = bearer.locale  # as api_auth does: the answer in the token's user's language
+    refresh_locale()
+    return run_push({"protocol": PROTOCOL, "mutations": mutations}, bearer)
+
+
+def run_push(body, bearer):
+    """A push's body checked and applied for ``bearer`` (a ``Bearer``); the answer of ``/sync/push``."""
     if not isinstance(body, dict):
         raise ApiError(
             400, "validation_error", "The request body must be a JSON object.", {"_schema": ["Not an object."]}
@@ -51,7 +69,6 @@ def push():
         loaded = _mutation.load(mutations, many=True)
     except ValidationError as e:
         raise ValidationError({"mutations": e.messages}) from None
-    bearer = g.bearer
     actor = pushes.Actor(
         user_id=bearer.user_id,
         username=bearer.username,

@@ -7,7 +7,13 @@
 //        or "<kind>.create" for a record kept only here until uploaded (survey_response: the kiosk, queueCreate)
 //   state "pending"   waiting to upload; `sent` once it went out in a push (then frozen: same id, same payload)
 //   state "attention" rejected (error) or conflict (server copy): the officer decides
+//   envelope          the entry sealed for the server (seal.js: the token and exactly what the page would push), so
+//                     that the service worker can upload it while the app is locked; kept plain (storage.js) — it is
+//                     ciphertext nothing on the phone can open. `sealed_as`: a digest of what it was sealed from
+//   locked            "sent" / "answered": the worker uploaded it while locked (plain; then frozen like `sent`)
 import { config } from "./config.js";
+import { sealForServer, serverKey } from "./seal.js";
+import { getSession } from "./session.js";
 import { req, summariseAll, tx, uuid } from "./storage.js";
 
 // The phone's store of each record type; every change of any type goes through the one outbox.
@@ -73,6 +79,85 @@ export function newRecord(kind, fields, userId) {
 
 export const newVisit = (fields, userId) => newRecord("visit", fields, userId);
 
+const encoder = new TextEncoder();
+/** A short digest of what an envelope was sealed from (SHA-256, 16 bytes, hex): tells whether to seal anew. */
+async function digest(text) {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return [...hash.subarray(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Sent: by the page (`sent`) or by the worker while the app was locked (`locked`) — either way the server may have it,
+// so the entry is frozen (same id, same payload) until its answer comes.
+const isSent = (e) => e.sent || !!e.locked;
+
+/**
+ * The one place outbox entries are sealed for the server (issue 15 item 4), run at the end of every transaction that
+ * writes entries, for the records whose entries it wrote. Per record, in order: the first entry still to upload gets
+ * an envelope of exactly the mutation the page would push for it — its base_rev the record's rev now, as takeBatch
+ * would freeze it, or the one already frozen —, sealed anew when the mutation, the token or the server's key changed;
+ * every later entry of the record has none (its base_rev is the rev the one before returns, unknown until then; it
+ * waits for the unlock), nor has any of a record with an entry needing attention, nor another user's.
+ * One the worker sent while locked keeps its envelope as it went.
+ */
+async function sealEntries(stores, recordIds, grouped = null) {
+  const { outbox } = stores;
+  const session = getSession();
+  const key = serverKey();
+  const token = session && !session.needs_sign_in ? session.token : null;
+  for (const id of new Set(recordIds)) {
+    // `grouped`: the entries of each record in seq order, when the caller has read them all already.
+    const entries = grouped ? grouped.get(id) || [] : await req(outbox.index("record_id").getAll(id));
+    const blocked = entries.some((e) => e.state === "attention");
+    let first = !blocked;
+    for (const e of entries) {
+      if (e.locked) {
+        first = false;
+        continue;
+      }
+      let want = null;
+      if (first && e.state === "pending" && token && key && e.user_id === session.user.id) {
+        if (!e.sent) {
+          const record = await getRecord(stores, e.type, id);
+          e.base_rev = record && record.rev ? record.rev : null;
+        }
+        want = await digest(JSON.stringify([key.kid, token, mutationOf(e)]));
+      }
+      first = false;
+      if (want && e.envelope && e.sealed_as === want) continue;
+      if (!want && !e.envelope) continue;
+      if (want) {
+        e.envelope = await sealForServer(token, mutationOf(e));
+        e.sealed_as = want;
+      } else {
+        delete e.envelope;
+        delete e.sealed_as;
+      }
+      outbox.put(e);
+    }
+  }
+}
+
+/** Bring every entry's envelope up to date (after an unlock, a new sign-in, a sync): sealEntries on all records. */
+export function sealOutbox() {
+  if (!getSession() || !serverKey()) return Promise.resolve();
+  return tx(
+    ALL,
+    "readwrite",
+    async (stores) => {
+      const grouped = new Map();
+      for (const e of await req(stores.outbox.getAll())) {
+        if (!grouped.has(e.record_id)) grouped.set(e.record_id, []);
+        grouped.get(e.record_id).push(e);
+      }
+      if (!grouped.size) return;
+      // The records read at once (their revs), not one small read each.
+      for (const name of Object.values(STORES)) await req(stores[name].getAll());
+      await sealEntries(stores, [...grouped.keys()], grouped);
+    },
+    "strict",
+  );
+}
+
 function syncState(entries) {
   if (entries.some((e) => e.state === "attention")) return "attention";
   return entries.length ? "pending" : "synced";
@@ -94,7 +179,7 @@ export async function saveRecord(kind, visit) {
         if (e.state === "attention") outbox.delete(e.seq);
         else kept.push(e);
       }
-      const open = kept.find((e) => !e.sent && e.type === upsert);
+      const open = kept.find((e) => !isSent(e) && e.type === upsert);
       if (open) {
         // Never sent: the same mutation can carry the newer data.
         open.data = data;
@@ -119,6 +204,7 @@ export async function saveRecord(kind, visit) {
       const record = { ...visit, sync: syncState(kept) };
       if (current) Object.assign(record, { rev: current.rev, base: current.base, flag: current.flag ?? null });
       visits.put(record);
+      await sealEntries(stores, [visit.id]);
       return record;
     },
     "strict",
@@ -135,9 +221,9 @@ export async function queueCreate(kind, recordId, data, userId) {
   await tx(
     ["outbox"],
     "readwrite",
-    ({ outbox }) =>
-      req(
-        outbox.add({
+    async (stores) => {
+      await req(
+        stores.outbox.add({
           mutation_id: uuid(),
           type: `${kind}.create`,
           record_id: recordId,
@@ -148,7 +234,9 @@ export async function queueCreate(kind, recordId, data, userId) {
           sent: false,
           created_at: new Date().toISOString(),
         }),
-      ),
+      );
+      await sealEntries(stores, [recordId]);
+    },
     "strict",
   );
   changed();
@@ -165,8 +253,8 @@ export async function deleteRecord(kind, id) {
       const visit = await req(visits.get(id));
       if (!visit) return;
       const entries = await req(outbox.index("record_id").getAll(id));
-      const sent = entries.filter((e) => e.sent && e.state === "pending");
-      for (const e of entries) if (!(e.sent && e.state === "pending")) outbox.delete(e.seq);
+      const sent = entries.filter((e) => isSent(e) && e.state === "pending");
+      for (const e of entries) if (!(isSent(e) && e.state === "pending")) outbox.delete(e.seq);
       if (!visit.rev && !sent.length) {
         visits.delete(id);
         return;
@@ -183,6 +271,7 @@ export async function deleteRecord(kind, id) {
         created_at: new Date().toISOString(),
       });
       visits.put({ ...visit, deleted: true, sync: "pending" });
+      await sealEntries(stores, [id]);
     },
     "strict",
   );
@@ -235,6 +324,7 @@ export async function resolve(seq, choice) {
           visits.put({ ...visit, sync: syncState(rest) });
         }
       }
+      await sealEntries(stores, [entry.record_id]);
     },
     "strict",
   );
@@ -293,7 +383,8 @@ export function takeBatch(size, userId) {
         inBatch.add(e.record_id);
         batch.push(e);
       }
-      const fresh = batch.filter((e) => !e.sent);
+      // Not frozen yet; one the worker sent while locked went with the base_rev it was sealed with (sealEntries).
+      const fresh = batch.filter((e) => !isSent(e));
       const found = await Promise.all(fresh.map((e) => getRecord(stores, e.type, e.record_id)));
       fresh.forEach((e, i) => {
         e.base_rev = found[i] && found[i].rev ? found[i].rev : null;
@@ -342,6 +433,7 @@ export async function applyResults(batch, results) {
             error: result.error || null,
             server: result.server || null,
           });
+          for (const field of ["envelope", "sealed_as", "locked"]) delete stored[field];
           outbox.put(stored);
         }
         answered.set(entry.record_id, [entry, result]);
@@ -369,6 +461,8 @@ export async function applyResults(batch, results) {
         visit.sync = syncState(list);
         visits.put(visit);
       }
+      // The next entry of each answered record is first now (and knows its base_rev): sealed for the worker.
+      await sealEntries(stores, ids, byRecord);
     },
     // Not "strict": if this write is lost in a crash, the same mutations go again and the server answers the same.
     "relaxed",
@@ -381,7 +475,9 @@ export async function markAttention(batch, error) {
   await tx(ALL, "readwrite", async (stores) => {
     const { outbox } = stores;
     for (const e of batch) {
-      outbox.put({ ...e, state: "attention", reason: "rejected", error });
+      const entry = { ...e, state: "attention", reason: "rejected", error };
+      for (const field of ["envelope", "sealed_as", "locked"]) delete entry[field];
+      outbox.put(entry);
       const visit = await getRecord(stores, e.type, e.record_id);
       if (visit) storeOf(stores, e.type).put({ ...visit, sync: "attention" });
     }

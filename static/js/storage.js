@@ -136,11 +136,16 @@ export async function rawTx(names, mode, body, durability = "default") {
 
 // --- Sealed stores ---
 
-// Meta keys stored plain: the lock's record (it must be read to unlock) and the outbox's sequence counter.
-export const PLAIN_META = new Set(["lock", "next_seq"]);
+// Meta keys stored plain: the lock's record (it must be read to unlock) and the outbox's sequence counter; and for the
+// service worker's upload while locked (seal.js): the inbox's public key and the answers it sealed for it.
+export const PLAIN_META = new Set(["lock", "next_seq", "inbox_public", "locked_answers"]);
 // Fields kept plain beside a sealed value, for its index: the outbox's record id (a random UUID, nothing of the
 // record), so that a save opens only the entries of its own record.
 const PLAIN_FIELDS = { outbox: ["record_id"] };
+// Fields stored only plain, beside the sealed value and not inside it, and put back on it when it is opened: an outbox
+// entry's envelope (ciphertext for the server's key, seal.js) and `locked` (what the service worker did with it while
+// the app was locked) — the worker, which has no data key, reads and writes them.
+const PLAIN_ONLY = { outbox: ["envelope", "locked"] };
 const DELETE = Symbol("delete");
 // Opened values by store and key, with the IV they were opened from: a snapshot opens only what changed since. Emptied
 // whenever the key changes (locking included), so nothing opened outlives the lock.
@@ -158,19 +163,27 @@ async function openValue(name, key, stored) {
   const aad = aadOf(name, key);
   const tag = ivTag(stored.iv);
   const hit = opened.get(aad);
-  if (hit && hit.tag === tag) return clone(hit.value);
-  const value = await unseal(stored, aad);
-  opened.set(aad, { tag, value: clone(value) });
+  let value;
+  if (hit && hit.tag === tag) value = clone(hit.value);
+  else {
+    value = await unseal(stored, aad);
+    opened.set(aad, { tag, value: clone(value) });
+  }
+  for (const field of PLAIN_ONLY[name] || []) if (stored[field] !== undefined) value[field] = stored[field];
   return value;
 }
 
 async function sealValue(name, keyPath, key, value) {
   if (name === "meta" && PLAIN_META.has(key)) return value;
   const aad = aadOf(name, key);
-  const sealed = await seal(value, aad);
-  opened.set(aad, { tag: ivTag(sealed.iv), value: clone(value) });
+  const only = PLAIN_ONLY[name] || [];
+  const inner = only.length ? { ...value } : value;
+  for (const field of only) delete inner[field];
+  const sealed = await seal(inner, aad);
+  opened.set(aad, { tag: ivTag(sealed.iv), value: clone(inner) });
   const stored = keyPath ? { [keyPath]: key, ...sealed } : sealed;
   for (const field of PLAIN_FIELDS[name] || []) stored[field] = value[field];
+  for (const field of only) if (value[field] !== undefined) stored[field] = value[field];
   return stored;
 }
 
@@ -368,7 +381,7 @@ async function commit(snap, durability, extraMeta = {}) {
 // One writer at a time, across tabs and the service worker (the snapshot and its commit must not interleave with
 // another writer's).
 let queue = Promise.resolve();
-function exclusive(fn) {
+export function exclusive(fn) {
   if (typeof navigator !== "undefined" && navigator.locks) return navigator.locks.request("fieldlog-db", fn);
   const run = queue.then(fn, fn);
   queue = run.catch(() => undefined);

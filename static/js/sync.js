@@ -4,6 +4,11 @@
 //
 // The same module runs in the page and in the service worker (D2: Background Sync pushes the outbox with no page
 // open): nothing here may touch `window` or `document` outside startTriggers(), which only the page calls.
+//
+// While the app is locked the worker has no data key and reads nothing: it uploads the outbox entries' envelopes,
+// sealed for the server at save time (outbox.js, seal.js), through /sync/sealed, and keeps each answer sealed for the
+// phone's inbox key; the page opens those answers after the unlock and applies them as its own push's (pushSealed,
+// openLockedAnswers).
 import {
   STORES,
   applyResults,
@@ -12,12 +17,14 @@ import {
   markAttention,
   mutationOf,
   onOutboxChange,
+  sealOutbox,
   takeBatch,
 } from "./outbox.js";
 import { ApiError, api } from "./api.js";
-import { LockedError, currentKey } from "./cipher.js";
+import { LockedError, currentKey, hasKey } from "./cipher.js";
+import { newInbox, openInbox, sealForInbox } from "./seal.js";
 import { getSession, loadSession, onSessionChange, updateSession } from "./session.js";
-import { clearServerCopy, getMeta, req, setMeta, tx } from "./storage.js";
+import { clearServerCopy, exclusive, getMeta, getPlain, rawTx, req, setMeta, setPlain, tx, uuid } from "./storage.js";
 
 export const MAX_BATCH = 500;
 const PULL_LIMIT = 500;
@@ -131,6 +138,128 @@ async function push() {
   }
 }
 
+// --- Uploads while locked (issue 15 item 4) ---
+
+const INBOX = "inbox"; // meta, sealed under the data key: {publicKey, privateJwk}
+const INBOX_PUBLIC = "inbox_public"; // meta, plain: the public key the worker seals answers for
+const ANSWERS = "locked_answers"; // meta, plain: [{id, box}], each box {seqs, results} sealed for the inbox
+
+/** The inbox key pair, made once unlocked: the private key sealed like any record, the public one plain. */
+async function ensureInbox() {
+  const [inbox, published] = await Promise.all([getMeta(INBOX), getPlain(INBOX_PUBLIC)]);
+  if (inbox?.privateJwk && inbox.publicKey === published) return;
+  const made = await newInbox();
+  await setMeta(INBOX, made);
+  await setPlain(INBOX_PUBLIC, made.publicKey);
+}
+
+const dropAnswer = (id) =>
+  exclusive(() =>
+    rawTx(
+      ["meta"],
+      "readwrite",
+      async ({ meta }) => {
+        const answers = (await req(meta.get(ANSWERS))) || [];
+        meta.put(
+          answers.filter((a) => a.id !== id),
+          ANSWERS,
+        );
+      },
+      "strict",
+    ),
+  );
+
+/**
+ * The answers the worker got while the app was locked, opened with the inbox key and applied exactly as a push's
+ * (applyResults): uploaded entries leave the outbox, rejections and conflicts need attention. An answer that does not
+ * open (an inbox made anew) is dropped: its entries are still in the outbox and go again in the push — same mutation
+ * ids, so the server answers the same.
+ */
+async function openLockedAnswers() {
+  const answers = await getPlain(ANSWERS);
+  if (!Array.isArray(answers) || !answers.length) return;
+  const inbox = await getMeta(INBOX);
+  for (const answer of answers) {
+    let opened = null;
+    try {
+      if (inbox?.privateJwk) opened = await openInbox(inbox, answer.box);
+    } catch (error) {
+      if (!["OperationError", "DataError", "SyntaxError", "TypeError"].includes(error?.name)) throw error;
+    }
+    if (opened && Array.isArray(opened.seqs) && Array.isArray(opened.results)) {
+      const all = await tx(["outbox"], "readonly", ({ outbox }) => req(outbox.getAll()));
+      const bySeq = new Map(all.map((e) => [e.seq, e]));
+      await applyResults(
+        opened.seqs.map((seq) => bySeq.get(seq) || { seq }),
+        opened.results,
+      );
+    }
+    await dropAnswer(answer.id);
+  }
+}
+
+/**
+ * The worker's upload while the app is locked (no data key): the entries that carry an envelope, in order, in
+ * batches, to /sync/sealed; each answer sealed for the inbox and kept, the entries marked so that they go only once
+ * more if their answer was lost. Resolves false when Background Sync should try again (network, 5xx); anything the
+ * server refuses as a whole (401, a key it no longer has: 409, 400) waits for the page after the unlock.
+ */
+async function pushSealed() {
+  const inboxPublic = await getPlain(INBOX_PUBLIC);
+  if (typeof inboxPublic !== "string") return true;
+  let size = MAX_BATCH;
+  for (;;) {
+    const batch = await exclusive(() =>
+      rawTx(
+        ["outbox"],
+        "readwrite",
+        async ({ outbox }) => {
+          const picked = (await req(outbox.getAll())).filter((e) => e.envelope && e.locked !== "answered");
+          const out = picked.slice(0, size);
+          for (const e of out) {
+            if (e.locked === "sent") continue;
+            e.locked = "sent";
+            outbox.put(e);
+          }
+          return out.map((e) => ({ seq: e.seq, envelope: e.envelope }));
+        },
+        "strict",
+      ),
+    );
+    if (!batch.length) return true;
+    let body;
+    try {
+      body = await api("POST", "/sync/sealed", { protocol: 1, envelopes: batch.map((b) => b.envelope) }, null);
+    } catch (error) {
+      if (error.kind === "network" || error.kind === "server") return false;
+      if (error.status === 413 && size > 1) {
+        size = Math.max(1, Math.floor(Math.min(size, batch.length) / 2));
+        continue;
+      }
+      return true;
+    }
+    if (!Array.isArray(body?.results)) return true;
+    const box = await sealForInbox(inboxPublic, { seqs: batch.map((b) => b.seq), results: body.results });
+    await exclusive(() =>
+      rawTx(
+        ["outbox", "meta"],
+        "readwrite",
+        async ({ outbox, meta }) => {
+          const answers = (await req(meta.get(ANSWERS))) || [];
+          meta.put([...answers, { id: uuid(), box }], ANSWERS);
+          for (const { seq } of batch) {
+            const e = await req(outbox.get(seq));
+            if (!e) continue;
+            e.locked = "answered";
+            outbox.put(e);
+          }
+        },
+        "strict",
+      ),
+    );
+  }
+}
+
 /** Apply one pull page and its cursor in one transaction; a reset replaces the local copy. */
 function applyPage(page, userId) {
   const names = ["hotspots", ...Object.values(STORES), "meta"];
@@ -230,6 +359,10 @@ async function run() {
   }
   let ok = true;
   try {
+    // What the worker uploaded while locked first (so nothing of it goes twice), then every entry sealed up to date.
+    await openLockedAnswers();
+    await ensureInbox();
+    await sealOutbox();
     await push();
     await pull();
     emit({ phase: "idle", lastSyncAt: new Date().toISOString() });
@@ -272,11 +405,15 @@ async function run() {
 export async function syncInWorker() {
   let session;
   try {
+    if (!hasKey()) throw new LockedError();
     session = await loadSession();
   } catch (error) {
-    // No unlocked page handed the worker the key (issue 15): the outbox waits, sealed, for the next unlock.
-    if (error instanceof LockedError) return;
-    throw error;
+    if (!(error instanceof LockedError)) throw error;
+    // No unlocked page handed the worker the key (issue 15): it uploads the entries sealed for the server, reading
+    // nothing; the rest waits for the next unlock.
+    const done = navigator.locks ? await navigator.locks.request("fieldlog-sync", pushSealed) : await pushSealed();
+    if (!done) throw new Error("the sealed upload did not get through; Background Sync will retry");
+    return;
   }
   if (!session || session.needs_sign_in) return;
   const ok = navigator.locks ? await navigator.locks.request("fieldlog-sync", run) : await run();

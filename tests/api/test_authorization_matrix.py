@@ -46,6 +46,7 @@ class Case:
     data: dict | None = None  # a form; its CSRF token is added
     headers: dict = field(default_factory=dict)
     page: bool = False  # authenticates with the session, not a token
+    sealed: bool = False  # the token goes sealed inside the body (json(world, token)), not in a header
     check: object = None  # check(body, role, world): what the role may see of the answer
 
 
@@ -96,6 +97,14 @@ def push_body(world: World) -> dict:
             }
         ],
     }
+
+
+def sealed_push_body(world: World, token: str | None) -> dict:
+    from fieldlog.sync.sealed import public_config
+    from tests.api.sealed_support import seal
+
+    [mutation] = push_body(world)["mutations"]
+    return {"protocol": 1, "envelopes": [seal(public_config(), token or "no-such-token", mutation)]}
 
 
 def only_people_of_the_area_push_there(body, role, world):
@@ -163,6 +172,14 @@ ROUTES: dict[tuple[str, str], Case] = {
         "/api/v1/sync/push",
         by_role(401, 200, 200, 200, 200, 200),
         json=push_body,
+        check=only_people_of_the_area_push_there,
+    ),
+    # The same push from a locked phone: the token sealed inside each envelope (anonymous: a token that is none).
+    ("POST", "/api/v1/sync/sealed"): Case(
+        "/api/v1/sync/sealed",
+        by_role(401, 200, 200, 200, 200, 200),
+        json=sealed_push_body,
+        sealed=True,
         check=only_people_of_the_area_push_there,
     ),
     ("GET", "/api/v1/sync/pull"): Case(
@@ -613,6 +630,7 @@ def world(app, make_area, make_user, make_hotspot, make_visit, make_token) -> Wo
 def call(client, make_token, world: World, method: str, case: Case, role: str):
     path = case.path.format(hotspot=world.hotspot_id, visit=world.visit_id, area=world.area_slug, **world.extra)
     headers = dict(case.headers)
+    token = None
     if role != "anonymous":
         if case.page:
             token = csrf_token(client, "/login")
@@ -626,9 +644,14 @@ def call(client, make_token, world: World, method: str, case: Case, role: str):
 
             with client.application.app_context():
                 user = db.session.scalar(db.select(User).where(User.username == USERNAMES[role]))
-            headers["Authorization"] = f"Bearer {make_token(user)}"
+            token = make_token(user)
+            if not case.sealed:
+                headers["Authorization"] = f"Bearer {token}"
     kwargs = {"headers": headers}
-    if case.json is not None:
+    if case.sealed:
+        with client.application.app_context():
+            kwargs["json"] = case.json(world, token)
+    elif case.json is not None:
         kwargs["json"] = case.json(world) if callable(case.json) else case.json
     if case.data is not None:
         form_page = {"anonymous": "/login", "supervisor": "/supervisor/", "supervisor_other": "/supervisor/"}.get(
