@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import statistics
+from collections import namedtuple
 import uuid
 from datetime import UTC, datetime
 from operator import itemgetter
 
 from sqlalchemy import DateTime, Table, bindparam, event, types
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 
@@ -107,13 +108,16 @@ class ByIds:
 
     def __init__(self, statement, column):
         self.many = statement.where(column.in_(bindparam("ids", expanding=True)))
-        self.one = statement.where(column == bindparam("ids"))
+        self.one = Prepared(statement.where(column == bindparam("ids")))
 
-    def rows(self, session, ids, **params):
+    def rows(self, connection, ids, **params):
+        """The rows, on ``connection`` (a session's: its ``connection()``); one id runs on the DB-API cursor."""
+        if not isinstance(connection, Connection):
+            connection = connection.connection()
         ids = list(ids)
         if len(ids) == 1:
-            return session.connection().execute(self.one, {**params, "ids": ids[0]})
-        return session.connection().execute(self.many, {**params, "ids": ids})
+            return self.one.execute(connection, {**params, "ids": ids[0]})
+        return connection.execute(self.many, {**params, "ids": ids})
 
 
 _INSERT_PLANS: dict[tuple[str, str], tuple[str, bool, list]] = {}
@@ -129,7 +133,7 @@ def insert_many(session, table: Table, rows: list[dict]) -> None:
     object (a push's rows share one ``now``, one device id, the same empty error)."""
     if not rows:
         return
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     dialect = connection.dialect
     plan = _INSERT_PLANS.get((table.name, dialect.name))
     if plan is None:
@@ -152,4 +156,120 @@ def insert_many(session, table: Table, rows: list[dict]) -> None:
             else:
                 columns[i] = list(map(process, column))
     params = zip(*columns, strict=True)
-    connection.exec_driver_sql(sql, list(params) if positional else [dict(zip(names, v, strict=True)) for v in params])
+    params = list(params) if positional else [dict(zip(names, v, strict=True)) for v in params]
+    if len(params) == 1:
+        run_driver_sql(connection, sql, params[0])
+    else:
+        run_driver_sql(connection, sql, params, many=True)
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run on the connection's DB-API cursor (issue 14).
+
+    SQLAlchemy's own execution of an already compiled statement costs ~50–100 µs of Python per statement (execution
+    context, parameter and result set-up), more than SQLite's work on one row; a one-visit push runs about eight.
+    Here the statement is compiled once per dialect with its bind processors and its columns' result processors, so
+    each execution is the driver's ``execute`` with the values converted exactly as SQLAlchemy converts them (a UTC
+    time as naive text on SQLite, a UUID as hex, JSON as text, ...) and the rows converted back the same way.
+
+    What SQLAlchemy adds is kept: a DB-API error is raised as SQLAlchemy's exception (``IntegrityError``,
+    ``OperationalError``, ...) through the connection's own error handling, which also invalidates a connection the
+    database dropped. When the engine or connection has event listeners (``before_cursor_execute``: tests that fail
+    a statement on purpose), the statement runs through ``exec_driver_sql`` instead, so that they see it.
+
+    Only plain bind parameters: no expanding ``IN`` lists or post-compile parameters (``ByIds`` gives ``= :id``).
+    """
+
+    __slots__ = ("statement", "_plans")
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._plans: dict = {}
+
+    def _plan(self, dialect):
+        plan = self._plans.get(dialect)
+        if plan is None:
+            compiled = self.statement.compile(dialect=dialect)
+            processors = compiled._bind_processors
+            if compiled.positional:
+                binds = [(name, processors.get(name)) for name in compiled.positiontup]
+            else:
+                binds = [(name, processors.get(name)) for name in compiled.binds]
+            columns = compiled._result_columns or []
+            results = tuple(entry[3]._cached_result_processor(dialect, None) for entry in columns)
+            keys = tuple(entry[0] for entry in columns)
+            plan = self._plans[dialect] = (compiled.string, compiled.positional, binds, keys, results)
+        return plan
+
+    def parameters(self, dialect, params: dict):
+        """The DB-API parameters for ``params``: a tuple (positional dialects) or a dict, values converted."""
+        _sql, positional, binds, _keys, _results = self._plan(dialect)
+        values = [params[name] if process is None else process(params[name]) for name, process in binds]
+        if positional:
+            return tuple(values)
+        return dict(zip([name for name, _process in binds], values, strict=True))
+
+    def execute(self, connection, params: dict | None = None) -> Rows:
+        """Run on ``connection`` (a SQLAlchemy Connection, in the session's transaction): the rows it returns,
+        converted, and the row count."""
+        dialect = connection.dialect
+        sql, _positional, _binds, keys, results = self._plan(dialect)
+        parameters = self.parameters(dialect, params or {})
+        raw, rowcount = run_driver_sql(connection, sql, parameters, fetch=bool(keys))
+        if raw and any(results):
+            raw = [tuple(v if p is None else p(v) for v, p in zip(row, results, strict=True)) for row in raw]
+        return Rows(keys, raw or [], rowcount)
+
+
+def run_driver_sql(connection, sql: str, parameters, *, fetch: bool = False, many: bool = False):
+    """``sql`` with DB-API ``parameters`` (a list of them with ``many``) on the connection's DB-API cursor: its rows
+    (with ``fetch``) and row count. SQLAlchemy's ``exec_driver_sql`` instead when event listeners want to see it;
+    errors raised as SQLAlchemy's (see ``Prepared``)."""
+    if connection._has_events or connection.engine._has_events:
+        result = connection.exec_driver_sql(sql, parameters)
+        return (result.fetchall() if fetch else None), result.rowcount
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if fetch else None
+        return rows, cursor.rowcount
+    except Exception as e:  # noqa: BLE001  (re-raised by SQLAlchemy, wrapped)
+        connection._handle_dbapi_exception(e, sql, parameters, cursor, None)
+    finally:
+        cursor.close()
+
+
+class Rows:
+    """What ``Prepared.execute`` returns: iterate for the rows (named tuples); ``first()``, ``scalar_one()``, ``rowcount``."""
+
+    __slots__ = ("keys", "raw", "rowcount")
+
+    def __init__(self, keys: tuple[str, ...], raw: list, rowcount: int):
+        self.keys, self.raw, self.rowcount = keys, raw, rowcount
+
+    def __iter__(self):
+        row_class = _row_class(self.keys)
+        return map(row_class, self.raw)
+
+    def first(self):
+        return _row_class(self.keys)(self.raw[0]) if self.raw else None
+
+    def scalar_one(self):
+        if len(self.raw) != 1:
+            raise ValueError(f"expected one row, got {len(self.raw)}")
+        return self.raw[0][0]
+
+
+_ROW_CLASSES: dict[tuple[str, ...], type] = {}
+
+
+def _row_class(keys: tuple[str, ...]) -> type:
+    """A named tuple per set of column names: values by position or name (``row.id``) and ``_asdict()``, as
+    SQLAlchemy's rows give them."""
+    cls = _ROW_CLASSES.get(keys)
+    if cls is None:
+        cls = _ROW_CLASSES[keys] = namedtuple("Row", keys)._make
+    return cls

@@ -101,7 +101,7 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: li
     now = utcnow()
     session = db.session
     mutation_ids = {m["mutation_id"] for m in mutations}
-    stored = {row.mutation_id: row for row in _STORED.rows(session, mutation_ids)}
+    stored = {row.mutation_id: row for row in _STORED.rows(session.connection(), mutation_ids)}
     record_ids: dict[RecordType, set[uuid.UUID]] = {}
     for m in mutations:
         known = MUTATIONS.get(m["type"])
