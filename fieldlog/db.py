@@ -50,6 +50,26 @@ class UTCDateTime(types.TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    # On SQLite, the conversion to the stored text in one step: SQLAlchemy's (process_bind_param, then SQLite's
+    # DATETIME formatting with ``%``) costs twice as much, and a visit has five times to store. The text is the same:
+    # ``YYYY-MM-DD HH:MM:SS.ffffff``. (Reading back, SQLAlchemy's compiled parser is as fast as any.)
+
+    def bind_processor(self, dialect):
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _sqlite_utc_text
+
+
+def _sqlite_utc_text(value):
+    """An aware time as SQLite stores it here: naive UTC text with microseconds (SQLAlchemy's DATETIME format)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
