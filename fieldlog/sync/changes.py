@@ -46,11 +46,12 @@ _BUMP = Prepared(
 _READ = text("SELECT value FROM change_counter WHERE id = 1")
 
 
-def current_change_seq(session: Session) -> int:
-    """The change counter value for the current transaction, bumping it once on first use."""
+def current_change_seq(session: Session, connection=None) -> int:
+    """The change counter value for the current transaction, bumping it once on first use (on ``connection``, the
+    session's, when the caller holds it already)."""
     seq = session.info.get(_KEY)
     if seq is None:
-        seq = _BUMP.execute(session.connection()).scalar_one()
+        seq = _BUMP.execute(connection if connection is not None else session.connection()).scalar_one()
         session.info[_KEY] = seq
     return seq
 
