@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import statistics
-from collections import namedtuple
 import uuid
+from collections import namedtuple
 from datetime import UTC, datetime
 from operator import itemgetter
 
@@ -216,14 +216,16 @@ class Prepared:
             else:
                 binds = [(name, processors.get(name)) for name in compiled.binds]
             columns = compiled._result_columns or []
-            results = tuple(entry[3]._cached_result_processor(dialect, None) for entry in columns)
+            types = tuple(entry[3] for entry in columns)
             keys = tuple(entry[0] for entry in columns)
-            plan = self._plans[dialect] = (compiled.string, compiled.positional, binds, keys, results)
+            # The result processors are made at the first execution: some need the driver's type codes (PostgreSQL's
+            # numeric types), which only the cursor's description gives.
+            plan = self._plans[dialect] = [compiled.string, compiled.positional, binds, keys, types, None]
         return plan
 
     def parameters(self, dialect, params: dict):
         """The DB-API parameters for ``params``: a tuple (positional dialects) or a dict, values converted."""
-        _sql, positional, binds, _keys, _results = self._plan(dialect)
+        _sql, positional, binds = self._plan(dialect)[:3]
         values = [params[name] if process is None else process(params[name]) for name, process in binds]
         if positional:
             return tuple(values)
@@ -233,9 +235,15 @@ class Prepared:
         """Run on ``connection`` (a SQLAlchemy Connection, in the session's transaction): the rows it returns,
         converted, and the row count."""
         dialect = connection.dialect
-        sql, _positional, _binds, keys, results = self._plan(dialect)
+        plan = self._plan(dialect)
+        sql, _positional, _binds, keys, types, results = plan
         parameters = self.parameters(dialect, params or {})
-        raw, rowcount = run_driver_sql(connection, sql, parameters, fetch=bool(keys))
+        raw, rowcount, description = run_driver_sql(connection, sql, parameters, fetch=bool(keys))
+        if results is None and description is not None:
+            results = plan[5] = tuple(
+                type_._cached_result_processor(dialect, column[1])
+                for type_, column in zip(types, description, strict=True)
+            )
         if raw and any(results):
             raw = [tuple(v if p is None else p(v) for v, p in zip(row, results, strict=True)) for row in raw]
         return Rows(keys, raw or [], rowcount)
@@ -243,19 +251,21 @@ class Prepared:
 
 def run_driver_sql(connection, sql: str, parameters, *, fetch: bool = False, many: bool = False):
     """``sql`` with DB-API ``parameters`` (a list of them with ``many``) on the connection's DB-API cursor: its rows
-    (with ``fetch``) and row count. SQLAlchemy's ``exec_driver_sql`` instead when event listeners want to see it;
+    (with ``fetch``), row count and description. SQLAlchemy's ``exec_driver_sql`` instead when event listeners want to see it;
     errors raised as SQLAlchemy's (see ``Prepared``)."""
     if connection._has_events or connection.engine._has_events:
         result = connection.exec_driver_sql(sql, parameters)
-        return (result.fetchall() if fetch else None), result.rowcount
+        description = result.cursor.description if fetch else None
+        return (result.fetchall() if fetch else None), result.rowcount, description
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         if many:
             cursor.executemany(sql, parameters)
         else:
             cursor.execute(sql, parameters)
-        rows = cursor.fetchall() if fetch else None
-        return rows, cursor.rowcount
+        if fetch:
+            return cursor.fetchall(), cursor.rowcount, cursor.description
+        return None, cursor.rowcount, None
     except Exception as e:  # noqa: BLE001  (re-raised by SQLAlchemy, wrapped)
         connection._handle_dbapi_exception(e, sql, parameters, cursor, None)
     finally:
