@@ -163,6 +163,12 @@ def insert_many(session, table: Table, rows: list[dict]) -> None:
         plan = _INSERT_PLANS[(table.name, dialect.name)] = (str(compiled), compiled.positional, processors)
     sql, positional, processors = plan
     names = [name for name, _process in processors]
+    if len(rows) == 1:
+        # A phone's push after each save: one row, converted value by value (no transposing).
+        row = rows[0]
+        one = [row.get(name) if process is None else process(row.get(name)) for name, process in processors]
+        run_driver_sql(connection, sql, tuple(one) if positional else dict(zip(names, one, strict=True)))
+        return
     try:
         values = list(map(itemgetter(*names), rows))
     except KeyError:  # a row without some column: NULL, as before
@@ -176,11 +182,9 @@ def insert_many(session, table: Table, rows: list[dict]) -> None:
             else:
                 columns[i] = list(map(process, column))
     params = zip(*columns, strict=True)
-    params = list(params) if positional else [dict(zip(names, v, strict=True)) for v in params]
-    if len(params) == 1:
-        run_driver_sql(connection, sql, params[0])
-    else:
-        run_driver_sql(connection, sql, params, many=True)
+    run_driver_sql(
+        connection, sql, list(params) if positional else [dict(zip(names, v, strict=True)) for v in params], many=True
+    )
 
 
 class Prepared:
@@ -251,8 +255,8 @@ class Prepared:
 
 def run_driver_sql(connection, sql: str, parameters, *, fetch: bool = False, many: bool = False):
     """``sql`` with DB-API ``parameters`` (a list of them with ``many``) on the connection's DB-API cursor: its rows
-    (with ``fetch``), row count and description. SQLAlchemy's ``exec_driver_sql`` instead when event listeners want to see it;
-    errors raised as SQLAlchemy's (see ``Prepared``)."""
+    (with ``fetch``), row count and description. SQLAlchemy's ``exec_driver_sql`` instead when event listeners want
+    to see it; errors raised as SQLAlchemy's (see ``Prepared``)."""
     if connection._has_events or connection.engine._has_events:
         result = connection.exec_driver_sql(sql, parameters)
         description = result.cursor.description if fetch else None
@@ -273,7 +277,8 @@ def run_driver_sql(connection, sql: str, parameters, *, fetch: bool = False, man
 
 
 class Rows:
-    """What ``Prepared.execute`` returns: iterate for the rows (named tuples); ``first()``, ``scalar_one()``, ``rowcount``."""
+    """What ``Prepared.execute`` returns: iterate for the rows (named tuples); ``first()``, ``scalar_one()``,
+    ``rowcount``."""
 
     __slots__ = ("keys", "raw", "rowcount")
 
