@@ -35,10 +35,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 from push_single import setup  # noqa: E402
 
 # Run under valgrind with the tree's code first on the path: the app, the warm-up, then N pushes.
+# fieldlog is imported before bench/ingest.py, which puts its own checkout first on sys.path: imported after it, every
+# --tree ran this checkout's code. The child names where its fieldlog came from, and that is checked.
 CHILD = r"""
 import json, sys
-from ingest import make_visits, push_bodies
+import fieldlog
 from fieldlog import create_app
+from ingest import make_visits, push_bodies
+print("fieldlog from", fieldlog.__file__, file=sys.stderr)
 
 url, token, workdir, spots, n = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
 app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir,
@@ -78,6 +82,8 @@ def instructions(tree: Path, url: str, token: str, workdir: str, spots: list[dic
     found = _TOTAL.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise SystemExit(f"{tree}: the run under valgrind failed:\n{done.stderr[-3000:]}")
+    if f"fieldlog from {tree / 'fieldlog' / '__init__.py'}" not in done.stderr:
+        raise SystemExit(f"{tree}: the run did not use that checkout's fieldlog:\n{done.stderr[-3000:]}")
     return int(found.group(1))
 
 
