@@ -18,7 +18,7 @@ from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
 from fieldlog.auth import recovery
 from fieldlog.auth.models import ROLES, Device, User, password_hash_method
-from fieldlog.db import utcnow
+from fieldlog.db import Prepared, utcnow
 from fieldlog.extensions import db
 
 # A used token's expiry is pushed forward at most this often, so that reads do not all write.
@@ -218,7 +218,7 @@ class Bearer:
 
 _DEVICES, _USERS = Device.__table__, User.__table__
 # The same look-up as _DEVICE_BY_TOKEN as one Core row: no ORM objects, identity map or loader options to set up.
-_BEARER_BY_TOKEN = (
+_BEARER_BY_TOKEN = Prepared(
     select(
         _DEVICES.c.id,
         _DEVICES.c.user_id,
@@ -234,7 +234,7 @@ _BEARER_BY_TOKEN = (
     .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
     .where(_DEVICES.c.token_hash == bindparam("token_hash"))
 )
-_SLIDE = (
+_SLIDE = Prepared(
     update(_DEVICES)
     .where(_DEVICES.c.id == bindparam("device"))
     .values(last_seen_at=bindparam("now"), expires_at=bindparam("expires"))
@@ -244,11 +244,11 @@ _SLIDE = (
 def authenticate_bearer_values(header: str | None) -> Bearer:
     """``authenticate_bearer`` — the same checks, answers and sliding expiry — giving plain values."""
     connection = db.session.connection()
-    row = connection.execute(_BEARER_BY_TOKEN, {"token_hash": _bearer_hash(header)}).first()
+    row = _BEARER_BY_TOKEN.execute(connection, {"token_hash": _bearer_hash(header)}).first()
     now = utcnow()
     _check_token(row, now)
     if _slides(row.last_seen_at, now):
-        connection.execute(_SLIDE, {"device": row.id, "now": now, "expires": now + token_ttl()})
+        _SLIDE.execute(connection, {"device": row.id, "now": now, "expires": now + token_ttl()})
     return Bearer(row.id, row.user_id, row.username, row.area_id, row.role, row.locale)
 
 

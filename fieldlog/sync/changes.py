@@ -32,22 +32,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Integer, column, event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
-from fieldlog.db import utcnow
+from fieldlog.db import Prepared, utcnow
 
 _KEY = "fieldlog_change_seq"
 # Built once: every push runs them (a statement built per call costs more than SQLite's own work on one visit).
-_BUMP = text("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+# The bump runs on the DB-API cursor (``Prepared``): SQLAlchemy's execution of it cost more than SQLite's own work.
+_BUMP = Prepared(
+    text("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value").columns(column("value", Integer))
+)
 _READ = text("SELECT value FROM change_counter WHERE id = 1")
 
 
-def current_change_seq(session: Session) -> int:
-    """The change counter value for the current transaction, bumping it once on first use."""
+def current_change_seq(session: Session, connection=None) -> int:
+    """The change counter value for the current transaction, bumping it once on first use (on ``connection``, the
+    session's, when the caller holds it already)."""
     seq = session.info.get(_KEY)
     if seq is None:
-        seq = session.connection().execute(_BUMP).scalar_one()
+        seq = _BUMP.execute(connection if connection is not None else session.connection()).scalar_one()
         session.info[_KEY] = seq
     return seq
 

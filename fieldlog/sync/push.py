@@ -99,15 +99,18 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
 
 def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: list[dict], data: dict) -> list[dict]:
     now = utcnow()
-    session = db.session
+    # The session's connection, asked for once: each ``session.connection()`` costs about as much as a statement.
+    connection = db.session.connection()
     mutation_ids = {m["mutation_id"] for m in mutations}
-    stored = {row.mutation_id: row for row in _STORED.rows(session, mutation_ids)}
+    stored = {row.mutation_id: row for row in _STORED.rows(connection, mutation_ids)}
     record_ids: dict[RecordType, set[uuid.UUID]] = {}
     for m in mutations:
         known = MUTATIONS.get(m["type"])
         if known is not None:
             record_ids.setdefault(known[0], set()).add(m["record_id"])
-    batch = _Batch(actor, now, {record: _Records.load(record, ids, actor, now) for record, ids in record_ids.items()})
+    batch = _Batch(
+        actor, now, {record: _Records.load(connection, record, ids, actor, now) for record, ids in record_ids.items()}
+    )
     prepared: dict[RecordType, list[dict]] = {}
     for index, item in data.items():
         if not isinstance(item, ValidationError):
@@ -134,7 +137,7 @@ def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: li
             continue
         first_in_batch[mutation_id] = (digest, result)
         results.append(result)
-    batch.write()
+    batch.write(connection)
     return results
 
 
@@ -195,8 +198,8 @@ class _Records:
         self.dirty: set[uuid.UUID] = set()
 
     @classmethod
-    def load(cls, record: RecordType, ids: set[uuid.UUID], actor: Actor, now: datetime) -> _Records:
-        existing = {row.id: row._asdict() for row in record.by_ids.rows(db.session, ids)}
+    def load(cls, connection, record: RecordType, ids: set[uuid.UUID], actor: Actor, now: datetime) -> _Records:
+        existing = {row.id: row._asdict() for row in record.by_ids.rows(connection, ids)}
         return cls(record, existing, record.rules(record, actor, now))
 
     def current(self, record_id: uuid.UUID) -> dict | None:
@@ -209,12 +212,12 @@ class _Records:
         self.state[record_id] = row
         self.dirty.add(record_id)
 
-    def write(self, session) -> None:
+    def write(self, connection) -> None:
         """One INSERT and one grouped UPDATE; a guarded UPDATE that misses a row means a lost race."""
         if not self.dirty:
             return
         table = self.record.table
-        seq = current_change_seq(session)
+        seq = current_change_seq(db.session, connection)
         inserts, updates = [], []
         for record_id in self.dirty:
             row = dict(self.state[record_id], change_seq=seq)
@@ -225,7 +228,7 @@ class _Records:
                 row["b_id"], row["b_rev"] = record_id, original["rev"]
                 updates.append(row)
         if inserts:
-            insert_many(session, table, inserts)
+            insert_many(connection, table, inserts)
         if updates:
             updated = _updated_columns(self.record)
             statement = (
@@ -234,7 +237,7 @@ class _Records:
                 .values({name: _bind(name, table.c[name]) for name in updated})
             )
             params = [{key: row[key] for key in (*updated, "b_id", "b_rev")} for row in updates]
-            count = session.connection().execute(statement, params).rowcount
+            count = connection.execute(statement, params).rowcount
             if count != len(params):
                 raise _LostRace
 
@@ -369,15 +372,14 @@ class _Batch:
 
     # -- writing
 
-    def write(self) -> None:
+    def write(self, connection) -> None:
         """Per record type one INSERT and one grouped UPDATE; then the mutations and audit rows, one INSERT each."""
-        session = db.session
         for records in self.records.values():
-            records.write(session)
+            records.write(connection)
         if self.mutation_rows:
-            insert_many(session, MUTATION, self.mutation_rows)
+            insert_many(connection, MUTATION, self.mutation_rows)
         if self.audit_rows:
-            session.execute(AUDIT.insert(), self.audit_rows)
+            connection.execute(AUDIT.insert(), self.audit_rows)
 
 
 _UPDATED: dict[str, tuple[str, ...]] = {}
