@@ -46,6 +46,15 @@ class SessionInterface(SecureCookieSessionInterface):
         # is answered as if no cookie had come, so that "Cache-Control: public" is true.
         if is_cookieless():
             return None
+        if not session and not session.modified:
+            # What Flask's save_session does for an empty, unchanged session (every API request with a bearer token):
+            # no cookie, only "Vary: Cookie" if it was read — without first looking up the cookie's seven settings.
+            if session.accessed:
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:
+                    response.headers["Vary"] = "Cookie"
+            return None
         return super().save_session(app, session, response)
 
 
@@ -136,7 +145,8 @@ def _nul_fields() -> list[str]:
     found: list[str] = []
     if "\x00" in request.path:
         found.append("path")
-    sources = [request.args]
+    # An empty query string has no arguments: werkzeug's parser is not set up for it (a push has none).
+    sources = [request.args] if request.query_string else []
     # Only a form body has form fields: reading ``request.form`` of a JSON body (every API write) finds none, but
     # sets up werkzeug's form parser for nothing.
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in _FORM_TYPES:
