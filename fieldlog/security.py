@@ -38,6 +38,13 @@ class SessionInterface(SecureCookieSessionInterface):
             serializer = _SERIALIZERS[key] = super().get_signing_serializer(app)
         return serializer
 
+    def open_session(self, app, request):
+        # No Cookie header (an API request with a bearer token): an empty session, as Flask's own open_session gives
+        # then, without parsing the absent cookies or looking up the serializer.
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
