@@ -38,6 +38,13 @@ class SessionInterface(SecureCookieSessionInterface):
             serializer = _SERIALIZERS[key] = super().get_signing_serializer(app)
         return serializer
 
+    def open_session(self, app, request):
+        # No Cookie header (an API request with a bearer token): an empty session, as Flask's own open_session gives
+        # then, without parsing the absent cookies or looking up the serializer.
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
@@ -45,6 +52,15 @@ class SessionInterface(SecureCookieSessionInterface):
         # Flask-Login reads the session after every request (and Flask then adds "Vary: Cookie"): a public response
         # is answered as if no cookie had come, so that "Cache-Control: public" is true.
         if is_cookieless():
+            return None
+        if not session and not session.modified:
+            # What Flask's save_session does for an empty, unchanged session (every API request with a bearer token):
+            # no cookie, only "Vary: Cookie" if it was read — without first looking up the cookie's seven settings.
+            if session.accessed:
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:
+                    response.headers["Vary"] = "Cookie"
             return None
         return super().save_session(app, session, response)
 
@@ -136,7 +152,8 @@ def _nul_fields() -> list[str]:
     found: list[str] = []
     if "\x00" in request.path:
         found.append("path")
-    sources = [request.args]
+    # An empty query string has no arguments: werkzeug's parser is not set up for it (a push has none).
+    sources = [request.args] if request.query_string else []
     # Only a form body has form fields: reading ``request.form`` of a JSON body (every API write) finds none, but
     # sets up werkzeug's form parser for nothing.
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in _FORM_TYPES:

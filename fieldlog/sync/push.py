@@ -200,7 +200,9 @@ class _Records:
     @classmethod
     def load(cls, connection, record: RecordType, ids: set[uuid.UUID], actor: Actor, now: datetime) -> _Records:
         existing = {row.id: row._asdict() for row in record.by_ids.rows(connection, ids)}
-        return cls(record, existing, record.rules(record, actor, now))
+        rules = record.rules(record, actor, now)
+        rules.connection = connection  # the hot spots' look-up runs on it: no second session.connection()
+        return cls(record, existing, rules)
 
     def current(self, record_id: uuid.UUID) -> dict | None:
         row = self.state.get(record_id)

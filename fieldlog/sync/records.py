@@ -94,6 +94,9 @@ class Rules:
         self.record = record
         self.actor = actor
         self.now = now
+        # The push's connection (the session's, in its transaction), set by the push that made these rules: their
+        # look-ups run on it rather than asking the session for it again. None: ask the session.
+        self.connection = None
 
     def may_change(self, row: Mapping) -> bool:
         """Whether the pushing user may change this stored row (otherwise: rejected / forbidden)."""
@@ -244,7 +247,8 @@ class VisitRules(Rules):
     def _load(self, ids: set[uuid.UUID]) -> None:
         """The hot spots these visits name — those of the officer's area (another area's is "unknown"), in one query:
         a phone's push after each save names one, and the area may have hundreds — and the limits."""
-        rows = _HOTSPOTS.rows(db.session, ids, area_id=self.actor.area_id)
+        connection = self.connection if self.connection is not None else db.session
+        rows = _HOTSPOTS.rows(connection, ids, area_id=self.actor.area_id)
         if self._hotspots is None:
             self._hotspots = {}
         self._hotspots.update((row.id, row._asdict()) for row in rows)
