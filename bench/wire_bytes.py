@@ -29,7 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest import free_port, setup_database, wait_for  # noqa: E402  (sibling script)
+from ingest import setup_database  # noqa: E402  (sibling script)
+from push_single import wait_for  # noqa: E402  (sibling script)
+
+from loadkit.server import free_port  # noqa: E402
 
 # What Chromium sends, over HTTP to 127.0.0.1 as over HTTPS.
 ACCEPT = "gzip, deflate, br, zstd"
