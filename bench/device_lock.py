@@ -28,6 +28,8 @@ import time
 from officer_support import PIN, launch, queue_and_upload, running_app, sign_in, stored_visits, unlock
 from playwright.sync_api import sync_playwright
 
+from loadkit.chromium import registration_id
+
 UNLOCK = """async ({ pin, rounds }) => {
   const vault = await import('/static/js/vault.js');
   const times = [];
@@ -137,21 +139,6 @@ ANSWERED = """async () => {
   db.close();
   return [all.filter((e) => e.locked === 'answered').length, all.length];
 }"""
-
-
-def registration_id(cdp, scope: str) -> str:
-    """The service worker registration of the app, as the DevTools protocol names it."""
-    found: dict[str, str] = {}
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: found.update({r["scopeURL"]: r["registrationId"] for r in event["registrations"]}),
-    )
-    cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
-    while scope not in found and time.monotonic() < deadline:
-        cdp.send("Runtime.evaluate", {"expression": "1"})
-        time.sleep(0.05)
-    return found[scope]
 
 
 def upload_while_locked(page, context, base: str, url: str, count: int) -> dict[str, float]:

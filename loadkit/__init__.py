@@ -7,4 +7,5 @@ that it is not installed with the app (it drops database schemas and starts serv
 - ``loadkit.server``: gunicorn on a free local port (start, stop, SIGKILL, start again) and one HTTP request.
 - ``loadkit.database``: an empty database migrated as an operator does it, and the people and hot spots of a run.
 - ``loadkit.load``: phones pushing with retries, supervisors reading, phones pulling; the database checked after.
+- ``loadkit.chromium``: what the DevTools protocol tells of the app in Chromium (its service worker registration).
 """

@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from loadkit.chromium import registration_id
 from tests.browser.officer import (
     WAIT,
     arrive_and_leave,
@@ -25,21 +26,6 @@ POSITION = {"latitude": 57.49555, "longitude": 13.10905, "accuracy": 12}
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "geolocation": POSITION, "permissions": ["geolocation"]}
-
-
-def registration_id(cdp, scope: str) -> str:
-    """The service worker registration of the app, as the DevTools protocol names it."""
-    found: dict[str, str] = {}
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: found.update({r["scopeURL"]: r["registrationId"] for r in event["registrations"]}),
-    )
-    cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
-    while scope not in found and time.monotonic() < deadline:
-        cdp.send("Runtime.evaluate", {"expression": "1"})  # lets the event loop deliver events
-        time.sleep(0.05)
-    return found[scope]
 
 
 def test_service_worker_uploads_visits_saved_offline_after_the_page_is_closed(
