@@ -10,7 +10,7 @@ import re
 
 import brotli
 
-from fieldlog import compression
+from fieldlog import compression, static_files
 from tests.api.sync_support import push, upsert, visit_data
 from tests.conftest import PASSWORD
 
@@ -32,7 +32,7 @@ def test_static_files_come_compressed_as_the_client_accepts_and_the_same_once_de
         assert "Set-Cookie" not in response.headers
         assert "Access-Control-Allow-Origin" not in response.headers
     with open(app.static_folder + "/js/app.js", "rb") as f:
-        assert source == f.read()
+        assert source == static_files.minified("js/app.js", f.read())
 
 
 def test_content_hashed_names_are_cached_for_good_and_plain_names_revalidated(client, app):
@@ -121,3 +121,4 @@ def test_every_endpoint_the_header_rules_name_exists(app):
 
     named = compression.NEVER | compression.NO_SECRET_PAGES | security.NUL_CHECKED_BY_ENDPOINT
     assert named - set(app.view_functions) == set()
+
