@@ -7,8 +7,8 @@ dependency (zstandard) for what ``gzip.compress`` does here, and what must *not*
 decision:
 
 * nothing small (under ``MIN_SIZE`` bytes: a one-visit push's answer is about 250 — gzip would add work and bytes),
-  nothing streamed (an export), nothing already encoded, nothing with an ETag (a record's ETag names its exact
-  bytes: ``If-Match`` compares them strongly);
+  nothing streamed (an export), nothing already encoded, nothing with a strong ETag (a record's ETag names its exact
+  bytes: ``If-Match`` compares them strongly; a weak one, the officer shell's, names only what the text means);
 * no page of a signed-in browser session (BREACH): a supervisor page carries the CSRF token beside text the user
   typed, and compressing both lets an attacker who can inject text and watch sizes guess the token. The pages that
   are compressed carry no secret: public (cookieless) answers, the officer shell (no user data: fieldlog/officer),
@@ -84,7 +84,7 @@ def compress(response):
         response.status_code < 200
         or response.status_code in (204, 206, 304)
         or "Content-Encoding" in response.headers
-        or "ETag" in response.headers
+        or not response.headers.get("ETag", "W/").startswith("W/")
         or response.mimetype not in COMPRESSIBLE
     ):
         return response

@@ -3,6 +3,11 @@
 The shell carries no user data: the app signs in with a bearer token kept in IndexedDB, never the cookie session,
 so the same cached page serves every officer offline. The service worker's text names the app version (a hash of
 every precached file), so any change to the shell makes the browser install a new worker and the page offer a reload.
+
+All three answers carry a weak ETag of their text (``revalidated``) and answer ``If-None-Match`` with a 304: they
+stay ``no-cache``, but the worker's precache, which revalidates the shell the page has just loaded, and the
+browser's update checks of ``/sw.js`` pay only headers while nothing changed (issue 14). Weak, because the same text
+goes out in Brotli, gzip or plain (fieldlog/compression.py) — one meaning, not one byte sequence.
 """
 
 from __future__ import annotations
@@ -17,6 +22,12 @@ from fieldlog.officer.shell import PRELOAD_MODULES, SHELL_STATIC, STATIC, SW_SOU
 bp = Blueprint("officer", __name__)
 
 NO_CACHE = "no-cache"
+
+
+def revalidated(response: Response) -> Response:
+    """The response with a weak ETag of its text, or a 304 when the request's ``If-None-Match`` names it."""
+    response.add_etag(weak=True)
+    return response.make_conditional(request)
 
 
 def shell_urls() -> list[str]:
@@ -55,7 +66,7 @@ def shell():
         )
     )
     response.headers["Cache-Control"] = NO_CACHE
-    return response
+    return revalidated(response)
 
 
 @bp.get("/app/manifest.webmanifest")
@@ -85,10 +96,12 @@ def manifest():
         "theme_color": "#0b4f9c",
         "icons": icons,
     }
-    return Response(
-        json.dumps(body, ensure_ascii=False),
-        mimetype="application/manifest+json",
-        headers={"Cache-Control": NO_CACHE},
+    return revalidated(
+        Response(
+            json.dumps(body, ensure_ascii=False),
+            mimetype="application/manifest+json",
+            headers={"Cache-Control": NO_CACHE},
+        )
     )
 
 
@@ -108,8 +121,10 @@ def service_worker():
     )
     if request.args.get("classic"):
         source = source.replace(SW_IMPORT, "const syncInWorker = null;", 1)
-    return Response(
-        source,
-        mimetype="text/javascript",
-        headers={"Cache-Control": NO_CACHE, "Service-Worker-Allowed": url_for("officer.shell")},
+    return revalidated(
+        Response(
+            source,
+            mimetype="text/javascript",
+            headers={"Cache-Control": NO_CACHE, "Service-Worker-Allowed": url_for("officer.shell")},
+        )
     )

@@ -85,3 +85,21 @@ def test_page_only_security_headers_stay_off_static_files_but_not_off_pages_or_t
         headers = client.get(url).headers
         assert "script-src 'self'" in headers["Content-Security-Policy"], url
         assert headers["X-Content-Type-Options"] == "nosniff", url
+
+
+def test_shell_worker_and_manifest_answer_a_revalidation_with_a_304_until_they_change(app, client):
+    """The worker's precache revalidates the shell the page has just loaded, and the browser's update checks the
+    worker: while nothing changed they pay only headers. Weak ETags: the same text goes out compressed or not."""
+    for url in ("/app", "/sw.js", "/app/manifest.webmanifest"):
+        first = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        etag = first.headers["ETag"]
+        assert etag.startswith('W/"'), url
+        assert first.headers["Content-Encoding"] == "br"
+        assert client.get(url).headers["ETag"] == etag  # plain or compressed: one text
+        again = client.get(url, headers={"If-None-Match": etag, "Accept-Encoding": "br"})
+        assert (again.status_code, again.get_data()) == (304, b""), url
+        assert again.headers["Cache-Control"] == "no-cache"
+    worker = client.get("/sw.js").headers["ETag"]
+    app.config["OFFICER_APP_VERSION"] = "2"
+    changed = client.get("/sw.js", headers={"If-None-Match": worker})
+    assert changed.status_code == 200 and changed.headers["ETag"] != worker
