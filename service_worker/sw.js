@@ -12,7 +12,8 @@ import { syncInWorker } from "/static/js/sync.js"; // classic fallback: the serv
 
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
-// What the server decides (config.js reads it here, as the page reads the shell's data-config).
+// What the server decides (config.js reads it here, as the page reads the shell's data-config): the part the worker's
+// modules read — no kiosk questionnaires, no words to show (fieldlog/officer/views.py worker_config).
 globalThis.FIELDLOG_CONFIG = __CONFIG__;
 const PREFIX = "fieldlog-officer-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;

@@ -105,6 +105,19 @@ def manifest():
     )
 
 
+def worker_config() -> dict:
+    """The part of the shell's config that the worker's own modules read (sync.js and what it imports: each record
+    type's wire fields and defaults, the key entries are sealed for): all of it but the survey kiosk's questionnaires
+    and the words the page shows (``labels``) — the worker draws nothing, and its text is fetched on every install."""
+    from fieldlog.sync.records import RECORDS
+
+    config = shell_config()
+    out = {name: value for name, value in config.items() if name != "survey"}
+    for name in RECORDS:
+        out[name] = {key: value for key, value in config[name].items() if key != "labels"}
+    return out
+
+
 # The worker imports the page's sync module (a module worker, so that Background Sync uploads by itself). A browser
 # that cannot run module workers registers ``/sw.js?classic=1``: the same worker without the import, which only
 # asks open pages to sync.
@@ -117,7 +130,7 @@ def service_worker():
     source = (
         source.replace('"__VERSION__"', json.dumps(app_version()))
         .replace("__PRECACHE__", json.dumps(shell_urls()))
-        .replace("__CONFIG__", json.dumps(shell_config()))
+        .replace("__CONFIG__", json.dumps(worker_config()))
     )
     if request.args.get("classic"):
         source = source.replace(SW_IMPORT, "const syncInWorker = null;", 1)

@@ -103,3 +103,15 @@ def test_shell_worker_and_manifest_answer_a_revalidation_with_a_304_until_they_c
     app.config["OFFICER_APP_VERSION"] = "2"
     changed = client.get("/sw.js", headers={"If-None-Match": worker})
     assert changed.status_code == 200 and changed.headers["ETag"] != worker
+
+
+def test_the_worker_gets_the_config_its_modules_read_without_the_kiosk_or_the_words_it_never_shows(client):
+    html = client.get("/app").get_data(as_text=True)
+    page = json.loads(re.search(r"data-config='([^']*)'", html).group(1).replace("&#34;", '"').replace("&#39;", "'"))
+    body = client.get("/sw.js").get_data(as_text=True)
+    worker = json.loads(re.search(r"globalThis\.FIELDLOG_CONFIG = (\{.*\});\n", body).group(1))
+    assert "survey" in page and "survey" not in worker
+    assert "labels" in page["activity"] and "labels" not in worker["activity"]
+    for kind in ("visit", "activity"):  # outbox.js: wire fields and defaults; the limits too
+        assert worker[kind] == {key: value for key, value in page[kind].items() if key != "labels"}
+    assert worker["sealed"] == page["sealed"] and worker["timezone"] == page["timezone"]
