@@ -18,7 +18,10 @@ serves compressed copies only when they exist beside the file, so ``build`` make
   so a browser never asks for it again until it changes (its name changes with it). JavaScript modules keep their
   names: they import each other by relative URL (``./api.js``), which a hashed name would break, and the officer
   app's service worker already keeps them until the next version. Unhashed names are ``no-cache``, as Flask served
-  them: revalidated each time (a 304 costs only headers).
+  them: revalidated each time (a 304 costs only headers);
+* every file's Subresource Integrity value (``sha256-…`` of the bytes served) is kept in
+  ``app.extensions["static_integrity"]``: the officer app's worker takes a file from the browser's HTTP cache for its
+  precache, with no request at all, when that copy's bytes are this version's (fieldlog/officer/views.py).
 
 Minified, because the comments that explain the app's modules are a third of their Brotli'd bytes, paid on every
 phone's first load (issue 14): rjsmin and rcssmin (pure Python, the minifiers django-compressor and webassets use)
@@ -35,6 +38,7 @@ minified.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
@@ -87,22 +91,25 @@ def minified(name: str, data: bytes) -> bytes:
     return data
 
 
-def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str]]:
-    """The build folder for these files (made when missing) and the hashed name of each file that has one."""
+def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The build folder for these files (made when missing), the hashed name of each file that has one, and each
+    file's Subresource Integrity value (``sha256-…`` of the bytes served, before any compression)."""
     from whitenoise.compress import Compressor, brotli_installed
 
     contents = {name: minified(name, path.read_bytes()) for name, path in files.items()}
     # The folder's name says what it holds: the files, and how they were built.
     whole = hashlib.sha256(f"{RECIPE} brotli={brotli_installed}\0".encode())
     hashed: dict[str, str] = {}
+    integrity: dict[str, str] = {}
     for name, data in contents.items():
-        digest = hashlib.sha256(data).hexdigest()
-        whole.update(f"{name}\0{digest}\0".encode())
+        digest = hashlib.sha256(data)
+        whole.update(f"{name}\0{digest.hexdigest()}\0".encode())
+        integrity[name] = "sha256-" + base64.b64encode(digest.digest()).decode()
         if not name.endswith(UNHASHED_SUFFIXES):
-            hashed[name] = hashed_name(name, digest)
+            hashed[name] = hashed_name(name, digest.hexdigest())
     target = into / whole.hexdigest()[:16]
     if (target / COMPLETE).exists():
-        return target, hashed
+        return target, hashed, integrity
     into.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=into))
     try:
@@ -127,7 +134,7 @@ def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str]]:
     for old in into.iterdir():
         if old != target and old.stat().st_mtime < time.time() - STALE_BUILD_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
-    return target, hashed
+    return target, hashed, integrity
 
 
 def _add_headers(headers, path: str, url: str) -> None:
@@ -142,10 +149,10 @@ def init_app(app: Flask) -> None:
     files = sources(app)
     into = Path(app.config.get("STATIC_BUILD_DIR") or ROOT / "instance" / "static-build")
     try:
-        root, hashed = build(files, into)
+        root, hashed, integrity = build(files, into)
     except OSError:
         log.warning("static files: cannot build %s; serving them uncompressed", into, exc_info=True)
-        root, hashed = None, {}
+        root, hashed, integrity = None, {}, {}
     prefix = (app.static_url_path or "/static").strip("/") + "/"
     server = WhiteNoise(
         app.wsgi_app,
@@ -159,6 +166,8 @@ def init_app(app: Flask) -> None:
     else:
         server.add_files(app.static_folder, prefix=prefix)
     app.wsgi_app = server
+    # What the officer app's service worker checks its precache against (fieldlog/officer/views.py).
+    app.extensions["static_integrity"] = integrity
 
     @app.url_defaults
     def hashed_static_names(endpoint: str, values: dict) -> None:

@@ -36,6 +36,13 @@ def shell_urls() -> list[str]:
     ]
 
 
+def precache_integrity() -> dict[str, str]:
+    """Each precached static file's Subresource Integrity value, by URL (fieldlog/static_files.py): the worker takes a
+    file the browser already holds from its HTTP cache when it matches, and fetches it only when it does not."""
+    integrity = current_app.extensions.get("static_integrity", {})
+    return {url_for("static", filename=name): integrity[name] for name in SHELL_STATIC if name in integrity}
+
+
 def app_version() -> str:
     """A hash of the service worker, every shell file and the config the server gives the app (plus
     OFFICER_APP_VERSION, to force an update): a change to any of them makes every phone offer a reload."""
@@ -130,6 +137,7 @@ def service_worker():
     source = (
         source.replace('"__VERSION__"', json.dumps(app_version()))
         .replace("__PRECACHE__", json.dumps(shell_urls()))
+        .replace("__INTEGRITY__", json.dumps(precache_integrity()))
         .replace("__CONFIG__", json.dumps(worker_config()))
     )
     if request.args.get("classic"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 
@@ -115,3 +117,14 @@ def test_the_worker_gets_the_config_its_modules_read_without_the_kiosk_or_the_wo
     for kind in ("visit", "activity"):  # outbox.js: wire fields and defaults; the limits too
         assert worker[kind] == {key: value for key, value in page[kind].items() if key != "labels"}
     assert worker["sealed"] == page["sealed"] and worker["timezone"] == page["timezone"]
+
+
+def test_the_worker_knows_the_integrity_of_every_precached_static_file_as_served(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+    integrity = json.loads(re.search(r"const INTEGRITY = (\{.*?\});", body).group(1))
+    assert set(integrity) == {url for url in precache if url.startswith("/static/")}
+    for url, value in integrity.items():
+        with client.get(url, headers={"Accept-Encoding": "identity"}) as response:
+            served = response.get_data()
+        assert value == "sha256-" + base64.b64encode(hashlib.sha256(served).digest()).decode(), url
