@@ -25,6 +25,6 @@ export default [
   {
     // The service worker's text is a template: the server fills in these placeholders before serving it.
     files: ["service_worker/sw.js"],
-    languageOptions: { globals: { __PRECACHE__: "readonly", __CONFIG__: "readonly" } },
+    languageOptions: { globals: { __PRECACHE__: "readonly", __INTEGRITY__: "readonly", __CONFIG__: "readonly" } },
   },
 ];

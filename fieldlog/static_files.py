@@ -6,9 +6,10 @@ saves a sixth more than gzip on the app's JavaScript), ETag and Last-Modified wi
 serves compressed copies only when they exist beside the file, so ``build`` makes them once:
 
 * every file of ``static/`` is copied into a build folder named by a hash of all of their contents
-  (``FIELDLOG_STATIC_BUILD_DIR``, by default the checkout's ``instance/static-build``), with WhiteNoise's own
-  compressor writing a ``.br`` and a ``.gz`` beside each file worth it; a gunicorn worker that finds the folder
-  already built uses it, so a restart or a second worker costs a scan. (The Leaflet package's files,
+  (``FIELDLOG_STATIC_BUILD_DIR``, by default the checkout's ``instance/static-build``), JavaScript and CSS minified
+  on the way (``minified``), with WhiteNoise's own compressor writing a ``.br`` and a ``.gz`` beside each file worth
+  it; a gunicorn worker that finds the folder already built uses it, so a restart or a second worker costs a scan.
+  (The Leaflet package's files,
   /static/vendor/leaflet/, stay with ``fieldlog/vendor.py``, read into memory and gzipped by
   ``fieldlog/compression.py``: they are not in the officer app's first load, and a response that holds no open file
   is what its tests ask for);
@@ -17,16 +18,27 @@ serves compressed copies only when they exist beside the file, so ``build`` make
   so a browser never asks for it again until it changes (its name changes with it). JavaScript modules keep their
   names: they import each other by relative URL (``./api.js``), which a hashed name would break, and the officer
   app's service worker already keeps them until the next version. Unhashed names are ``no-cache``, as Flask served
-  them: revalidated each time (a 304 costs only headers).
+  them: revalidated each time (a 304 costs only headers);
+* every file's Subresource Integrity value (``sha256-…`` of the bytes served) is kept in
+  ``app.extensions["static_integrity"]``: the officer app's worker takes a file from the browser's HTTP cache for its
+  precache, with no request at all, when that copy's bytes are this version's (fieldlog/officer/views.py).
+
+Minified, because the comments that explain the app's modules are a third of their Brotli'd bytes, paid on every
+phone's first load (issue 14): rjsmin and rcssmin (pure Python, the minifiers django-compressor and webassets use)
+strip comments and whitespace and rename nothing, so a served module is its source's program, token for token — the
+sources in ``static/`` stay as they are, for readers; tests/unit/test_static_minify.py proves, with a real
+JavaScript parser, that every minified module parses to the same syntax tree as its source.
 
 Security headers: WhiteNoise's answers never pass Flask's ``after_request``; they carry what a script, style sheet or
 image needs (``X-Content-Type-Options: nosniff``, fieldlog/security.py says why the page-only policies are left off)
 and never a cookie (static files are cookieless, as before). No ``Access-Control-Allow-Origin``.
-When the build folder cannot be written, the files are served from ``static/`` as they are, uncompressed.
+When the build folder cannot be written, the files are served from ``static/`` as they are, uncompressed and not
+minified.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
@@ -47,7 +59,7 @@ HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
 UNHASHED_SUFFIXES = (".js", ".mjs", ".map")
 COMPLETE = ".complete"
 STALE_BUILD_SECONDS = 24 * 3600
-RECIPE = "1"  # change when build() changes what it writes
+RECIPE = "2"  # change when build() changes what it writes (2: JavaScript and CSS minified)
 
 
 def sources(app: Flask) -> dict[str, Path]:
@@ -65,22 +77,39 @@ def hashed_name(name: str, digest: str) -> str:
     return f"{stem}.{digest[:12]}.{suffix}" if dot else f"{name}.{digest[:12]}"
 
 
-def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str]]:
-    """The build folder for these files (made when missing) and the hashed name of each file that has one."""
+def minified(name: str, data: bytes) -> bytes:
+    """What is served for a file of ``static/``: JavaScript and CSS without comments and needless whitespace (rjsmin,
+    rcssmin: nothing renamed, nothing reordered); any other file as it is."""
+    if name.endswith(".js"):
+        import rjsmin
+
+        return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8")
+    if name.endswith(".css"):
+        import rcssmin
+
+        return rcssmin.cssmin(data.decode("utf-8")).encode("utf-8")
+    return data
+
+
+def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The build folder for these files (made when missing), the hashed name of each file that has one, and each
+    file's Subresource Integrity value (``sha256-…`` of the bytes served, before any compression)."""
     from whitenoise.compress import Compressor, brotli_installed
 
-    contents = {name: path.read_bytes() for name, path in files.items()}
+    contents = {name: minified(name, path.read_bytes()) for name, path in files.items()}
     # The folder's name says what it holds: the files, and how they were built.
     whole = hashlib.sha256(f"{RECIPE} brotli={brotli_installed}\0".encode())
     hashed: dict[str, str] = {}
+    integrity: dict[str, str] = {}
     for name, data in contents.items():
-        digest = hashlib.sha256(data).hexdigest()
-        whole.update(f"{name}\0{digest}\0".encode())
+        digest = hashlib.sha256(data)
+        whole.update(f"{name}\0{digest.hexdigest()}\0".encode())
+        integrity[name] = "sha256-" + base64.b64encode(digest.digest()).decode()
         if not name.endswith(UNHASHED_SUFFIXES):
-            hashed[name] = hashed_name(name, digest)
+            hashed[name] = hashed_name(name, digest.hexdigest())
     target = into / whole.hexdigest()[:16]
     if (target / COMPLETE).exists():
-        return target, hashed
+        return target, hashed, integrity
     into.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=into))
     try:
@@ -105,7 +134,7 @@ def build(files: dict[str, Path], into: Path) -> tuple[Path, dict[str, str]]:
     for old in into.iterdir():
         if old != target and old.stat().st_mtime < time.time() - STALE_BUILD_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
-    return target, hashed
+    return target, hashed, integrity
 
 
 def _add_headers(headers, path: str, url: str) -> None:
@@ -120,10 +149,10 @@ def init_app(app: Flask) -> None:
     files = sources(app)
     into = Path(app.config.get("STATIC_BUILD_DIR") or ROOT / "instance" / "static-build")
     try:
-        root, hashed = build(files, into)
+        root, hashed, integrity = build(files, into)
     except OSError:
         log.warning("static files: cannot build %s; serving them uncompressed", into, exc_info=True)
-        root, hashed = None, {}
+        root, hashed, integrity = None, {}, {}
     prefix = (app.static_url_path or "/static").strip("/") + "/"
     server = WhiteNoise(
         app.wsgi_app,
@@ -137,6 +166,8 @@ def init_app(app: Flask) -> None:
     else:
         server.add_files(app.static_folder, prefix=prefix)
     app.wsgi_app = server
+    # What the officer app's service worker checks its precache against (fieldlog/officer/views.py).
+    app.extensions["static_integrity"] = integrity
 
     @app.url_defaults
     def hashed_static_names(endpoint: str, values: dict) -> None:

@@ -1,6 +1,9 @@
-/* fieldlog officer app service worker (served at /sw.js; the server fills in VERSION and PRECACHE).
+/* fieldlog officer app service worker (served at /sw.js; the server fills in VERSION, PRECACHE and INTEGRITY).
  *
- * - The shell is precached into a versioned cache during install, and install waits for it.
+ * - The shell is precached into a versioned cache during install, and install waits for it. A static file whose
+ *   bytes the server vouches for (INTEGRITY: its SRI hash) is taken from the browser's HTTP cache when the copy there
+ *   matches — on a first visit the page has just loaded most of them, and an update changes few — and fetched only
+ *   when it does not; the shell page and the manifest are revalidated (a 304 when unchanged).
  * - A new worker waits: the page shows "new version — reload" and only the officer's tap sends SKIP_WAITING.
  * - Navigations to the app: network first with a short timeout, the cached shell as fallback.
  * - Precached files from the shell cache; other static files (the map library) stale-while-revalidate. The API never
@@ -12,7 +15,9 @@ import { syncInWorker } from "/static/js/sync.js"; // classic fallback: the serv
 
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
-// What the server decides (config.js reads it here, as the page reads the shell's data-config).
+const INTEGRITY = __INTEGRITY__;
+// What the server decides (config.js reads it here, as the page reads the shell's data-config): the part the worker's
+// modules read — no kiosk questionnaires, no words to show (fieldlog/officer/views.py worker_config).
 globalThis.FIELDLOG_CONFIG = __CONFIG__;
 const PREFIX = "fieldlog-officer-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
@@ -21,11 +26,7 @@ const SHELL_URL = PRECACHE[0];
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches
-      .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
-  );
+  event.waitUntil(precache());
   // Where the browser can (the Service Worker Static Routing API), it serves the shell's static files from this
   // version's cache itself, without running this worker's fetch handler for each of them: a cold start's modules and
   // style sheets arrive while the worker is still busy with the navigation. The same answers as staleWhileRevalidate
@@ -39,6 +40,29 @@ self.addEventListener("install", (event) => {
     );
   }
 });
+
+// Every file first, then into the cache: a failed fetch fails the install and leaves nothing half-stored.
+async function precache() {
+  const responses = await Promise.all(PRECACHE.map(precacheFetch));
+  const cache = await caches.open(SHELL_CACHE);
+  await Promise.all(responses.map((response, i) => cache.put(PRECACHE[i], response)));
+}
+
+async function precacheFetch(url) {
+  const integrity = INTEGRITY[url];
+  if (integrity) {
+    // The HTTP cache's copy, whatever its age, if its bytes are this version's (a mismatch is a network error).
+    try {
+      const cached = await fetch(new Request(url, { cache: "force-cache", integrity }));
+      if (cached.ok) return cached;
+    } catch {
+      // not cached, or an older version's bytes: from the server below
+    }
+  }
+  const response = await fetch(new Request(url, integrity ? { cache: "reload", integrity } : { cache: "no-cache" }));
+  if (!response.ok) throw new Error(`precache: ${url} answered ${response.status}`);
+  return response;
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(

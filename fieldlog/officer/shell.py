@@ -1,10 +1,11 @@
 """What the officer app's shell is made of, and what the server tells it — each decided here, once.
 
-- ``SHELL_MODULES``: every ES module of the app, found on disk (``static/js`` without the supervisor pages'
-  scripts). The service worker's precache list and the app version come from it, and the shell's ``modulepreload``
-  tags from the modules ``app.js`` imports statically (``PRELOAD_MODULES``): the lock screen's, which a cold start
-  draws first. ``main.js`` (the rest of the app) and the views it imports on first use are precached but not
-  preloaded, so a cold start reads only what the lock screen needs. A new view module needs no edit anywhere else.
+- ``SHELL_MODULES``: every ES module of the app, found on disk (``static/js`` without the scripts of server-rendered
+  pages, ``NOT_SHELL``: the supervisor's, and the survey respondent's public page's). The service worker's precache
+  list and the app version come from it, and the shell's ``modulepreload`` tags from the modules ``app.js`` imports
+  statically (``PRELOAD_MODULES``): the lock screen's, which a cold start draws first. ``main.js`` (the rest of the
+  app) and the views it imports on first use are precached but not preloaded, so a cold start reads only what the
+  lock screen needs. A new view module needs no edit anywhere else.
 - ``shell_config()``: what the server decides and the app must not hard-code — for each synced record type of
   ``fieldlog.sync.records`` (visit, activity): its wire fields, defaults, bounds and code lists (read from its input
   schema), its time limits (the visit's configured by operators, ``FIELDLOG_VISIT_*``; the activity's fixed by SPEC
@@ -32,8 +33,10 @@ STATIC = ROOT / "static"
 SW_SOURCE = ROOT / "service_worker" / "sw.js"
 TEMPLATE = ROOT / "templates" / "officer" / "app.html"
 ENTRY_MODULE = "js/app.js"
-# Scripts under static/js that are not the officer app's (server-rendered pages load them themselves).
-NOT_SHELL = ("js/supervisor/",)
+# Scripts under static/js that are not the officer app's (server-rendered pages load them themselves): the
+# supervisor's pages, and the public respondent page's map (templates/surveys/respond.html) — no phone of an officer
+# runs it, and precaching it cost every first load its bytes.
+NOT_SHELL = ("js/supervisor/", "js/survey/")
 
 
 def _shell_modules() -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import re
 
 import brotli
 
-from fieldlog import compression
+from fieldlog import compression, static_files
 from tests.api.sync_support import push, upsert, visit_data
 from tests.conftest import PASSWORD
 
@@ -32,7 +32,7 @@ def test_static_files_come_compressed_as_the_client_accepts_and_the_same_once_de
         assert "Set-Cookie" not in response.headers
         assert "Access-Control-Allow-Origin" not in response.headers
     with open(app.static_folder + "/js/app.js", "rb") as f:
-        assert source == f.read()
+        assert source == static_files.minified("js/app.js", f.read())
 
 
 def test_content_hashed_names_are_cached_for_good_and_plain_names_revalidated(client, app):
@@ -121,3 +121,23 @@ def test_every_endpoint_the_header_rules_name_exists(app):
 
     named = compression.NEVER | compression.NO_SECRET_PAGES | security.NUL_CHECKED_BY_ENDPOINT
     assert named - set(app.view_functions) == set()
+
+
+def test_officer_shell_worker_and_manifest_go_in_brotli_when_accepted_and_the_same_once_decompressed(client):
+    for url in ("/app", "/sw.js", "/sw.js?classic=1", "/app/manifest.webmanifest"):
+        plain = client.get(url).get_data()
+        for _ in range(2):  # compressed once, then answered from memory: the same bytes
+            best = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+            assert best.headers["Content-Encoding"] == "br", url
+            assert "Accept-Encoding" in best.headers["Vary"]
+            assert brotli.decompress(best.get_data()) == plain
+        assert len(best.get_data()) < len(gzip.compress(plain, compression.LEVEL))
+        refused = client.get(url, headers={"Accept-Encoding": "br;q=0, gzip"})
+        assert refused.headers["Content-Encoding"] == "gzip"
+
+
+def test_answers_made_per_request_stay_gzip_even_where_brotli_is_accepted(client, officer, hotspot, auth):
+    headers = auth(officer, **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+    many = push(client, headers, *(upsert(data=visit_data(hotspot)) for _ in range(20)))
+    assert many.headers["Content-Encoding"] == "gzip"
+    assert [r["status"] for r in json.loads(gzip.decompress(many.get_data()))["results"]] == ["applied"] * 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 
@@ -85,3 +87,44 @@ def test_page_only_security_headers_stay_off_static_files_but_not_off_pages_or_t
         headers = client.get(url).headers
         assert "script-src 'self'" in headers["Content-Security-Policy"], url
         assert headers["X-Content-Type-Options"] == "nosniff", url
+
+
+def test_shell_worker_and_manifest_answer_a_revalidation_with_a_304_until_they_change(app, client):
+    """The worker's precache revalidates the shell the page has just loaded, and the browser's update checks the
+    worker: while nothing changed they pay only headers. Weak ETags: the same text goes out compressed or not."""
+    for url in ("/app", "/sw.js", "/app/manifest.webmanifest"):
+        first = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        etag = first.headers["ETag"]
+        assert etag.startswith('W/"'), url
+        assert first.headers["Content-Encoding"] == "br"
+        assert client.get(url).headers["ETag"] == etag  # plain or compressed: one text
+        again = client.get(url, headers={"If-None-Match": etag, "Accept-Encoding": "br"})
+        assert (again.status_code, again.get_data()) == (304, b""), url
+        assert again.headers["Cache-Control"] == "no-cache"
+    worker = client.get("/sw.js").headers["ETag"]
+    app.config["OFFICER_APP_VERSION"] = "2"
+    changed = client.get("/sw.js", headers={"If-None-Match": worker})
+    assert changed.status_code == 200 and changed.headers["ETag"] != worker
+
+
+def test_the_worker_gets_the_config_its_modules_read_without_the_kiosk_or_the_words_it_never_shows(client):
+    html = client.get("/app").get_data(as_text=True)
+    page = json.loads(re.search(r"data-config='([^']*)'", html).group(1).replace("&#34;", '"').replace("&#39;", "'"))
+    body = client.get("/sw.js").get_data(as_text=True)
+    worker = json.loads(re.search(r"globalThis\.FIELDLOG_CONFIG = (\{.*\});\n", body).group(1))
+    assert "survey" in page and "survey" not in worker
+    assert "labels" in page["activity"] and "labels" not in worker["activity"]
+    for kind in ("visit", "activity"):  # outbox.js: wire fields and defaults; the limits too
+        assert worker[kind] == {key: value for key, value in page[kind].items() if key != "labels"}
+    assert worker["sealed"] == page["sealed"] and worker["timezone"] == page["timezone"]
+
+
+def test_the_worker_knows_the_integrity_of_every_precached_static_file_as_served(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+    integrity = json.loads(re.search(r"const INTEGRITY = (\{.*?\});", body).group(1))
+    assert set(integrity) == {url for url in precache if url.startswith("/static/")}
+    for url, value in integrity.items():
+        with client.get(url, headers={"Accept-Encoding": "identity"}) as response:
+            served = response.get_data()
+        assert value == "sha256-" + base64.b64encode(hashlib.sha256(served).digest()).decode(), url
