@@ -123,18 +123,22 @@ WATCH_UNLOCK = """() => {
   }).observe(document.getElementById('main'), { childList: true, subtree: true });
 }"""
 # The lock screen's own mark (app.js); a tree from before it marked the lock screen `fieldlog-interactive`.
+# With the navigation's own timing, the same for any tree: when its answer was in (responseEnd) and when the page was
+# parsed (domInteractive; the lock screen's modules run after it).
 MARKS = """() => {
   const at = (name) => performance.getEntriesByName(name).map((e) => e.startTime).pop() ?? null;
+  const navigation = performance.getEntriesByType('navigation')[0];
   return { lock: at('fieldlog-lock-ready') ?? at('fieldlog-interactive'), unlocked: at('fieldlog-unlocked'),
-           view: at('fieldlog-data-view'), ...window.__unlock };
+           view: at('fieldlog-data-view'), response: navigation.responseEnd, parsed: navigation.domInteractive,
+           ...window.__unlock };
 }"""
 
 
 def cold_open(context, base: str) -> dict[str, float | None]:
     """Open the app in a new tab, wait for the lock screen, unlock it and wait for the hot spots. In ms: ``lock`` from
-    navigation start to the lock screen drawn and ready for the PIN; ``unlock`` from the PIN's submit to the first
-    data view drawn (PBKDF2 included); ``after_key`` from the key in memory to that view (None for a tree without the
-    marks)."""
+    navigation start to the lock screen drawn and ready for the PIN; ``response`` and ``parsed`` to the navigation's
+    answer received and the page parsed, on the way there; ``unlock`` from the PIN's submit to the first data view
+    drawn (PBKDF2 included); ``after_key`` from the key in memory to that view (None for a tree without the marks)."""
     page = context.new_page()
     page.goto(base + "/app")
     page.get_by_role("heading", name="Appen är låst").wait_for()
@@ -146,6 +150,8 @@ def cold_open(context, base: str) -> dict[str, float | None]:
     page.close()
     return {
         "lock": marks["lock"],
+        "response": marks["response"],
+        "parsed": marks["parsed"],
         "unlock": marks["view"] - marks["submit"],
         "after_key": marks["view"] - marks["unlocked"] if marks["unlocked"] is not None else None,
     }

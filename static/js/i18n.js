@@ -843,7 +843,12 @@ const partsOptions = {
   second: "2-digit",
   weekday: "short",
 };
-let partsFormatter = new Intl.DateTimeFormat("en-GB", { ...partsOptions, timeZone: TIMEZONE });
+// Made on first use, not as the module loads: the first Intl.DateTimeFormat with a time zone brings ICU's zone data
+// up (25–60 ms after a browser restart on the development machine, timed with performance marks around it), and the
+// lock screen, drawn from this module's words before the rest of the app loads, shows no time.
+let partsFormatter = null;
+const zoneFormatter = () =>
+  (partsFormatter ||= new Intl.DateTimeFormat("en-GB", { ...partsOptions, timeZone: TIMEZONE }));
 
 /** Show times in this zone (the area's); an unknown zone name keeps the current one. */
 export function setTimezone(zone) {
@@ -860,7 +865,8 @@ const WEEKDAYS = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 /** Wall-clock parts of an instant in the area's zone: {y, mo, d, h, mi, s, weekday (ISO 1..7)}. */
 export function zonedParts(date) {
-  const p = Object.fromEntries(partsFormatter.formatToParts(date).map((x) => [x.type, x.value]));
+  const parts = zoneFormatter().formatToParts(date);
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
   return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second, weekday: WEEKDAYS[p.weekday] };
 }
 

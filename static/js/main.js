@@ -13,7 +13,8 @@ import { onSyncChange, startTriggers, state as syncState, syncNow } from "./sync
 import { brand, langButton } from "./views/bar.js";
 import { renderHotspots } from "./views/hotspots.js";
 import { clearError, prefetch, redrawBanners, setBanner, showError, teardown, updateLive } from "./views/shared.js";
-import { renderLock, renderSetPin } from "./views/lock.js";
+import { renderLock } from "./views/lock.js";
+import { renderSetPin } from "./views/pin.js";
 import { renderSignIn } from "./views/signin.js";
 import { isUnlocked, needsPin, readLock } from "./vault.js";
 

@@ -81,15 +81,14 @@ async function transaction(names, mode, options) {
 // Open at once in the page: the first view waits for IndexedDB, so opening it overlaps with loading the other
 // modules.
 if (typeof window !== "undefined") openDb().catch(() => undefined);
-// In the service worker (which imports this module), when it serves a navigation to the app: after a browser restart
-// the worker starts for that navigation, well before the page runs this module, and the open (asynchronous: the
-// worker's own fetch handler answers meanwhile) brings the origin's IndexedDB up from disk — the slowest part of a
-// cold start (bench/cold_start.py). Only the active worker gets fetch events, and the page it serves opens the same
-// version: a new worker's install never opens (and so never upgrades) the database under a page still running.
-else if (typeof self !== "undefined" && "clients" in self) {
-  self.addEventListener("fetch", (event) => {
-    if (event.request.mode === "navigate") openDb().catch(() => undefined);
-  });
+// In the service worker (which imports this module): the active worker opens it as it starts. After a browser restart
+// the browser starts the worker for a navigation to the app — even one its static route answers from the cache
+// (sw.js) — in a process of its own, well before the page runs this module, and the open (asynchronous: nothing
+// waits for it) brings the origin's IndexedDB up from disk, the slowest part of a cold start (bench/cold_start.py).
+// Only the active worker: the pages it serves open the same version, while a new worker's install must never open
+// (and so upgrade) the database under a page still running.
+else if (typeof self !== "undefined" && "clients" in self && self.serviceWorker?.state === "activated") {
+  openDb().catch(() => undefined);
 }
 
 /**

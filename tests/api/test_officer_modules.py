@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from fieldlog.officer.shell import PRELOAD_MODULES, SHELL_MODULES, STATIC, SW_SOURCE
+from fieldlog.officer.shell import ENTRY_MODULE, PRELOAD_MODULES, SHELL_MODULES, STATIC, SW_SOURCE, static_imports
 from fieldlog.visits.models import ACTIVITIES, ENTRIES, MODES, OBSERVATIONS
 from fieldlog.visits.schemas import VisitInputSchema
 
@@ -54,6 +54,15 @@ def test_every_module_the_app_and_its_worker_import_is_in_the_one_list_and_preca
     # its views, sync, the outbox), loaded once it is drawn, is not (but is precached, above).
     assert {"js/views/lock.js", "js/vault.js", "js/storage.js", "js/i18n.js"} <= preloaded
     assert not {"js/main.js", "js/sync.js", "js/api.js", "js/views/hotspots.js", "js/views/map.js"} & preloaded
+
+
+def test_the_lock_screen_loads_without_the_pin_choice_the_session_or_the_lock_triggers():
+    """Issue 14: a cold start's first screen from as few modules as it needs. Choosing a PIN and the passkey's offer
+    and card (views/pin.js), the session and the lock's triggers load with the rest of the app (main.js)."""
+    first_screen = set(static_imports(ENTRY_MODULE))
+    assert {"js/views/lock.js", "js/vault.js", "js/i18n.js", "js/views/forms.js"} <= first_screen
+    assert not {"js/views/pin.js", "js/session.js", "js/lock.js", "js/main.js"} & first_screen
+    assert {"js/views/pin.js", "js/session.js", "js/lock.js"} <= imported(STATIC / "js" / "main.js")
 
 
 def test_the_module_list_is_the_files_on_disk_so_a_new_view_needs_no_other_edit():

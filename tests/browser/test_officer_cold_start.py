@@ -52,6 +52,44 @@ def test_after_a_browser_restart_offline_the_lock_screen_draws_before_the_rest_o
         context.close()
 
 
+# How the navigation to the app was answered: "cache" by the browser's static route, "worker" by its fetch handler.
+ANSWERED_BY = """() => {
+  const navigation = performance.getEntriesByType('navigation')[0];
+  return navigation.workerMatchedSourceType || (navigation.workerStart > 0 ? 'worker' : 'no worker');
+}"""
+
+
+def test_after_a_browser_restart_the_browser_answers_the_app_from_the_cache_without_waiting_for_the_worker(
+    browser_type, browser_type_launch_args, live_server, officer, hotspot, tmp_path
+):
+    profile = tmp_path / "profile"
+    context = browser_type.launch_persistent_context(profile, **browser_type_launch_args)
+    page = context.pages[0] if context.pages else context.new_page()
+    sign_in(page, live_server)
+    expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
+    context.close()
+
+    context = browser_type.launch_persistent_context(profile, **browser_type_launch_args)
+    try:
+        context.set_offline(True)
+        page = context.new_page()
+        page.goto(live_server + "/app")
+        expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+        # The worker was not running: the browser's static route (sw.js) served the cached shell itself.
+        assert page.evaluate(ANSWERED_BY) == "cache"
+        page.wait_for_selector("html[data-ready='1']", timeout=WAIT)
+        # Once the worker runs, a navigation goes to its fetch handler again (network first): online, the server's.
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
+        context.set_offline(False)
+        page.goto(live_server + "/app")
+        expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+        assert page.evaluate(ANSWERED_BY) == "worker"
+        unlock(page)
+        expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
+    finally:
+        context.close()
+
+
 # `count` saves in a row through the outbox (as the Arrive/Leave buttons do), then the first `changed` of them changed
 # again (their entry is rewritten in place) and the next `deleted` deleted (never sent: their entries go).
 SAVE_MANY = """async ([count, changed, deleted]) => {

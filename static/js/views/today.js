@@ -6,7 +6,7 @@ import { errorSentence, formatDateTime, formatTime, t, zonedInputs } from "../i1
 import { attentionEntries } from "../outbox.js";
 import { getSession, saveSession } from "../session.js";
 import { kioskCard } from "./kiosk.js";
-import { passkeyCard } from "./lock.js";
+import { passkeyCard } from "./pin.js";
 import { entryMark, flagNote, loadData, minutesBetween, showError, spotName, stateBadge, syncBadge } from "./shared.js";
 
 const SHIFT_HOURS = 16;
