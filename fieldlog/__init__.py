@@ -10,8 +10,31 @@ from flask_login import current_user
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class App(Flask):
+    """Flask, with ``ensure_sync`` answered once per function.
+
+    Flask asks it for every hook, view and error handler of every request (ten times on a push), and each answer
+    runs ``inspect.iscoroutinefunction`` (about 60 bytecodes). The answer depends only on the function: a plain
+    function is returned as it is, a coroutine function wrapped (``async_to_sync``) — kept per function here. The
+    functions are the app's registered hooks, views and handlers: a bounded set.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            synced = self._sync[func] = super().ensure_sync(func)
+            return synced
+        except TypeError:  # an unhashable callable: asked afresh
+            return super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
