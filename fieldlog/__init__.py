@@ -196,6 +196,10 @@ def _init_request_boundary(app: Flask, db) -> None:
 
     @app.after_request
     def commit_or_rollback(response):
+        if not db.session.registry.has():
+            # The request never used the session (the push commits its own transaction: fieldlog.db.own_transaction):
+            # nothing to commit or roll back.
+            return response
         if response.status_code >= 400:
             rollback_quietly(db.session)
             return response
