@@ -10,8 +10,31 @@ from flask_login import current_user
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class App(Flask):
+    """Flask, with ``ensure_sync`` answered once per function.
+
+    Flask asks it for every hook, view and error handler of every request (ten times on a push), and each answer
+    runs ``inspect.iscoroutinefunction`` (about 60 bytecodes). The answer depends only on the function: a plain
+    function is returned as it is, a coroutine function wrapped (``async_to_sync``) — kept per function here. The
+    functions are the app's registered hooks, views and handlers: a bounded set.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            synced = self._sync[func] = super().ensure_sync(func)
+            return synced
+        except TypeError:  # an unhashable callable: asked afresh
+            return super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -173,6 +196,10 @@ def _init_request_boundary(app: Flask, db) -> None:
 
     @app.after_request
     def commit_or_rollback(response):
+        if not db.session.registry.has():
+            # The request never used the session (the push commits its own transaction: fieldlog.db.own_transaction):
+            # nothing to commit or roll back.
+            return response
         if response.status_code >= 400:
             rollback_quietly(db.session)
             return response

@@ -1,4 +1,5 @@
-"""Column types and helpers shared by every feature's models, and the bulk insert of the sync push."""
+"""Column types and helpers shared by every feature's models, the bulk insert of the sync push, and the push's own
+transaction (``own_transaction``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import statistics
 import uuid
 from collections import namedtuple
 from datetime import UTC, datetime
+from functools import wraps
 from operator import itemgetter
 
 from sqlalchemy import DateTime, Table, bindparam, event, types
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 
 def utcnow() -> datetime:
@@ -118,6 +120,123 @@ def rollback_quietly(session) -> None:
     except DBAPIError:
         with contextlib.suppress(DBAPIError):
             session.close()
+
+
+class OwnTransaction:
+    """One transaction on a pooled connection of the request's own, for the push a phone sends after each save.
+
+    The ORM session's transaction costs a one-visit push about as much Python as its own work (issue 14: its
+    autobegin, the connection checkout through it, a commit that first looks for objects to flush and then expires
+    them, the session's removal at the end of the request): the push reads and writes with Core statements on the
+    connection, and needs none of that. This is the connection's own transaction (``Connection.begin``), committed
+    or rolled back by ``own_transaction`` around the view.
+
+    Code that uses ``db.session`` meanwhile (a push of activities or survey responses, the usernames of a conflict's
+    server copy) is not left out: while a request runs one, the session is bound to its connection
+    (``own_connection``, fieldlog.extensions.Session) and joins its transaction without ever committing it — one
+    transaction, whatever reads or writes. ``info`` is what the session's ``info`` is to the session's transaction:
+    the change counter value this transaction drew (fieldlog.sync.changes), forgotten when it ends.
+    """
+
+    __slots__ = ("connection", "info", "_root")
+
+    def __init__(self, engine: Engine):
+        self.connection = engine.connect()
+        self.info: dict = {}
+        try:
+            self._root = self.connection.begin()
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def restart(self, session) -> None:
+        """Roll back and begin again (a push that lost a race to a concurrent one does its work again). The joined
+        ``session`` (the scoped one) is rolled back first, so that it forgets what it loaded."""
+        if session.registry.has():
+            session.rollback()
+        if self._root.is_active:
+            self._root.rollback()
+        self.info = {}
+        self._root = self.connection.begin()
+
+    def commit(self, session) -> None:
+        """What the joined session still holds is written (flush), then the transaction commits."""
+        if session.registry.has():
+            session.flush()
+        self._root.commit()
+
+    def rollback_quietly(self, session) -> None:
+        """As ``rollback_quietly``: a connection the database dropped cannot roll back (its work is gone anyway)."""
+        with contextlib.suppress(SQLAlchemyError):
+            if session.registry.has():
+                session.rollback()
+        with contextlib.suppress(SQLAlchemyError):
+            if self._root.is_active:
+                self._root.rollback()
+
+    def close(self, session) -> None:
+        """The connection back to the pool; the joined session, bound to it, goes too (the request boundary then has
+        nothing left to commit: fieldlog._init_request_boundary)."""
+        if session.registry.has():
+            with contextlib.suppress(SQLAlchemyError):
+                session.remove()
+        with contextlib.suppress(SQLAlchemyError):
+            self.connection.close()
+
+
+_OWN = "fieldlog_own_transaction"
+
+
+def own_transaction(view):
+    """Route decorator: the view runs in an ``OwnTransaction``, committed when it returns, rolled back when it raises.
+
+    A failed commit or a database that is gone raises SQLAlchemy's ``OperationalError``, which the API answers
+    ``503 service_unavailable`` (fieldlog.api.errors) as the request boundary answers a failed commit: nothing of the
+    request was stored."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        from flask import g
+
+        from fieldlog.extensions import db
+
+        session = db.session
+        transaction = OwnTransaction(db.engine)
+        setattr(g, _OWN, transaction)  # noqa: B010  (the name is the module's constant)
+        try:
+            rv = view(*args, **kwargs)
+            transaction.commit(session)
+            return rv
+        except BaseException:
+            transaction.rollback_quietly(session)
+            raise
+        finally:
+            g.pop(_OWN, None)
+            transaction.close(session)
+
+    return wrapped
+
+
+def own(g) -> OwnTransaction | None:
+    """The request's ``OwnTransaction`` (``g`` the app context's globals), if it runs one."""
+    return g.get(_OWN)
+
+
+def own_connection() -> Connection | None:
+    """The connection of the request's own transaction, if it runs one (else None: the session's, as always)."""
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return None
+    transaction = g.get(_OWN)
+    return transaction.connection if transaction is not None else None
+
+
+def request_connection(session) -> Connection:
+    """The connection this request's work runs on: its own transaction's, else ``session``'s (a page, the CLI, a
+    test: the push run from a supervisor's page is the session's work)."""
+    connection = own_connection()
+    return connection if connection is not None else session.connection()
 
 
 class ByIds:

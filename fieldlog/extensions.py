@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
@@ -18,7 +19,20 @@ metadata = MetaData(
     }
 )
 
-db = SQLAlchemy(metadata=metadata)
+
+class Session(FlaskSession):
+    """Flask-SQLAlchemy's session, bound to the connection of the request's own transaction while it runs one
+    (fieldlog.db.own_transaction: the push): it then joins that transaction, never committing it."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None:
+            from fieldlog.db import own_connection
+
+            bind = own_connection()
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(metadata=metadata, session_options={"class_": Session})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -11,6 +11,7 @@ keep them all.
 from __future__ import annotations
 
 import re
+import weakref
 
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
@@ -23,7 +24,8 @@ COOKIELESS_ENDPOINTS = {"static", "main.favicon", "ops.healthz"}
 
 
 def is_cookieless() -> bool:
-    return request.blueprint in COOKIELESS_BLUEPRINTS or request.endpoint in COOKIELESS_ENDPOINTS
+    req = request._get_current_object()  # one look through the context-local proxy, not two
+    return req.blueprint in COOKIELESS_BLUEPRINTS or req.endpoint in COOKIELESS_ENDPOINTS
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -57,10 +59,13 @@ class SessionInterface(SecureCookieSessionInterface):
             # What Flask's save_session does for an empty, unchanged session (every API request with a bearer token):
             # no cookie, only "Vary: Cookie" if it was read — without first looking up the cookie's seven settings.
             if session.accessed:
-                if "Vary" in response.headers:
+                headers = response.headers
+                # One walk over the few headers: werkzeug's ``in`` and ``[]=`` each walk them, and a missing name
+                # raises (and catches) an HTTP exception inside them.
+                if any(name.lower() == "vary" for name, _value in headers):
                     response.vary.add("Cookie")
                 else:
-                    response.headers["Vary"] = "Cookie"
+                    headers.add("Vary", "Cookie")
             return None
         return super().save_session(app, session, response)
 
@@ -102,10 +107,32 @@ def _policy(tiles: str, frame_ancestors: str) -> str:
     )
 
 
-def is_subresource(response) -> bool:
-    """A static file a page loads (script, style, image, font): nothing a browser renders as a document."""
-    static = (current_app.static_url_path or "/static") + "/"
-    return request.path.startswith(static) and response.mimetype != "text/html"
+def is_subresource(response, path: str | None = None) -> bool:
+    """A static file a page loads (script, style, image, font): nothing a browser renders as a document. ``path``:
+    the request's, when the caller has it."""
+    app = current_app._get_current_object()
+    static = _STATIC_PREFIX.get(app)
+    if static is None:
+        # Flask works the static URL path out of the static folder's path on every read: once per app here.
+        static = _STATIC_PREFIX[app] = (app.static_url_path or "/static") + "/"
+    if path is None:
+        path = request.path
+    return path.startswith(static) and response.mimetype != "text/html"
+
+
+_STATIC_PREFIX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+# The headers of a document (page, API answer, manifest, worker script), each with its name in lower case, in the
+# order they are added.
+_NOSNIFF = ("X-Content-Type-Options", "nosniff", "x-content-type-options")
+_FRAME = ("X-Frame-Options", "DENY", "x-frame-options")
+_DOCUMENT = (
+    ("Referrer-Policy", "same-origin", "referrer-policy"),
+    ("Permissions-Policy", "geolocation=(self), camera=(), microphone=()", "permissions-policy"),
+    ("Cross-Origin-Opener-Policy", "same-origin", "cross-origin-opener-policy"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000", "strict-transport-security")
+_NO_STORE = ("Cache-Control", "no-store", "cache-control")
 
 
 def set_security_headers(response):
@@ -113,24 +140,21 @@ def set_security_headers(response):
     # What ``headers.setdefault`` does for each, with one look at the headers there are: werkzeug's Headers compare
     # every name case-insensitively on each look-up, and this runs on every response.
     present = {key.lower() for key, _value in headers}
-
-    def setdefault(key: str, value: str) -> None:
-        if key.lower() not in present:
-            headers.add(key, value)
-            present.add(key.lower())
-
-    setdefault("X-Content-Type-Options", "nosniff")
-    if not is_subresource(response):
+    req = request._get_current_object()  # one look through the context-local proxy
+    path = req.path
+    wanted = [_NOSNIFF]
+    if not is_subresource(response, path):
         if "content-security-policy" not in present:
-            setdefault("Content-Security-Policy", content_security_policy())
-            setdefault("X-Frame-Options", "DENY")
-        setdefault("Referrer-Policy", "same-origin")
-        setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-        setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.path.startswith("/api/"):
-        setdefault("Cache-Control", "no-store")
+            wanted.append(("Content-Security-Policy", content_security_policy(), "content-security-policy"))
+            wanted.append(_FRAME)
+        wanted.extend(_DOCUMENT)
+    if req.is_secure:
+        wanted.append(_HSTS)
+    if path.startswith("/api/"):
+        wanted.append(_NO_STORE)
+    for key, value, lower in wanted:
+        if lower not in present:
+            headers.add(key, value)
     return response
 
 
@@ -150,21 +174,22 @@ NUL_MESSAGE = _l("Must not contain a NUL character.")
 def _nul_fields() -> list[str]:
     """The names of the inputs of this request that hold a NUL: path, query, form and JSON body."""
     found: list[str] = []
-    if "\x00" in request.path:
+    req = request._get_current_object()  # one look through the context-local proxy, not one per attribute
+    if "\x00" in req.path:
         found.append("path")
     # An empty query string has no arguments: werkzeug's parser is not set up for it (a push has none).
-    sources = [request.args] if request.query_string else []
+    sources = [req.args] if req.query_string else []
     # Only a form body has form fields: reading ``request.form`` of a JSON body (every API write) finds none, but
     # sets up werkzeug's form parser for nothing.
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in _FORM_TYPES:
-        sources.append(request.form)
+    if req.method in ("POST", "PUT", "PATCH", "DELETE") and req.mimetype in _FORM_TYPES:
+        sources.append(req.form)
     for source in sources:
         for name, value in source.items(multi=True):
             if "\x00" in name or "\x00" in value:
                 found.append(name.replace("\x00", "\\0"))
-    body_checked = request.is_json and request.endpoint not in NUL_CHECKED_BY_ENDPOINT
-    if body_checked and _JSON_NUL.search(request.get_data(cache=True)):
-        found.extend(_json_nul_paths(request.get_json(silent=True), "") or ["_schema"])
+    body_checked = req.endpoint not in NUL_CHECKED_BY_ENDPOINT and req.is_json
+    if body_checked and _JSON_NUL.search(req.get_data(cache=True)):
+        found.extend(_json_nul_paths(req.get_json(silent=True), "") or ["_schema"])
     return found
 
 

@@ -18,7 +18,7 @@ from fieldlog.api.errors import ApiError
 from fieldlog.areas.models import Area
 from fieldlog.auth import recovery
 from fieldlog.auth.models import ROLES, Device, User, password_hash_method
-from fieldlog.db import Prepared, utcnow
+from fieldlog.db import Prepared, request_connection, utcnow
 from fieldlog.extensions import db
 
 # A used token's expiry is pushed forward at most this often, so that reads do not all write.
@@ -242,8 +242,9 @@ _SLIDE = Prepared(
 
 
 def authenticate_bearer_values(header: str | None) -> Bearer:
-    """``authenticate_bearer`` — the same checks, answers and sliding expiry — giving plain values."""
-    connection = db.session.connection()
+    """``authenticate_bearer`` — the same checks, answers and sliding expiry — giving plain values. On the
+    request's connection: its own transaction's (the push's, fieldlog.db.own_transaction), else the session's."""
+    connection = request_connection(db.session)
     row = _BEARER_BY_TOKEN.execute(connection, {"token_hash": _bearer_hash(header)}).first()
     now = utcnow()
     _check_token(row, now)

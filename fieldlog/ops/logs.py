@@ -17,6 +17,7 @@ log = logging.getLogger("fieldlog.request")
 
 # The fields a request line carries, in this order.
 FIELDS = ("method", "route", "endpoint", "status", "duration_ms", "user_id")
+REQUEST_LINE = "%s %s %s %.1f ms user=%s"
 
 
 class JsonFormatter(logging.Formatter):
@@ -78,21 +79,29 @@ def user_id() -> int | None:
 def log_request(app: Flask, endpoint: str, status: int, seconds: float) -> None:
     if not log.isEnabledFor(logging.INFO):
         return
-    rule = request.url_rule.rule if request.url_rule is not None else "-"
+    req = request._get_current_object()  # one look through the context-local proxy
+    rule = req.url_rule.rule if req.url_rule is not None else "-"
     fields = {
-        "method": request.method,
+        "method": req.method,
         "route": rule,
         "endpoint": endpoint,
         "status": status,
         "duration_ms": round(seconds * 1000, 1),
         "user_id": user_id(),
     }
-    log.info(
-        "%s %s %s %.1f ms user=%s",
+    args = (
         fields["method"],
         rule,
         status,
         fields["duration_ms"],
         fields["user_id"] if fields["user_id"] is not None else "-",
-        extra=fields,
     )
+    # What ``log.info(..., extra=fields)`` does — the same record, to the same handlers and filters — less its search
+    # of the call stack for where it was called from (``findCaller``, a fifth of the line's cost on every request):
+    # this frame is where, and it is at hand.
+    frame = sys._getframe()
+    code = frame.f_code
+    record = log.makeRecord(
+        log.name, logging.INFO, code.co_filename, frame.f_lineno, REQUEST_LINE, args, None, code.co_name, fields
+    )
+    log.handle(record)

@@ -10,7 +10,7 @@ from fieldlog.api.errors import ApiError
 from fieldlog.api.helpers import json_body, load
 from fieldlog.api.messages import translate_results
 from fieldlog.auth.services import api_auth, authenticate_bearer_values, refresh_locale
-from fieldlog.db import utcnow
+from fieldlog.db import own_transaction, utcnow
 from fieldlog.ops.metrics import count_push_results
 from fieldlog.sync import pull as pulls
 from fieldlog.sync import push as pushes
@@ -27,12 +27,14 @@ _pull_query = PullQuerySchema()
 
 
 @bp.post("/sync/push")
+@own_transaction  # the token check, the push and the commit on one connection, without the ORM session's machinery
 @api_auth(values=True)
 def push():
     return run_push(json_body(), g.bearer)
 
 
 @bp.post("/sync/sealed")
+@own_transaction
 def push_sealed():
     """The push of a locked phone's service worker: the same push, its token and mutations sealed inside envelopes
     (fieldlog.sync.sealed), authenticated exactly as the bearer token they carry."""

@@ -25,6 +25,8 @@ new row is revision 1), ``updated_at`` now, and the transaction's change value.
 
 The value belongs to one transaction: it is forgotten when the session's outermost transaction ends (commit or
 rollback), so a session that runs several transactions (a retried push, the CLI, a test) draws a fresh value for each.
+A request that runs its own transaction (fieldlog.db.own_transaction: the push) keeps the value on that transaction,
+which the session joins; a retry begins a new one, with a fresh value.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import Integer, column, event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
-from fieldlog.db import Prepared, utcnow
+from fieldlog.db import Prepared, own, utcnow
 
 _KEY = "fieldlog_change_seq"
 # Built once: every push runs them (a statement built per call costs more than SQLite's own work on one visit).
@@ -48,11 +51,16 @@ _READ = text("SELECT value FROM change_counter WHERE id = 1")
 
 def current_change_seq(session: Session, connection=None) -> int:
     """The change counter value for the current transaction, bumping it once on first use (on ``connection``, the
-    session's, when the caller holds it already)."""
-    seq = session.info.get(_KEY)
+    session's, when the caller holds it already). In a request's own transaction (fieldlog.db.own_transaction: the
+    push) the value is that transaction's, which the session joins; else the session's transaction's."""
+    own_transaction = own(g) if has_app_context() else None
+    info = own_transaction.info if own_transaction is not None else session.info
+    seq = info.get(_KEY)
     if seq is None:
-        seq = _BUMP.execute(connection if connection is not None else session.connection()).scalar_one()
-        session.info[_KEY] = seq
+        if connection is None:
+            connection = own_transaction.connection if own_transaction is not None else session.connection()
+        seq = _BUMP.execute(connection).scalar_one()
+        info[_KEY] = seq
     return seq
 
 

@@ -1,6 +1,8 @@
 """Push of sync protocol v1 (SPEC §3), for every synced record type of ``fieldlog.sync.records``.
 
-One request is one transaction (the request boundary commits). The bookkeeping is set-based: one query loads the
+One request is one transaction: the phone's push runs in a transaction of its own on a pooled connection
+(fieldlog.db.own_transaction, committed when the view returns), any other caller (a supervisor's page) in the
+session's, which the request boundary commits. The bookkeeping is set-based: one query loads the
 batch's known mutation ids, one per record type its existing records, and the type's rules load what they need once
 (a visit's: the hot spots of the officer's area); the mutations are then applied in request order to an in-memory
 copy of those records, and written back with one INSERT per table and one grouped UPDATE of the changed records per
@@ -23,13 +25,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import g, has_app_context
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fieldlog.api.errors import ApiError, normalise_fields
 from fieldlog.audit.models import AuditEntry
-from fieldlog.db import ByIds, insert_many, utcnow
+from fieldlog.db import ByIds, insert_many, own, request_connection, utcnow
 from fieldlog.extensions import db
 from fieldlog.sync.changes import current_change_seq, next_revision
 from fieldlog.sync.models import SyncMutation
@@ -81,11 +84,15 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     # Results name the ids as the phone spelled them (validated UUIDs), so that it can match them up.
     heads = [{"mutation_id": m["mutation_id"], "record_id": m["record_id"]} for m in raw]
     data = _load_data(loaded)
+    own_transaction = own(g) if has_app_context() else None
     for attempt in range(PUSH_ATTEMPTS):
         try:
             return _push_once(actor, loaded, hashes, heads, data)
         except (IntegrityError, _LostRace) as e:
-            db.session.rollback()
+            if own_transaction is not None:
+                own_transaction.restart(db.session)  # the phone's push: its own transaction (sync/api.py)
+            else:
+                db.session.rollback()
             log.info("push lost a race to a concurrent push (%s); doing it again", type(e).__name__)
             if attempt == PUSH_ATTEMPTS - 1:
                 break
@@ -99,8 +106,9 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
 
 def _push_once(actor: Actor, mutations: list[dict], hashes: list[str], heads: list[dict], data: dict) -> list[dict]:
     now = utcnow()
-    # The session's connection, asked for once: each ``session.connection()`` costs about as much as a statement.
-    connection = db.session.connection()
+    # The request's connection, asked for once: its own transaction's (the phone's push, fieldlog.db.own_transaction),
+    # else the session's (each ``session.connection()`` costs about as much as a statement).
+    connection = request_connection(db.session)
     mutation_ids = {m["mutation_id"] for m in mutations}
     stored = {row.mutation_id: row for row in _STORED.rows(connection, mutation_ids)}
     record_ids: dict[RecordType, set[uuid.UUID]] = {}

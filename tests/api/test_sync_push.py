@@ -423,6 +423,65 @@ def test_database_failure_part_way_is_503_and_stores_nothing(client, headers, ho
     assert len(stored_visits(db)) == 3
 
 
+def test_what_reads_through_the_session_joins_the_push_transaction(client, headers, hotspot, db):
+    """The phone's push runs in a transaction of its own (fieldlog.db.own_transaction); an activity's rules read its
+    hot spot through the ORM session, which joins that transaction: a failure on the last write stores nothing of
+    either, and the retry applies both."""
+    from fieldlog.activities.models import Activity
+    from tests.api.activity_support import activity_data
+    from tests.api.activity_support import upsert as activity_upsert
+
+    mutations = [upsert(data=visit_data(hotspot)), activity_upsert(data=activity_data(hotspot_id=str(hotspot.id)))]
+
+    def fail_on_mutation_insert(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO SYNC_MUTATION"):
+            raise sa.exc.OperationalError(statement, None, Exception("connection lost"))
+
+    sa.event.listen(db.engine, "before_cursor_execute", fail_on_mutation_insert)
+    try:
+        response = push(client, headers, *mutations)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", fail_on_mutation_insert)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert stored_visits(db) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SyncMutation)) == 0
+    assert [r["status"] for r in push_results(client, headers, *mutations)] == ["applied"] * 2
+    assert len(stored_visits(db)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
+
+
+def test_the_session_joins_the_own_transaction_and_never_commits_it(app):
+    """Inside fieldlog.db.own_transaction the ORM session runs on the transaction's connection; a write through the
+    session is rolled back with it when the view raises, and committed with it when the view returns."""
+    from fieldlog.db import own_connection, own_transaction
+    from fieldlog.extensions import db as _db
+
+    seen = []
+
+    def bump_through_the_session(fail: bool):
+        seen.append(_db.session.connection() is own_connection())
+        _db.session.execute(sa.text("UPDATE change_counter SET value = value + 1 WHERE id = 1"))
+        _db.session.commit()  # joined: this does not commit the push's transaction
+        if fail:
+            raise RuntimeError("the view failed")
+        return "ok"
+
+    def counter() -> int:
+        with app.app_context():
+            return _db.session.scalar(sa.text("SELECT value FROM change_counter WHERE id = 1"))
+
+    before = counter()
+    with app.test_request_context("/api/v1/sync/push", method="POST"), pytest.raises(RuntimeError):
+        own_transaction(bump_through_the_session)(True)
+    assert counter() == before
+    with app.test_request_context("/api/v1/sync/push", method="POST"):
+        assert own_transaction(bump_through_the_session)(False) == "ok"
+    assert counter() == before + 1
+    assert seen == [True, True]
+
+
 def test_updates_of_many_visits_in_one_push_all_apply(client, headers, hotspot, db):
     creates = [upsert(data=visit_data(hotspot)) for _ in range(5)]
     push_results(client, headers, *creates)
