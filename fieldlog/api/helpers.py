@@ -13,8 +13,10 @@ from werkzeug.exceptions import BadRequest
 from fieldlog.api.errors import ApiError
 
 # A \uD800–\uDFFF escape, or such a code point encoded as (invalid) UTF-8, which Python's parser lets through:
-# only then can a parsed JSON text hold a lone surrogate (checked, rarely, in full).
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+# only then can a parsed JSON text hold a lone surrogate (checked, rarely, in full). Two patterns, each searched on
+# its own: one that begins with a literal is searched for that literal first (fast), an alternation byte by byte —
+# over a push of 500 visits (260 kB) that took 3.5 ms, the two apart 1.0 ms (same run, loaded machine).
+_SURROGATE_ESCAPES = (re.compile(rb"\\u[dD][89a-fA-F]"), re.compile(rb"\xed[\xa0-\xbf]"))
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -30,7 +32,7 @@ class StrictJSONProvider(DefaultJSONProvider):
         try:
             value = json.loads(s, **kwargs)
             raw = s if isinstance(s, bytes) else s.encode("utf-8", "surrogatepass")
-            if _SURROGATE_ESCAPE.search(raw):
+            if any(pattern.search(raw) for pattern in _SURROGATE_ESCAPES):
                 json.dumps(value, ensure_ascii=False).encode("utf-8")
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
