@@ -229,7 +229,8 @@ class _Records:
 
     def current(self, record_id: uuid.UUID) -> dict | None:
         row = self.state.get(record_id)
-        if row is None:
+        # A batch of new records has no existing ones: then no second look-up (hashing a UUID is a Python call).
+        if row is None and self.existing:
             row = self.existing.get(record_id)
         return row
 
@@ -248,7 +249,7 @@ class _Records:
             # Stamped in place: the batch's own row (a copy made when it was applied), read by nothing after this.
             row = self.state[record_id]
             row["change_seq"] = seq
-            original = self.existing.get(record_id)
+            original = self.existing.get(record_id) if self.existing else None
             if original is None:
                 inserts.append(row)
             else:
