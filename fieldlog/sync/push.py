@@ -17,7 +17,6 @@ rows — so it answers with replays or conflicts, exactly as if the pushes had c
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from marshmallow import ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from fieldlog import jsontext
 from fieldlog.api.errors import ApiError, normalise_fields
 from fieldlog.audit.models import AuditEntry
 from fieldlog.db import ByIds, insert_many, utcnow
@@ -62,29 +62,9 @@ class Actor:
     role: str = "officer"
 
 
-# Canonical JSON: exactly json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False), with the encoder
-# built once instead of per mutation. A parsed request body holds no cycles, so the circular-reference check (which
-# never changes the output) is skipped. ``JSONEncoder.encode`` makes its C encoder (``c_make_encoder``) anew for every
-# call; made here once, with the same arguments ``encode`` gives it, a mutation is one call into C and a join.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False)
-if json.encoder.c_make_encoder is not None:
-    _encode_chunks = json.encoder.c_make_encoder(
-        None,  # no markers: check_circular=False
-        _ENCODER.default,
-        json.encoder.encode_basestring,  # ensure_ascii=False
-        None,  # indent
-        _ENCODER.key_separator,
-        _ENCODER.item_separator,
-        _ENCODER.sort_keys,
-        _ENCODER.skipkeys,
-        _ENCODER.allow_nan,
-    )
-
-    def _canonical_json(value: dict) -> str:
-        return "".join(_encode_chunks(value, 0))
-
-else:  # a Python without the _json accelerator
-    _canonical_json = _ENCODER.encode
+# Canonical JSON: exactly json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False), with its C encoder
+# made once instead of per mutation (fieldlog.jsontext).
+_canonical_json = jsontext.encoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 # SHA-256 by name makes OpenSSL look the digest up for every mutation (``hashlib.sha256()``): a fresh copy of an
 # empty one costs a fifth of that.
