@@ -5,13 +5,14 @@ whatever else the machine is doing (other processes, the disk's fsync latency, t
                                                 [--database-url postgresql+psycopg://...]
 
 For each tree (default: this checkout), on a fresh database of its own (``bench/push_single.py``'s set-up: an area, an
-officer with a bearer token, 50 hot spots): one Python process under ``valgrind --tool=callgrind`` creates that
-tree's app (its ``fieldlog`` package first on the path), warms it up with 50 pushes through the app's test client
-(every request runs the whole WSGI app: authentication, validation, the push, the commit, the response hooks), then
-sends ``--pushes`` single-visit pushes, each of which must be applied. It runs twice, once with 0 and once with
-``--pushes`` pushes after the warm-up: the difference of the two totals, divided by ``--pushes``, is the cost of one
-push, free of start-up and import work. gunicorn's own HTTP handling is not in it (bench/push_single.py measures the
-whole thing, wall clock and CPU time).
+officer with a bearer token, 50 hot spots): one Python process under ``valgrind --tool=callgrind`` creates that tree's
+app (its ``fieldlog`` package first on the path), warms it up with 50 pushes through the app's test client (every
+request runs the whole WSGI app: authentication, validation, the push, the commit, the response hooks), then sends
+``--pushes`` single-visit pushes, each of which must be applied. It runs twice, once with 0 and once with ``--pushes``
+pushes after the warm-up, both making the same request bodies (the client's work: until December 2026 the second run
+alone made them, which added about 0.19 M instructions per visit at ``--batch 500``): the difference of the two totals,
+divided by ``--pushes``, is the cost of one push, free of start-up and import work. gunicorn's own HTTP handling is not
+in it (bench/push_single.py measures the whole thing, wall clock and CPU time).
 
 Prints, per tree, the instructions per push (in millions) and the ratio to the first tree. With ``--batch 500`` each
 push carries 500 visits and the figure is per visit: the batch ingest path (bench/ingest_ratio.py) without the load.
@@ -46,13 +47,14 @@ from ingest import make_visits, push_bodies
 print("fieldlog from", fieldlog.__file__, file=sys.stderr)
 
 url, token, workdir, spots, n = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
-batch = int(sys.argv[6])
+batch, made = int(sys.argv[6]), int(sys.argv[7])
 app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir,
                   "RATELIMIT_STORAGE_URI": "memory://"})
 client = app.test_client()
 headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 warm = push_bodies(make_visits(50, spots), 1)
-bodies = push_bodies(make_visits(n * batch, spots), batch)
+# Both runs make the same bodies (``made`` pushes' worth) and push ``n`` of them: making them is the client's work.
+bodies = push_bodies(make_visits(made * batch, spots), batch)[:n]
 for body in warm + bodies:
     response = client.post("/api/v1/sync/push", data=body, headers=headers)
     assert response.status_code == 200 and b'"applied"' in response.get_data(), response.get_data()
@@ -61,7 +63,9 @@ for body in warm + bodies:
 _TOTAL = re.compile(r"Collected\s*:\s*(\d+)")
 
 
-def instructions(tree: Path, url: str, token: str, workdir: str, spots: list[dict], n: int, batch: int = 1) -> int:
+def instructions(
+    tree: Path, url: str, token: str, workdir: str, spots: list[dict], n: int, batch: int = 1, made: int | None = None
+) -> int:
     # Metrics kept in files, as under gunicorn (gunicorn.conf.py sets the folder).
     metrics = tempfile.mkdtemp(prefix="metrics-", dir=workdir)
     env = dict(
@@ -80,6 +84,7 @@ def instructions(tree: Path, url: str, token: str, workdir: str, spots: list[dic
         json.dumps(spots),
         str(n),
         str(batch),
+        str(n if made is None else made),
     ]
     done = subprocess.run(command, cwd=str(tree), env=env, capture_output=True, text=True)
     found = _TOTAL.search(done.stderr)
@@ -108,7 +113,7 @@ def main() -> None:
                 # A fresh database for each run, so that both start from the same state.
                 url = args.database_url or f"sqlite:///{workdir}/instr{i}-{n}.sqlite3"
                 token, spots = setup(url, workdir)
-                counts.append(instructions(tree, url, token, workdir, spots, n, args.batch))
+                counts.append(instructions(tree, url, token, workdir, spots, n, args.batch, made=args.pushes))
             per_push.append((counts[1] - counts[0]) / args.pushes / args.batch)
     kind = "PostgreSQL" if args.database_url else "SQLite"
     what = "single-visit push" if args.batch == 1 else f"visit, in pushes of {args.batch} visits"

@@ -7,6 +7,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from fieldlog import jsontext
+
 DEFAULTS: dict[str, object] = {
     # FIELDLOG_DATABASE_URL; a SQLite file in the instance folder when unset.
     "DATABASE_URL": None,
@@ -74,6 +76,8 @@ def load(app, overrides: dict | None = None) -> None:
     # SQL parameters (usernames, notes, positions) never reach logs or error messages.
     engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     engine_options.setdefault("hide_parameters", True)
+    # JSON columns written as json.dumps writes them, its C encoder made once (a push writes two per visit).
+    engine_options.setdefault("json_serializer", jsontext.dumps)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")

@@ -150,6 +150,7 @@ class RecordType:
 
     def __post_init__(self) -> None:
         wire_fields = tuple(self.input_schema._declared_fields)
+        flat_fields = tuple(f for f in wire_fields if f not in self.stored_as)
         table = self.model.__table__
         derived = {
             "table": table,
@@ -161,7 +162,9 @@ class RecordType:
             "client_columns": tuple(c for f in wire_fields for c in self.stored_as.get(f, (f,))),
             "loader": self.input_schema(),
             "dumper": self.wire_schema(),
-            "_pick": _picker(wire_fields),
+            # The fields stored in their own column, picked at once; then each ``stored_as`` field's columns.
+            "_flat_fields": flat_fields,
+            "_pick": _picker(flat_fields),
             "_nested": tuple(
                 (f, columns, _picker(columns), dict.fromkeys(columns)) for f, columns in self.stored_as.items()
             ),
@@ -174,9 +177,10 @@ class RecordType:
     def client_values(self, data: dict) -> dict:
         """A loaded payload's client-decided columns (``stored_as`` fields flattened; absent → NULL)."""
         # itemgetter and zip: this runs for every pushed record, and a dict built in C costs half a Python loop's.
-        values = dict(zip(self.wire_fields, self._pick(data), strict=True))
+        # (A loaded payload holds every field: each is required or has a default.)
+        values = dict(zip(self._flat_fields, self._pick(data), strict=True))
         for wire_field, columns, pick, nulls in self._nested:
-            nested = values.pop(wire_field)
+            nested = data[wire_field]
             if nested is None:
                 values.update(nulls)
             else:
@@ -231,14 +235,17 @@ _HOTSPOTS = ByIds(
 )
 
 
+_UNSEEN = object()
+
+
 class VisitRules(Rules):
     """SPEC §2's visit rules that need the clock, the configuration or the hot spot (``visits.check_visit``), the
     derived ``distance_m`` / ``on_site``, and push rule 4: an edit answers (clears) a supervisor's flag."""
 
     def __init__(self, record: RecordType, actor, now: datetime):
         super().__init__(record, actor, now)
-        self._hotspots: dict[uuid.UUID, dict] | None = None
-        self._looked_up: set[uuid.UUID] = set()
+        # Hot spot id -> its row, or None for an id looked up and not found (not of the officer's area).
+        self._hotspots: dict[uuid.UUID, dict | None] = {}
         self._limits: visits.VisitLimits | None = None
 
     def prepare(self, items: list[dict]) -> None:
@@ -249,17 +256,16 @@ class VisitRules(Rules):
         a phone's push after each save names one, and the area may have hundreds — and the limits."""
         connection = self.connection if self.connection is not None else db.session
         rows = _HOTSPOTS.rows(connection, ids, area_id=self.actor.area_id)
-        if self._hotspots is None:
-            self._hotspots = {}
+        self._hotspots.update(dict.fromkeys(ids))
         self._hotspots.update((row.id, row._asdict()) for row in rows)
-        self._looked_up |= ids
         self._limits = visits.VisitLimits.from_config(current_app.config)
 
     def columns(self, data: dict) -> tuple[dict[str, list[str]], dict | None]:
         hotspot_id = data["hotspot_id"]
-        if hotspot_id not in self._looked_up:
+        hotspot = self._hotspots.get(hotspot_id, _UNSEEN)  # one look-up: this runs for every pushed visit
+        if hotspot is _UNSEEN:
             self._load({hotspot_id})  # not prepared for it (a caller that skipped prepare): looked up alone
-        hotspot = self._hotspots.get(hotspot_id)
+            hotspot = self._hotspots[hotspot_id]
         errors = visits.check_visit(data, hotspot, self.now, self._limits)
         if errors:
             return errors, None

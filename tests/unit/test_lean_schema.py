@@ -248,3 +248,52 @@ def test_direct_validators_give_the_messages_and_would():
     with pytest.raises(ValidationError) as several:
         both.deserialize("abc")
     assert several.value.messages == ["Longer than maximum length 2.", "Must be one of: a."]
+
+
+# Spellings at the edges of the fast paths for UUIDs and times: each loads (or fails) exactly as marshmallow's own.
+ODD_UUIDS = [
+    "0b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c",
+    "0B0E8A4E-7E0C-4C3D-9E8E-3C1C1C1C1C1C",
+    "0b0e8a4e7e0c4c3d9e8e3c1c1c1c1c1c",
+    "{0b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c}",
+    "urn:uuid:0b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c",
+    "0x0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c",
+    "0b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1g",
+    "0b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c_c1c",
+    "+b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c",
+    " b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c",
+    "0b0e8a4e--7e0c4c3d-9e8e-3c1c1c1c1c1c",
+    "0b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1",
+    "٠b0e8a4e-7e0c-4c3d-9e8e-3c1c1c1c1c1c",
+    "",
+]
+ODD_TIMES = [
+    "2026-11-25T10:00:00+01:00",
+    "2026-11-25T10:00:00Z",
+    "2026-11-25T10:00:00.123456+01:00",
+    "2026-11-25T10:00:00",
+    "2026-11-25",
+    "2026-11-25 10:00:00+00:00",
+    "20261125T100000+0100",
+    "1969-12-31T23:59:59+00:00",
+    "1970-01-01T00:00:00+00:00",
+    "9000-12-31T23:59:59+00:00",
+    "9001-01-01T00:00:00+00:00",
+    "2026-11-25T10:00:00.1234567890123456789+01:00",
+    "2026-11-25T10:00:00+25:00",
+    "not a time",
+]
+
+
+@pytest.mark.parametrize("value", ODD_UUIDS)
+def test_odd_uuids_load_as_with_marshmallows_own_loop(value):
+    for field in ("mutation_id", "record_id"):
+        data = {"mutation_id": str(uuid.uuid4()), "type": "visit.upsert", "record_id": str(uuid.uuid4()), field: value}
+        assert outcome(MutationSchema(), data) == outcome(PlainMutation(), data)
+
+
+@pytest.mark.parametrize("value", ODD_TIMES)
+def test_odd_times_load_as_with_marshmallows_own_loop(value):
+    for field in ("started_at", "ended_at"):
+        data = {"hotspot_id": str(uuid.uuid4()), "started_at": "2026-11-25T09:00:00+01:00", field: value}
+        assert outcome(VisitInputSchema(), data) == outcome(PlainVisit(), data)
