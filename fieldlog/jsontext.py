@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii
 
 
@@ -33,11 +34,13 @@ def encoder(**options) -> Callable[[object], str]:
         base.skipkeys,
         base.allow_nan,
     )
+    # A partial, not a closure: psycopg caches its JSON dumper per serializer function, except for a closure, which
+    # it warns about ("may cause a resource leak") on every new connection — this is the engine's serializer.
+    return partial(_encode, chunks)
 
-    def encode(value) -> str:
-        return "".join(chunks(value, 0))
 
-    return encode
+def _encode(chunks, value) -> str:
+    return "".join(chunks(value, 0))
 
 
 # ``json.dumps(value)`` with its defaults: the database engine's serializer for JSON columns (fieldlog.config).
