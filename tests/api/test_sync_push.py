@@ -402,9 +402,8 @@ def test_push_without_token_is_401(client):
 # -- rule 7: a database failure part-way
 
 
-def test_database_failure_part_way_is_503_and_stores_nothing(client, headers, hotspot, db):
-    """The database fails on the push's last write: nothing of the request stays, and a retry applies it."""
-    mutations = [upsert(data=visit_data(hotspot)) for _ in range(3)]
+def push_with_failing_last_write(db, client, headers, mutations):
+    """The push's answer when the database fails on its last write (the mutation log's insert)."""
 
     def fail_on_mutation_insert(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("INSERT INTO SYNC_MUTATION"):
@@ -412,9 +411,16 @@ def test_database_failure_part_way_is_503_and_stores_nothing(client, headers, ho
 
     sa.event.listen(db.engine, "before_cursor_execute", fail_on_mutation_insert)
     try:
-        response = push(client, headers, *mutations)
+        return push(client, headers, *mutations)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", fail_on_mutation_insert)
+
+
+def test_database_failure_part_way_is_503_and_stores_nothing(client, headers, hotspot, db):
+    """The database fails on the push's last write: nothing of the request stays, and a retry applies it."""
+    mutations = [upsert(data=visit_data(hotspot)) for _ in range(3)]
+
+    response = push_with_failing_last_write(db, client, headers, mutations)
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "service_unavailable"
     assert stored_visits(db) == []
@@ -433,15 +439,7 @@ def test_what_reads_through_the_session_joins_the_push_transaction(client, heade
 
     mutations = [upsert(data=visit_data(hotspot)), activity_upsert(data=activity_data(hotspot_id=str(hotspot.id)))]
 
-    def fail_on_mutation_insert(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO SYNC_MUTATION"):
-            raise sa.exc.OperationalError(statement, None, Exception("connection lost"))
-
-    sa.event.listen(db.engine, "before_cursor_execute", fail_on_mutation_insert)
-    try:
-        response = push(client, headers, *mutations)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", fail_on_mutation_insert)
+    response = push_with_failing_last_write(db, client, headers, mutations)
     assert response.status_code == 503
     assert response.headers["Retry-After"]
     assert stored_visits(db) == []

@@ -20,18 +20,23 @@ REQUESTED = """() => {
 NOT_BEFORE_THE_LOCK = {"js/main.js", "js/sync.js", "js/api.js", "js/kiosk.js", "js/views/hotspots.js"}
 
 
-def test_after_a_browser_restart_offline_the_lock_screen_draws_before_the_rest_of_the_app_loads(
-    browser_type, browser_type_launch_args, live_server, officer, hotspot, tmp_path
-):
+def restarted_browser(browser_type, launch_args, live_server, tmp_path):
+    """A browser whose profile has signed in to the app once, closed and started again (the phone put away and
+    the browser restarted): its context, the caller's to close."""
     profile = tmp_path / "profile"
-    context = browser_type.launch_persistent_context(profile, **browser_type_launch_args)
+    context = browser_type.launch_persistent_context(profile, **launch_args)
     page = context.pages[0] if context.pages else context.new_page()
     sign_in(page, live_server)
     expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
     context.close()
+    # The phone closed the browser; it starts again.
+    return browser_type.launch_persistent_context(profile, **launch_args)
 
-    # The phone closed the browser; it starts again with no network.
-    context = browser_type.launch_persistent_context(profile, **browser_type_launch_args)
+
+def test_after_a_browser_restart_offline_the_lock_screen_draws_before_the_rest_of_the_app_loads(
+    browser_type, browser_type_launch_args, live_server, officer, hotspot, tmp_path
+):
+    context = restarted_browser(browser_type, browser_type_launch_args, live_server, tmp_path)
     try:
         context.set_offline(True)
         page = context.new_page()
@@ -62,14 +67,7 @@ ANSWERED_BY = """() => {
 def test_after_a_browser_restart_the_browser_answers_the_app_from_the_cache_without_waiting_for_the_worker(
     browser_type, browser_type_launch_args, live_server, officer, hotspot, tmp_path
 ):
-    profile = tmp_path / "profile"
-    context = browser_type.launch_persistent_context(profile, **browser_type_launch_args)
-    page = context.pages[0] if context.pages else context.new_page()
-    sign_in(page, live_server)
-    expect(page.get_by_role("heading", name="Torget")).to_be_visible(timeout=WAIT)
-    context.close()
-
-    context = browser_type.launch_persistent_context(profile, **browser_type_launch_args)
+    context = restarted_browser(browser_type, browser_type_launch_args, live_server, tmp_path)
     try:
         context.set_offline(True)
         page = context.new_page()
