@@ -217,18 +217,16 @@ def own_transaction(view):
     return wrapped
 
 
-def own(g) -> OwnTransaction | None:
-    """The request's ``OwnTransaction`` (``g`` the app context's globals), if it runs one."""
-    return g.get(_OWN)
+def own() -> OwnTransaction | None:
+    """The request's ``OwnTransaction``, if it runs one (outside a request or app context: None)."""
+    from flask import g, has_app_context
+
+    return g.get(_OWN) if has_app_context() else None
 
 
 def own_connection() -> Connection | None:
     """The connection of the request's own transaction, if it runs one (else None: the session's, as always)."""
-    from flask import g, has_app_context
-
-    if not has_app_context():
-        return None
-    transaction = g.get(_OWN)
+    transaction = own()
     return transaction.connection if transaction is not None else None
 
 

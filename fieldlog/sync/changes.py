@@ -34,7 +34,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import g, has_app_context
 from sqlalchemy import Integer, column, event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -53,7 +52,7 @@ def current_change_seq(session: Session, connection=None) -> int:
     """The change counter value for the current transaction, bumping it once on first use (on ``connection``, the
     session's, when the caller holds it already). In a request's own transaction (fieldlog.db.own_transaction: the
     push) the value is that transaction's, which the session joins; else the session's transaction's."""
-    own_transaction = own(g) if has_app_context() else None
+    own_transaction = own()
     info = own_transaction.info if own_transaction is not None else session.info
     seq = info.get(_KEY)
     if seq is None:

@@ -24,7 +24,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import g, has_app_context
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -87,7 +86,7 @@ def push(actor: Actor, raw: list[dict], loaded: list[dict]) -> list[dict]:
     # Results name the ids as the phone spelled them (validated UUIDs), so that it can match them up.
     heads = [{"mutation_id": m["mutation_id"], "record_id": m["record_id"]} for m in raw]
     data = _load_data(loaded)
-    own_transaction = own(g) if has_app_context() else None
+    own_transaction = own()
     for attempt in range(PUSH_ATTEMPTS):
         try:
             return _push_once(actor, loaded, hashes, heads, data)
