@@ -33,15 +33,21 @@ def restarted_browser(browser_type, launch_args, live_server, tmp_path):
     return browser_type.launch_persistent_context(profile, **launch_args)
 
 
+def open_offline(context, live_server):
+    """With no network, the app opened in a new tab of ``context``: its page, once the lock screen shows."""
+    context.set_offline(True)
+    page = context.new_page()
+    page.goto(live_server + "/app")
+    expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+    return page
+
+
 def test_after_a_browser_restart_offline_the_lock_screen_draws_before_the_rest_of_the_app_loads(
     browser_type, browser_type_launch_args, live_server, officer, hotspot, tmp_path
 ):
     context = restarted_browser(browser_type, browser_type_launch_args, live_server, tmp_path)
     try:
-        context.set_offline(True)
-        page = context.new_page()
-        page.goto(live_server + "/app")
-        expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+        page = open_offline(context, live_server)
         expect(page.get_by_label("PIN-kod", exact=True)).to_be_focused()
         page.wait_for_selector("html[data-ready='1']", timeout=WAIT)
         requested = page.evaluate(REQUESTED)
@@ -69,10 +75,7 @@ def test_after_a_browser_restart_the_browser_answers_the_app_from_the_cache_with
 ):
     context = restarted_browser(browser_type, browser_type_launch_args, live_server, tmp_path)
     try:
-        context.set_offline(True)
-        page = context.new_page()
-        page.goto(live_server + "/app")
-        expect(page.get_by_role("heading", name="Appen är låst")).to_be_visible(timeout=WAIT)
+        page = open_offline(context, live_server)
         # The worker was not running: the browser's static route (sw.js) served the cached shell itself.
         assert page.evaluate(ANSWERED_BY) == "cache"
         page.wait_for_selector("html[data-ready='1']", timeout=WAIT)
